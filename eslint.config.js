@@ -1,0 +1,21 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  { languageOptions: { globals: globals.node } },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Config is parsed once in src/config.ts; nothing below it reads the environment.
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read config from src/config.ts' }],
+    },
+  },
+  {
+    files: ['src/cli/run.ts', 'test/**', 'bench/**', 'bin/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

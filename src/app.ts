@@ -1,0 +1,55 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ApiError } from './http/errors.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { stripFormatSuffix } from './http/negotiate.js';
+import type { Operation } from './http/operation.js';
+import { registerOperations } from './http/register-operations.js';
+import { getSessionOperation } from './sessions/get-session.js';
+import { SessionsRepository } from './sessions/sessions-repository.js';
+import type { Store } from './store/open-store.js';
+
+export interface AppOptions {
+  readonly store: Store;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** Every operation Switchboard serves, wired to its collaborators. */
+export function operations(store: Store): Operation[] {
+  const sessions = new SessionsRepository(store.db);
+  return [getSessionOperation(sessions)] as Operation[];
+}
+
+/**
+ * Builds the fully wired app; never listens (style habit 1). Tests drive it over real HTTP on
+ * 127.0.0.1 or with `inject`; `server.ts` owns the port.
+ *
+ * @example
+ * const app = await buildApp({ store }); await app.listen({ port: 0, host: '127.0.0.1' });
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    rewriteUrl: stripFormatSuffix,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: true,
+  });
+  installErrorHandling(app);
+  await app.register(formbody);
+  // Bodies are read as text and parsed by the route: predefined routes read JSON whatever the
+  // Content-Type says (servicestack-wire.md §0.2), and an empty JSON body is no body.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
+    }
+  });
+  registerOperations(app, operations(options.store));
+  return app;
+}

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { parseCommandLine, type Config } from '../config.js';
+import { importSessions, recordsOf } from '../import/import-sessions.js';
+import { closeOnSignals, startServer } from '../server.js';
+import { SessionsRepository } from '../sessions/sessions-repository.js';
+import { openStore } from '../store/open-store.js';
+
+const USAGE = `Usage: switchboard <command> [options]
+
+Commands:
+  serve [--demo]     Run the HTTP server (migrates first; --demo seeds an empty database)
+  migrate            Bring the database schema up to date
+  import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
+
+Options:
+  --database PATH|URL  SQLite file (default ./data/switchboard.db) or postgres://… (env DATABASE_URL)
+  --port N             HTTP port (default 8080, env PORT)
+  --host HOST          Listen address (default 0.0.0.0, env HOST)
+  --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)`;
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** Runs one CLI command; returns the exit code. Kept apart from process.* so tests can drive it. */
+export async function main(argv: readonly string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  let config: Config;
+  let files: string[];
+  try {
+    ({ config, positionals: files } = parseCommandLine(rest, env));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  switch (command) {
+    case 'serve': {
+      const server = await startServer(config, io.out);
+      closeOnSignals(server);
+      return -1; // keeps running
+    }
+    case 'migrate': {
+      const store = await openStore(config.databaseUrl);
+      await store.migrate().finally(() => store.close());
+      io.out(`Database ${config.databaseUrl} is up to date.`);
+      return 0;
+    }
+    case 'import':
+      return importFiles(config, files, io);
+    case undefined:
+    case 'help':
+    case '--help':
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.err(`Unknown command '${command}'.\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function importFiles(config: Config, files: readonly string[], io: Io): Promise<number> {
+  if (!files.length) {
+    io.err(`import needs at least one FILE.\n\n${USAGE}`);
+    return 2;
+  }
+  const store = await openStore(config.databaseUrl);
+  let failed = false;
+  try {
+    await store.migrate();
+    const sessions = new SessionsRepository(store.db);
+    for (const file of files) {
+      let records: unknown[] | undefined;
+      try {
+        records = recordsOf(JSON.parse(await readFile(file, 'utf8')));
+      } catch (error) {
+        io.err(`${file}: cannot read: ${(error as Error).message}`);
+        failed = true;
+        continue;
+      }
+      if (!records) {
+        io.err(`${file}: expected a ListResponse ({"items": […]}) or an array of sessions`);
+        failed = true;
+        continue;
+      }
+      const report = await importSessions(sessions, records);
+      io.out(`${file}: ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected.length} rejected`);
+      for (const r of report.rejected) io.err(`  record ${r.index}${r.id ? ` (${r.id})` : ''}: ${r.reason}`);
+      if (report.rejected.length) failed = true;
+    }
+  } finally {
+    await store.close();
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** A SQLite file path (or `:memory:`), or a `postgres://` URL. */
+  readonly databaseUrl: string;
+  /** Seed an empty database with the demo account. */
+  readonly demo: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_CONFIG: Config = Object.freeze({
+  port: 8080,
+  host: '0.0.0.0',
+  databaseUrl: './data/switchboard.db',
+  demo: false,
+  logLevel: 'info',
+});
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the configuration once, at boot: flags win over the environment, the environment over
+ * defaults. Nothing below this module reads `process.env`.
+ *
+ * @example
+ * parseConfig(['--port', '9000'], { DATABASE_URL: ':memory:' }) // { port: 9000, databaseUrl: ':memory:', … }
+ */
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  return parseCommandLine(argv, env).config;
+}
+
+/** The configuration plus the positional arguments (a command's files). */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { config: Config; positionals: string[] } {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      database: { type: 'string' },
+      demo: { type: 'boolean' },
+      'log-level': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  const port = Number(values.port ?? env.PORT ?? DEFAULT_CONFIG.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`--port / PORT must be a port number (0-65535), got ${values.port ?? env.PORT}`);
+  }
+  const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`--log-level / LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
+  }
+  const config: Config = Object.freeze({
+    port,
+    host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
+    databaseUrl: values.database ?? env.DATABASE_URL ?? DEFAULT_CONFIG.databaseUrl,
+    demo: values.demo ?? DEFAULT_CONFIG.demo,
+    logLevel: logLevel as Config['logLevel'],
+  });
+  return { config, positionals };
+}

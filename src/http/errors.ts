@@ -1,0 +1,52 @@
+import type { ResponseError } from '../model/response-status.js';
+
+/**
+ * Every error Switchboard answers with, by stable code (style habit 7; documented in
+ * docs/errors.md). The code is the ResponseStatus `errorCode` and, as ServiceStack does for errors
+ * thrown inside a service, the HTTP reason phrase.
+ */
+export const ERROR_CODES = {
+  NotFound: 404,
+  /** Request binding failed: a value of the wrong type (ServiceStack's SerializationException). */
+  SerializationException: 400,
+  /** A request DTO failed validation. */
+  ValidationException: 400,
+  /** The request body could not be read (malformed JSON, wrong content). */
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  /** `/api/{Name}` for an operation that does not exist. */
+  NotImplementedException: 405,
+  MethodNotAllowed: 405,
+  Conflict: 409,
+  PayloadTooLarge: 413,
+  TooManyRequests: 429,
+  /** Anything unexpected; the message is generic and the cause is only logged. */
+  InternalServerError: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fieldErrors: readonly ResponseError[] = [],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code];
+  }
+}
+
+export const notFound = (message: string) => new ApiError('NotFound', message);
+
+/** A FluentValidation-style field error: "'Session Id' must not be empty." */
+export function validationError(fieldName: string, errorCode: string, message: string): ApiError {
+  const error: ResponseError = { errorCode, fieldName, message, meta: { PropertyName: spaced(fieldName) } };
+  return new ApiError('ValidationException', message, [error]);
+}
+
+/** `SessionId` → `Session Id`, the way FluentValidation names properties in its messages. */
+export const spaced = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { bindBody, bindStrings, type StringMap } from './bind-request.js';
+import { ApiError } from './errors.js';
+import { isFormat, type Format } from './formats.js';
+import { negotiateFormat, predefinedFormat } from './negotiate.js';
+import { operationName, type Operation, type Verb } from './operation.js';
+import { sendDto } from './render.js';
+import { StoredBody } from './stored-body.js';
+
+const ALL_VERBS: Verb[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const chosenFormats = new WeakMap<FastifyRequest, Format>();
+
+/** The format a request's answer (or error) is written in, once its route has decided it. */
+export const formatOf = (request: FastifyRequest): Format => chosenFormats.get(request) ?? negotiateFormat(request);
+
+/** `/sessions/{sessionId}` → `/sessions/:sessionId`; `{path*}` → `*`. */
+export const fastifyPath = (template: string) =>
+  template.replace(/\{(\w+)\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1');
+
+const isForm = (request: FastifyRequest) =>
+  /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(request.headers['content-type'] ?? '');
+
+function bodyOf(request: FastifyRequest): unknown {
+  const body = request.body;
+  if (typeof body !== 'string') return body;
+  if (body.trim() === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new ApiError('BadRequest', 'The request body is not valid JSON');
+  }
+}
+
+/**
+ * Registers every operation on its custom routes and on ServiceStack's predefined routes
+ * (`/api/{Name}`, `/{format}/reply/{Name}`, `/{format}/oneway/{Name}`), with ServiceStack's binding
+ * precedence for each (servicestack-wire.md §2.2, §2.3).
+ */
+export function registerOperations(app: FastifyInstance, operations: readonly Operation[]): void {
+  const byName = new Map(operations.map((op) => [operationName(op).toLowerCase(), op]));
+
+  for (const op of operations) {
+    for (const route of op.routes) {
+      app.route({
+        method: route.verbs as HTTPMethods[],
+        url: fastifyPath(route.path),
+        handler: async (request, reply) => {
+          chosenFormats.set(request, negotiateFormat(request));
+          // Custom routes: body < path < query < form (§2.3).
+          const form = isForm(request) ? (request.body as StringMap) : {};
+          const fromBody = isForm(request) ? {} : bindBody(op.request, bodyOf(request));
+          const input = bindStrings(op.request, fromBody, request.params as StringMap, request.query as StringMap, form);
+          return run(op, input, request, reply);
+        },
+      });
+    }
+  }
+
+  const predefined = (routeFormat: Format | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = request.params as { name: string; format?: string };
+    const format = routeFormat ?? (params.format?.toLowerCase() as Format);
+    chosenFormats.set(request, predefinedFormat(request, format));
+    const op = byName.get(params.name.toLowerCase());
+    if (!op) throw new ApiError('NotImplementedException', 'The operation does not exist for this service');
+    // Predefined routes: the body is read as JSON whatever its Content-Type; the query string only
+    // fills what the body left empty; form fields win over the query (§2.2).
+    let input: Record<string, unknown>;
+    if (isForm(request)) {
+      input = bindStrings(op.request, {}, request.query as StringMap, request.body as StringMap);
+    } else {
+      const fromBody = bindBody(op.request, bodyOf(request));
+      const fromQuery = bindStrings(op.request, {}, request.query as StringMap);
+      input = { ...fromQuery, ...fromBody };
+    }
+    return run(op, input, request, reply);
+  };
+
+  app.route({ method: ALL_VERBS, url: '/api/:name', handler: predefined('json') });
+  for (const kind of ['reply', 'oneway']) {
+    app.route({
+      method: ALL_VERBS,
+      url: `/:format/${kind}/:name`,
+      handler: async (request, reply) => {
+        const { format } = request.params as { format: string };
+        if (!isFormat(format.toLowerCase())) return reply.callNotFound();
+        return predefined(undefined)(request, reply);
+      },
+    });
+  }
+}
+
+async function run(op: Operation, input: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply) {
+  const result = await op.handle(input, { http: request });
+  const format = formatOf(request);
+  if (result === undefined || result === null || !op.response) {
+    reply.header('vary', 'Accept');
+    return reply.code(204).send();
+  }
+  const body = result instanceof StoredBody ? result : (result as Record<string, unknown>);
+  return sendDto(request, reply, format, operationName(op), op.response, body);
+}

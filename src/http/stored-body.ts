@@ -1,0 +1,13 @@
+/**
+ * A handler's result that already exists in wire form (a stored canonical JSON document): JSON
+ * clients get those bytes as they are; other formats parse them once, on demand.
+ */
+export class StoredBody {
+  private parsed: Record<string, unknown> | undefined;
+  constructor(readonly json: string) {}
+
+  get value(): Record<string, unknown> {
+    this.parsed ??= JSON.parse(this.json) as Record<string, unknown>;
+    return this.parsed;
+  }
+}

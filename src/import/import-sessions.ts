@@ -1,0 +1,70 @@
+import { fromWire } from '../model/from-wire.js';
+import { SessionInfo } from '../model/session-info.js';
+import { assertSessionId } from '../sessions/get-session.js';
+import type { SessionsRepository } from '../sessions/sessions-repository.js';
+
+export interface ImportProblem {
+  /** Position of the record in the file's list, from 0. */
+  readonly index: number;
+  readonly id?: string;
+  readonly reason: string;
+}
+
+export interface ImportReport {
+  readonly imported: number;
+  /** Records whose id is already stored: left as they are, so a second run changes nothing. */
+  readonly alreadyPresent: number;
+  readonly rejected: readonly ImportProblem[];
+}
+
+/** The sessions of an Evo Voice export: a ListResponse (`items`/`Items`) or a bare array. */
+export function recordsOf(parsed: unknown): unknown[] | undefined {
+  if (Array.isArray(parsed)) return parsed;
+  if (typeof parsed === 'object' && parsed !== null) {
+    const items = Object.entries(parsed).find(([k]) => k.toLowerCase() === 'items')?.[1];
+    if (Array.isArray(items)) return items;
+  }
+  return undefined;
+}
+
+/**
+ * Imports sessions exported from Evo Voice, keeping their ids and dates. Each record lands whole
+ * or not at all; a bad record is reported and the rest still land.
+ */
+export async function importSessions(sessions: SessionsRepository, records: readonly unknown[]): Promise<ImportReport> {
+  let imported = 0;
+  let alreadyPresent = 0;
+  const rejected: ImportProblem[] = [];
+  for (const [index, record] of records.entries()) {
+    const read = fromWire<SessionInfo>(SessionInfo, record);
+    if (!read.ok) {
+      const id = typeof record === 'object' && record !== null ? idOf(record) : undefined;
+      rejected.push({ index, id, reason: read.problems.map((p) => `${p.field}: ${p.message}`).join('; ') });
+      continue;
+    }
+    const session = read.value;
+    const problem = missing(session);
+    if (problem) {
+      rejected.push({ index, id: session.id, reason: problem });
+      continue;
+    }
+    if ((await sessions.insertIfAbsent(session)) === 'inserted') imported++;
+    else alreadyPresent++;
+  }
+  return { imported, alreadyPresent, rejected };
+}
+
+function idOf(record: object): string | undefined {
+  const id = Object.entries(record).find(([k]) => k.toLowerCase() === 'id')?.[1];
+  return typeof id === 'string' ? id : undefined;
+}
+
+function missing(session: SessionInfo): string | undefined {
+  try {
+    assertSessionId(session.id);
+  } catch (error) {
+    return `Id: ${(error as Error).message}`;
+  }
+  if (!session.accountId) return 'AccountId: every session belongs to an account';
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { Type, type TProperties } from '@sinclair/typebox';
+import { defineDto, type Dto } from './dto.js';
+
+/**
+ * .NET writes generic contracts as `ListResponseOf{T}{hash}`; the hash is derived from the generic
+ * arguments' namespaces, so it is recorded per item type rather than recomputed.
+ */
+const GENERIC_HASH: Record<string, string> = { SessionInfo: 'BWxtuWQa' };
+
+const cache = new Map<string, Dto>();
+
+/** `ListResponse<T>` (namespace Voice.Api): `{items, totalCount, totalPages, hasMorePages}`. */
+export function listResponseOf<P extends TProperties>(item: Dto<P>) {
+  const name = `ListResponseOf${item.meta.name}`;
+  const existing = cache.get(name);
+  if (existing) return existing as ReturnType<typeof build<P>>;
+  const dto = build(item, name);
+  cache.set(name, dto);
+  return dto;
+}
+
+function build<P extends TProperties>(item: Dto<P>, name: string) {
+  return defineDto(
+    {
+      name,
+      namespace: 'Voice.Api',
+      xmlRootName: name + (GENERIC_HASH[item.meta.name] ?? ''),
+      description: `A page of ${item.meta.name}`,
+    },
+    {
+      items: Type.Array(item.schema, { description: 'The items on this page' }),
+      totalCount: Type.Optional(Type.Integer({ description: 'How many items match, on every page' })),
+      totalPages: Type.Optional(Type.Integer({ description: 'How many pages there are' })),
+      hasMorePages: Type.Boolean({ description: 'Whether a page follows this one' }),
+    },
+  );
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { demoSessions } from './demo/demo-sessions.js';
+import { seedDemo } from './demo/seed-demo.js';
+import { SessionsRepository } from './sessions/sessions-repository.js';
+import { openStore, type Store } from './store/open-store.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, migrates, seeds the demo when asked, and listens. */
+export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
+  const store = await openStore(config.databaseUrl);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const app = await buildApp({ store, logger: { level: config.logLevel } });
+  const sessions = new SessionsRepository(store.db);
+  const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await store.close();
+    })());
+
+  print(`Switchboard listening on ${url} (database: ${config.databaseUrl})`);
+  if (config.demo) {
+    if (seeded.length) print(`Seeded ${seeded.length} demo sessions.`);
+    const example = demoSessions(new Date()).find((s) => s.callState === 'Hold')!.id;
+    print('Try:');
+    print(`  curl ${url}/sessions/${example}`);
+    print(`  curl ${url}/sessions/${example}.xml`);
+    print(`  open ${url}/sessions/${example} in a browser, or curl '${url}/xml/metadata?op=GetSession'`);
+  }
+  return { app, store, url, close };
+}
+
+/** SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database, exit. */
+export function closeOnSignals(server: RunningServer): void {
+  const stop = (signal: NodeJS.Signals) => {
+    server.app.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

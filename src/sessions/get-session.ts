@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import { defineDto } from '../model/dto.js';
+import { SessionInfo } from '../model/session-info.js';
+import { notFound, validationError } from '../http/errors.js';
+import type { Operation } from '../http/operation.js';
+import { StoredBody } from '../http/stored-body.js';
+import type { SessionsRepository } from './sessions-repository.js';
+
+export const GetSession = defineDto(
+  { name: 'GetSession', namespace: 'Voice.Api.Sessions', description: 'Gets the specified session' },
+  { sessionId: Type.Optional(Type.String({ description: 'The ID of the session to retrieve' })) },
+);
+
+/** Longest id accepted; Evo Voice ids are 24 hex characters, imported ones a little longer. */
+export const MAX_SESSION_ID_LENGTH = 128;
+
+/**
+ * Session ids are printable text of bounded length; anything else is a 400 before the store sees it
+ * (PostgreSQL rejects NUL in text, and an id of megabytes is no id).
+ */
+export function assertSessionId(id: string | undefined): string {
+  if (!id) throw validationError('SessionId', 'NotEmpty', "'Session Id' must not be empty.");
+  if (id.length > MAX_SESSION_ID_LENGTH) {
+    throw validationError('SessionId', 'MaximumLength', `'Session Id' must be ${MAX_SESSION_ID_LENGTH} characters or fewer. You entered ${id.length} characters.`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001F\u007F]/.test(id) || /[\uD800-\uDFFF]/.test(id.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
+    throw validationError('SessionId', 'Predicate', "'Session Id' must not contain control characters.");
+  }
+  return id;
+}
+
+/** GET /sessions/{sessionId}: the session with its log (the hosted service leaves the log out here). */
+export function getSessionOperation(sessions: SessionsRepository): Operation<{ sessionId?: string }> {
+  return {
+    request: GetSession,
+    response: SessionInfo,
+    routes: [{ path: '/sessions/{sessionId}', verbs: ['GET'] }],
+    description: 'Gets the specified session',
+    async handle({ sessionId }) {
+      const id = assertSessionId(sessionId);
+      const found = await sessions.findById(id);
+      if (!found) throw notFound(`Session '${id}' does not exist`);
+      return new StoredBody(found.json);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { CreateTableBuilder } from 'kysely';
+
+/**
+ * What differs between the stores, named once and chosen at construction (style habit 4): code
+ * above the store asks for a capability, never for a dialect.
+ */
+export interface StoreCapabilities {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Adds an auto-incrementing integer primary key column. */
+  withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string): CreateTableBuilder<T, string>;
+}
+
+export const sqliteCapabilities: StoreCapabilities = Object.freeze({
+  kind: 'sqlite' as const,
+  withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string) {
+    return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
+  },
+});
+
+export const postgresCapabilities: StoreCapabilities = Object.freeze({
+  kind: 'postgres' as const,
+  withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string) {
+    return table.addColumn(column, 'bigserial', (c) => c.primaryKey());
+  },
+});

@@ -1,0 +1,75 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { StoreCapabilities } from './capabilities.js';
+
+/**
+ * Migrations are code, one SQL text for every store; where stores differ the difference is a
+ * capability chosen once (see capabilities.ts), never a dialect check here.
+ */
+export function migrations(caps: StoreCapabilities): Record<string, Migration> {
+  return {
+    '001-sessions-and-ledger': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('sessions')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('customer_id', 'text')
+          .addColumn('endpoint_id', 'text')
+          .addColumn('parent_session_id', 'text')
+          .addColumn('date_created', 'text')
+          .addColumn('date_last_modified', 'text')
+          .addColumn('date_completed', 'text')
+          .addColumn('ended', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('channel', 'text')
+          .addColumn('direction', 'text')
+          .addColumn('from_address', 'text')
+          .addColumn('to_address', 'text')
+          .addColumn('call_sid', 'text')
+          .addColumn('conference_sid', 'text')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('document', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sessions_pk', ['account_id', 'id'])
+          .execute();
+        // GET /sessions/{id} arrives without its account; ids are unique by construction (import checks).
+        await db.schema.createIndex('sessions_id').on('sessions').column('id').execute();
+        for (const column of ['date_created', 'customer_id', 'endpoint_id', 'parent_session_id', 'call_sid', 'conference_sid', 'ended']) {
+          const columns = column === 'date_created' ? ['account_id', 'date_created'] : ['account_id', column, 'date_created'];
+          await db.schema.createIndex(`sessions_${column}`).on('sessions').columns(columns).execute();
+        }
+
+        await caps
+          .withSerialKey(db.schema.createTable('session_events'), 'seq')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('dedupe_key', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .addColumn('sequence_no', 'integer')
+          .addColumn('actor', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('ingested_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('session_events_dedupe', ['account_id', 'dedupe_key'])
+          .execute();
+        await db.schema
+          .createIndex('session_events_session')
+          .on('session_events')
+          .columns(['account_id', 'session_id', 'occurred_at'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('session_events').execute();
+        await db.schema.dropTable('sessions').execute();
+      },
+    },
+  };
+}
+
+export class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly all: Record<string, Migration>) {}
+  async getMigrations() {
+    return this.all;
+  }
+}
+
+export { sql };

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { SessionInfo } from '../../src/model/session-info.js';
+import { escapeText, writeXml } from '../../src/wire/xml-writer.js';
+import { goldenSession, readShared } from '../support/fixtures.js';
+import { sampleOf } from '../../src/model/sample.js';
+
+describe('XML as DataContractSerializer writes it', () => {
+  it('writes the golden session byte for byte', () => {
+    expect(writeXml(SessionInfo, goldenSession())).toBe(readShared('fixtures/session-golden.xml'));
+  });
+
+  it("writes the seed page's sample response byte for byte", () => {
+    expect(writeXml(SessionInfo, sampleOf(SessionInfo))).toBe(readShared('fixtures/session-seed-sample.xml'));
+  });
+
+  it('writes an empty session with every member nil', () => {
+    const xml = writeXml(SessionInfo, {});
+    expect(xml).toContain('<CustomerBreadcrumb xmlns:d2p1="http://schemas.datacontract.org/2004/07/Voice.Api.Customers" i:nil="true" />');
+    expect(xml).toContain('<Id i:nil="true" xmlns="http://schemas.datacontract.org/2004/07/Voice.Api" />');
+    expect(xml).toContain('<Log i:nil="true" />');
+  });
+
+  it('escapes markup but not quotes, and replaces what XML cannot carry', () => {
+    expect(escapeText(`a<b&c>"'`)).toBe(`a&lt;b&amp;c&gt;"'`);
+    expect(escapeText('x\u0000y\uD800')).toBe('x\uFFFDy\uFFFD');
+    expect(escapeText('l1\r\nl2\rl3')).toBe('l1\nl2\nl3');
+  });
+});
+
+describe('XML of lists and errors', () => {
+  it('writes the golden ListResponse byte for byte', async () => {
+    const { listResponseOf } = await import('../../src/model/list-response.js');
+    const page = JSON.parse(readShared('fixtures/list-golden.json'));
+    expect(writeXml(listResponseOf(SessionInfo), page)).toBe(readShared('fixtures/list-golden.xml'));
+  });
+
+  it('writes an ErrorResponse as ServiceStack does', async () => {
+    const { ErrorResponse } = await import('../../src/model/response-status.js');
+    const xml = writeXml(ErrorResponse, {
+      responseStatus: {
+        errorCode: 'NotEmpty',
+        message: "'Name' must not be empty.",
+        errors: [{ errorCode: 'NotEmpty', fieldName: 'Name', message: "'Name' must not be empty.", meta: { PropertyName: 'Name' } }],
+      },
+    });
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><ErrorResponse xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.servicestack.net/types"><ResponseStatus><ErrorCode>NotEmpty</ErrorCode>' +
+        "<Message>'Name' must not be empty.</Message><StackTrace i:nil=\"true\" /><Errors><ResponseError>" +
+        "<ErrorCode>NotEmpty</ErrorCode><FieldName>Name</FieldName><Message>'Name' must not be empty.</Message>" +
+        '<Meta xmlns:d5p1="http://schemas.microsoft.com/2003/10/Serialization/Arrays"><d5p1:KeyValueOfstringstring>' +
+        '<d5p1:Key>PropertyName</d5p1:Key><d5p1:Value>Name</d5p1:Value></d5p1:KeyValueOfstringstring></Meta>' +
+        '</ResponseError></Errors><Meta xmlns:d3p1="http://schemas.microsoft.com/2003/10/Serialization/Arrays"' +
+        ' i:nil="true" /></ResponseStatus></ErrorResponse>',
+    );
+  });
+});
