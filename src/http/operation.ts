@@ -10,9 +10,28 @@ export interface RouteSpec {
   readonly summary?: string;
 }
 
+export const ROLES = ['User', 'Manager', 'SystemAdministrator', 'Customer', 'CallCenterDashboard'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, once authentication has run. */
+export interface Caller {
+  readonly userId: string;
+  readonly roles: readonly Role[];
+  /** The accounts the caller may see; SystemAdministrators see every account. */
+  readonly accountIds: readonly string[] | 'all';
+}
+
+/**
+ * Who may call an operation: `anonymous` (sign-in, webhooks that verify their own signatures), or
+ * any signed-in caller holding one of `anyRole` (any signed-in caller when it is empty).
+ */
+export type Access = { readonly anonymous: true } | { readonly anyRole: readonly Role[] };
+
 /** What a handler may know of the request it serves, beyond its DTO. */
 export interface OperationContext {
   readonly http: FastifyRequest;
+  /** Undefined only for anonymous operations. */
+  readonly caller?: Caller;
 }
 
 /**
@@ -25,6 +44,8 @@ export interface Operation<Req = Record<string, unknown>, Res = unknown> {
   readonly response?: Dto;
   readonly routes: readonly RouteSpec[];
   readonly description?: string;
+  /** Defaults to any signed-in caller. */
+  readonly access?: Access;
   handle(input: Req, context: OperationContext): Promise<Res | undefined>;
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { StoreCapabilities } from './capabilities.js';
 
 /**
@@ -60,6 +60,74 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('session_events').execute();
         await db.schema.dropTable('sessions').execute();
+      },
+    },
+    '002-directory': {
+      async up(db: Kysely<unknown>) {
+        const audited = <T extends string>(t: CreateTableBuilder<T, never>) =>
+          t.addColumn('date_created', 'text', (c) => c.notNull()).addColumn('date_last_modified', 'text', (c) => c.notNull());
+        await audited(
+          db.schema
+            .createTable('accounts')
+            .addColumn('id', 'text', (c) => c.primaryKey())
+            .addColumn('name', 'text', (c) => c.notNull())
+            .addColumn('parent_account_id', 'text')
+            .addColumn('twilio_account_sid', 'text')
+            .addColumn('twilio_auth_token', 'text')
+            .addColumn('twilio_auth_token_secondary', 'text'),
+        ).execute();
+        await db.schema.createIndex('accounts_twilio_sid').on('accounts').column('twilio_account_sid').execute();
+
+        await audited(
+          db.schema
+            .createTable('customers')
+            .addColumn('account_id', 'text', (c) => c.notNull())
+            .addColumn('id', 'text', (c) => c.notNull())
+            .addColumn('parent_customer_id', 'text')
+            .addColumn('name', 'text', (c) => c.notNull())
+            .addPrimaryKeyConstraint('customers_pk', ['account_id', 'id']),
+        ).execute();
+        await db.schema.createIndex('customers_parent').on('customers').columns(['account_id', 'parent_customer_id']).execute();
+
+        await audited(
+          db.schema
+            .createTable('endpoints')
+            .addColumn('account_id', 'text', (c) => c.notNull())
+            .addColumn('id', 'text', (c) => c.notNull())
+            .addColumn('customer_id', 'text')
+            .addColumn('type', 'text', (c) => c.notNull())
+            .addColumn('display_name', 'text', (c) => c.notNull())
+            .addColumn('phone_number', 'text')
+            .addColumn('identity', 'text')
+            .addColumn('email', 'text')
+            .addColumn('avatar_url', 'text')
+            .addPrimaryKeyConstraint('endpoints_pk', ['account_id', 'id']),
+        ).execute();
+        await db.schema.createIndex('endpoints_phone').on('endpoints').columns(['account_id', 'phone_number']).execute();
+        await db.schema.createIndex('endpoints_identity').on('endpoints').columns(['account_id', 'identity']).execute();
+        await db.schema.createIndex('endpoints_id').on('endpoints').column('id').execute();
+
+        await audited(
+          db.schema
+            .createTable('users')
+            .addColumn('id', 'text', (c) => c.primaryKey())
+            .addColumn('email', 'text', (c) => c.notNull().unique())
+            .addColumn('first_name', 'text')
+            .addColumn('last_name', 'text')
+            .addColumn('display_name', 'text')
+            .addColumn('password_hash', 'text')
+            .addColumn('roles', 'text', (c) => c.notNull().defaultTo('[]')),
+        ).execute();
+        await db.schema
+          .createTable('user_accounts')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_accounts_pk', ['account_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('user_accounts_user').on('user_accounts').column('user_id').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of ['user_accounts', 'users', 'endpoints', 'customers', 'accounts']) await db.schema.dropTable(table).execute();
       },
     },
   };

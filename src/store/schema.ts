@@ -7,6 +7,71 @@ import type { Generated } from 'kysely';
 export interface Database {
   sessions: SessionsTable;
   session_events: SessionEventsTable;
+  accounts: AccountsTable;
+  customers: CustomersTable;
+  endpoints: EndpointsTable;
+  users: UsersTable;
+  user_accounts: UserAccountsTable;
+}
+
+/** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  parent_account_id: string | null;
+  twilio_account_sid: string | null;
+  twilio_auth_token: string | null;
+  /** The token being rotated in or out; signatures are accepted with either. */
+  twilio_auth_token_secondary: string | null;
+  date_created: string;
+  date_last_modified: string;
+}
+
+/** A node of an account's customer tree; the breadcrumb is derived from parent links. */
+export interface CustomersTable {
+  account_id: string;
+  id: string;
+  parent_customer_id: string | null;
+  name: string;
+  date_created: string;
+  date_last_modified: string;
+}
+
+/** Phone numbers, users (agents), teams…: what sessions belong to and who answers them. */
+export interface EndpointsTable {
+  account_id: string;
+  id: string;
+  customer_id: string | null;
+  /** PhoneNumber, User, Team, Email, Fax, EmergencyAddress, SipTrunk, AssistantBot. */
+  type: string;
+  display_name: string;
+  /** E.164, for PhoneNumber endpoints. */
+  phone_number: string | null;
+  /** The agent's client identity, e.g. `client:dana`, for User endpoints. */
+  identity: string | null;
+  email: string | null;
+  avatar_url: string | null;
+  date_created: string;
+  date_last_modified: string;
+}
+
+/** People who sign in. Not keyed by account: one person may work for several. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string | null;
+  password_hash: string | null;
+  /** JSON array of role names (User, Manager, SystemAdministrator, Customer, CallCenterDashboard). */
+  roles: string;
+  date_created: string;
+  date_last_modified: string;
+}
+
+export interface UserAccountsTable {
+  account_id: string;
+  user_id: string;
 }
 
 export interface SessionsTable {
