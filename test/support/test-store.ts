@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject, onTestFinished } from 'vitest';
+import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Dialect } from './dialects.js';
+
+/** The store this test file runs against: its vitest project (`sqlite` or `postgres`) decides. */
+export const dialect: Dialect = process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * A database of its own for the running test, migrated and empty: a PostgreSQL database copied
+ * from the migrated template, or a SQLite file in a temp dir. For tests that hand a URL to something
+ * else (a child process, the CLI); others use `openTestStore()`.
+ */
+export async function freshDatabaseUrl(): Promise<string> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return join(dir, 'switchboard.db');
+  }
+  const database = await leaseDatabase();
+  onTestFinished(() => giveBack(database));
+  return inject('postgresServerUrl') + database.name;
+}
+
+/**
+ * A fresh, migrated store for the running test on this file's dialect, closed when the test ends.
+ *
+ * @example
+ * const store = await openTestStore(); const sessions = new SessionsRepository(store.db);
+ */
+export async function openTestStore(): Promise<Store> {
+  const store = await openStore(dialect === 'sqlite' ? ':memory:' : await freshDatabaseUrl());
+  // Finish hooks run last-registered first: the store closes before its database goes back.
+  onTestFinished(() => store.close());
+  await store.migrate();
+  return store;
+}
+
+interface Leased {
+  readonly name: string;
+  /** Kept open to empty the database between tests. */
+  readonly client: pg.Client;
+}
+
+// CREATE DATABASE … TEMPLATE costs ~250 ms; emptying a used one with TRUNCATE ~20 ms. Each worker
+// keeps the databases its tests gave back, emptied, and hands them to the next test.
+const idle: Leased[] = [];
+let created = 0;
+let admin: pg.Pool | undefined;
+
+async function leaseDatabase(): Promise<Leased> {
+  const reused = idle.pop();
+  if (reused) return reused;
+  const serverUrl = inject('postgresServerUrl');
+  admin ??= new pg.Pool({ connectionString: serverUrl + 'postgres', max: 2, allowExitOnIdle: true });
+  const name = `test_${process.pid}_${++created}`;
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`);
+  const client = new pg.Client({ connectionString: serverUrl + name });
+  await client.connect();
+  return { name, client };
+}
+
+/** Empties the database for the next test, or drops it when something still holds it open. */
+async function giveBack(database: Leased): Promise<void> {
+  const { rows: others } = await database.client.query(
+    'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  if (others.length === 0) {
+    const { rows } = await database.client.query<{ name: string }>(
+      "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely\\_%'",
+    );
+    if (rows.length) await database.client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY CASCADE`);
+    idle.push(database);
+    return;
+  }
+  await database.client.end();
+  await admin!.query(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`);
+}
