@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:PORT/` — append a database name. */
   readonly serverUrl: string;
+  /** The postmaster's process id (its backends are its children). */
+  readonly pid: number;
   stop(): void;
 }
 
@@ -41,7 +43,10 @@ export async function freePort(): Promise<number> {
  * @example
  * const cluster = await startPostgresCluster(postgresBinDir()!); … cluster.stop();
  */
-export async function startPostgresCluster(binDir: string, options: { maxConnections?: number } = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster(
+  binDir: string,
+  options: { maxConnections?: number; /** fsync and synchronous commit as in production (benchmarks). */ durable?: boolean } = {},
+): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-pg-'));
   const asRoot = process.getuid?.() === 0;
   const run = (tool: string, args: string[]) => {
@@ -62,9 +67,7 @@ export async function startPostgresCluster(binDir: string, options: { maxConnect
       `-p ${port}`,
       `-k ${dir}`,
       '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       `-c max_connections=${options.maxConnections ?? 300}`,
       '-c shared_buffers=128MB',
     ].join(' ');
@@ -77,6 +80,7 @@ export async function startPostgresCluster(binDir: string, options: { maxConnect
   let stopped = false;
   return {
     serverUrl: `postgres://postgres@127.0.0.1:${port}/`,
+    pid: Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
       if (stopped) return;
       stopped = true;
