@@ -8,6 +8,7 @@ import { registerOperations } from './http/register-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
+import { registerMetadata } from './metadata/register-metadata.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -50,6 +51,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  registerOperations(app, operations(options.store));
+  const all = operations(options.store);
+  registerOperations(app, all);
+  registerMetadata(app, all);
   return app;
 }
