@@ -1,6 +1,8 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ApiError } from './http/errors.js';
+import { ApiError, ERROR_CODES } from './http/errors.js';
+import { formatOf } from './http/register-operations.js';
+import { sendError } from './http/render.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
@@ -8,6 +10,7 @@ import { registerOperations } from './http/register-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
+import { registerMetadata } from './metadata/register-metadata.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -33,7 +36,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // Bad percent-encoding and over-long path parameters fail before routing; answer them in kind.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const code = tooLong ? 'UriTooLong' : 'BadRequest';
+      sendError(reply, formatOf(request), ERROR_CODES[code], code, {
+        errorCode: code,
+        message: tooLong ? 'A path parameter is too long' : 'The URL is not validly percent-encoded',
+        errors: [],
+      });
+    },
   });
   installErrorHandling(app);
   await app.register(formbody);
@@ -50,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  registerOperations(app, operations(options.store));
+  const all = operations(options.store);
+  registerOperations(app, all);
+  registerMetadata(app, all);
   return app;
 }
