@@ -1,8 +1,10 @@
 import { benchGetSession } from './get-session.js';
+import { benchScaling } from './scaling.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
 const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
+  scaling: benchScaling,
 };
 
 const wanted = process.argv.slice(2);
