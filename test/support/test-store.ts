@@ -35,7 +35,9 @@ export async function openTestStore(): Promise<Store> {
   const store = await openStore(dialect === 'sqlite' ? ':memory:' : await freshDatabaseUrl());
   // Finish hooks run last-registered first: the store closes before its database goes back.
   onTestFinished(() => store.close());
-  await store.migrate();
+  // A leased PostgreSQL database is a copy of the migrated template: migrating again would only
+  // confirm it (~40 ms a test).
+  if (dialect === 'sqlite') await store.migrate();
   return store;
 }
 
@@ -69,13 +71,29 @@ async function giveBack(database: Leased): Promise<void> {
     'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
   );
   if (others.length === 0) {
-    const { rows } = await database.client.query<{ name: string }>(
-      "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely\\_%'",
-    );
-    if (rows.length) await database.client.query(`TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY CASCADE`);
+    // DELETE, not TRUNCATE: for a test's few rows it is ~10× faster (TRUNCATE makes new files for
+    // every table and index). Replica mode skips triggers and foreign keys, so order does not matter.
+    await database.client.query(`SET session_replication_role = replica; ${await emptyingSql(database)} SET session_replication_role = DEFAULT;`);
     idle.push(database);
     return;
   }
   await database.client.end();
   await admin!.query(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`);
+}
+
+let emptying: string | undefined;
+
+/** One DELETE per table and a restart of every sequence; the schema is the template's, so once per worker. */
+async function emptyingSql(database: Leased): Promise<string> {
+  if (emptying) return emptying;
+  const { rows: tables } = await database.client.query<{ name: string }>(
+    "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely\\_%'",
+  );
+  const { rows: sequences } = await database.client.query<{ name: string }>(
+    "SELECT quote_literal(quote_ident(sequencename)) AS name FROM pg_sequences WHERE schemaname = 'public'",
+  );
+  emptying =
+    tables.map((t) => `DELETE FROM ${t.name};`).join(' ') +
+    (sequences.length ? ` SELECT ${sequences.map((q) => `setval(${q.name}, 1, false)`).join(', ')};` : '');
+  return emptying;
 }
