@@ -5,6 +5,11 @@ import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
 import { registerOperations } from './http/register-operations.js';
+import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
+import { authStatusOperation } from './auth/auth-status-operation.js';
+import { authenticateOperation } from './auth/authenticate-operation.js';
+import { CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
+import { directoryOperations } from './directory/directory-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
@@ -12,12 +17,19 @@ import type { Store } from './store/open-store.js';
 export interface AppOptions {
   readonly store: Store;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Clock, session lifetimes and sign-in throttle; defaults suit production. */
+  readonly auth?: AuthOptions;
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store): Operation[] {
+export function operations(store: Store, auth: AuthServices = authServices(store)): Operation[] {
   const sessions = new SessionsRepository(store.db);
-  return [getSessionOperation(sessions)] as Operation[];
+  return [
+    getSessionOperation(sessions),
+    authenticateOperation(auth),
+    authStatusOperation(auth.users, auth.accounts),
+    ...directoryOperations(store, auth),
+  ] as Operation[];
 }
 
 /**
@@ -50,6 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  registerOperations(app, operations(options.store));
+  const auth = authServices(options.store, options.auth);
+  registerOperations(app, operations(options.store, auth), {
+    authenticate: (request) => auth.authenticator.callerOf(request),
+    challenge: CREDENTIALS_CHALLENGE,
+  });
   return app;
 }
