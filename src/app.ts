@@ -8,7 +8,7 @@ import { registerOperations } from './http/register-operations.js';
 import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
 import { authStatusOperation } from './auth/auth-status-operation.js';
 import { authenticateOperation } from './auth/authenticate-operation.js';
-import { CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
+import { BASIC_CHALLENGE, CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
 import { directoryOperations } from './directory/directory-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
@@ -66,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerOperations(app, operations(options.store, auth), {
     authenticate: (request) => auth.authenticator.callerOf(request),
     challenge: CREDENTIALS_CHALLENGE,
+    browserChallenge: BASIC_CHALLENGE,
   });
   return app;
 }

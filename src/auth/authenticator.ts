@@ -35,7 +35,7 @@ export class AuthenticationFailed extends Error {
 }
 
 export const CREDENTIALS_CHALLENGE = 'credentials realm="/auth/credentials"';
-const BASIC_CHALLENGE = 'basic realm="/auth/basic"';
+export const BASIC_CHALLENGE = 'basic realm="/auth/basic"';
 
 const MAX_CACHED = 10_000;
 

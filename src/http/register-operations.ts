@@ -46,6 +46,8 @@ export interface RegisterOptions {
   readonly authenticate: AuthenticateRequest;
   /** The `WWW-Authenticate` value when an anonymous caller reaches a protected operation. */
   readonly challenge: string;
+  /** The same for a browser (HTML): a challenge it can answer with its own sign-in prompt. */
+  readonly browserChallenge: string;
 }
 
 /**
@@ -138,7 +140,10 @@ async function authorize(
     return { refused: { status: 401, reason: 'Unauthorized', challenge: error.challenge } };
   }
   if ('anonymous' in access) return { caller };
-  if (!caller) return { refused: { status: 401, reason: 'Unauthorized', challenge: options.challenge } };
+  if (!caller) {
+    const challenge = formatOf(request) === 'html' ? options.browserChallenge : options.challenge;
+    return { refused: { status: 401, reason: 'Unauthorized', challenge } };
+  }
   const allowed =
     access.anyRole.length === 0 ||
     caller.roles.includes('SystemAdministrator') ||

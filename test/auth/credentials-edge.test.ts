@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ApiKeysRepository } from '../../src/auth/api-keys-repository.js';
 import { openStore } from '../../src/store/open-store.js';
-import { addAccount, addApiKey, addUser } from '../support/directory.js';
+import { addApiKey, addUser } from '../support/directory.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
 
