@@ -19,6 +19,8 @@ export interface AuthServices {
   readonly apiKeys: ApiKeysRepository;
   readonly passwords: PasswordSignIn;
   readonly authenticator: Authenticator;
+  /** Ends every session of a user, in the database and in this instance's cache. */
+  signOutEverywhere(userId: string): Promise<void>;
 }
 
 /** The authentication collaborators over one store, built once per app. */
@@ -28,5 +30,9 @@ export function authServices(store: Store, options: AuthOptions = {}): AuthServi
   const apiKeys = new ApiKeysRepository(store.db);
   const passwords = new PasswordSignIn(users, new SignInThrottle(store.db, options.throttle ?? DEFAULT_THROTTLE));
   const authenticator = new Authenticator(users, sessions, apiKeys, passwords, { ...DEFAULT_TIMINGS, ...options.timings });
-  return { users, accounts: new AccountsRepository(store.db), sessions, apiKeys, passwords, authenticator };
+  const signOutEverywhere = async (userId: string) => {
+    await sessions.deleteForUser(userId);
+    authenticator.forgetUser(userId);
+  };
+  return { users, accounts: new AccountsRepository(store.db), sessions, apiKeys, passwords, authenticator, signOutEverywhere };
 }

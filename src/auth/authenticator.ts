@@ -77,6 +77,11 @@ export class Authenticator {
     this.cache.delete('s:' + sessionId);
   }
 
+  /** Forgets every cached session of a user (new password, deletion). */
+  forgetUser(userId: string): void {
+    for (const [key, entry] of this.cache) if (entry.caller.userId === userId) this.cache.delete(key);
+  }
+
   private async fromAuthorization(header: string, request: FastifyRequest): Promise<Caller> {
     const space = header.indexOf(' ');
     const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();

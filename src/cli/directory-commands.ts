@@ -74,7 +74,7 @@ async function dispatch(auth: AuthServices, what: string, args: readonly string[
       const password = options.password ?? newPassword();
       const passwordHash = await passwordHashOf(password).catch((e: Error) => Promise.reject(new UsageError(e.message)));
       await auth.users.update(user.id, { passwordHash }, now);
-      await auth.sessions.deleteForUser(user.id);
+      await auth.signOutEverywhere(user.id);
       io.out(`Password changed for ${user.email}; their sessions are signed out.`);
       if (!options.password) io.out(`Password: ${password}  (shown once)`);
       return 0;

@@ -16,6 +16,6 @@ export function directoryOperations(store: Store, auth: AuthServices): Operation
     ...accountOperations(auth.accounts, now),
     ...customerOperations(customers, auth.accounts, now),
     ...endpointOperations(new EndpointsRepository(store.db), customers, auth.accounts, now),
-    ...userOperations(auth.users, auth.accounts, auth.sessions, now),
+    ...userOperations(auth.users, auth.accounts, auth.signOutEverywhere, now),
   ];
 }

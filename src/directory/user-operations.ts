@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { hashPassword } from '../auth/passwords.js';
 import { readRoles } from '../auth/roles.js';
-import type { AuthSessionsRepository } from '../auth/auth-sessions-repository.js';
 import { ApiError, validationError } from '../http/errors.js';
 import type { Caller, Operation, Role } from '../http/operation.js';
 import type { AccountsRepository } from './accounts-repository.js';
@@ -37,7 +36,12 @@ export async function passwordHashOf(password: string): Promise<string> {
  * /users: Managers see and manage the people of their accounts; only a SystemAdministrator grants
  * SystemAdministrator, touches one, or gives accounts the caller does not have.
  */
-export function userOperations(users: UsersRepository, accounts: AccountsRepository, sessions: AuthSessionsRepository, now: () => Date): Operation[] {
+export function userOperations(
+  users: UsersRepository,
+  accounts: AccountsRepository,
+  signOutEverywhere: (userId: string) => Promise<void>,
+  now: () => Date,
+): Operation[] {
   const fieldsOf = async (input: Record<string, unknown>, caller: Caller): Promise<UserFields> => {
     const fields: { -readonly [K in keyof UserFields]: UserFields[K] } = {
       email: optional(input, 'emailAddress'),
@@ -102,12 +106,13 @@ export function userOperations(users: UsersRepository, accounts: AccountsReposit
         const updated = await users.update(user.id, fields, at);
         if (updated === 'conflict') throw new ApiError('Conflict', `A user with email '${fields.email}' already exists`);
         // A new password signs the user out everywhere.
-        if (fields.passwordHash) await sessions.deleteForUser(user.id);
+        if (fields.passwordHash) await signOutEverywhere(user.id);
         return updated!;
       },
       remove: async (user, caller) => {
         assertManageable(user, caller);
         await users.delete(user.id);
+        await signOutEverywhere(user.id);
       },
       infoOf: async (user) => userInfoOf(user, user.accountIds, await accounts.namesOf(user.accountIds)),
     },
