@@ -4,7 +4,7 @@ import { ApiError } from './http/errors.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
-import { registerOperations } from './http/register-operations.js';
+import { registerOperations, type AuthenticateRequest } from './http/register-operations.js';
 import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
 import { authStatusOperation } from './auth/auth-status-operation.js';
 import { authenticateOperation } from './auth/authenticate-operation.js';
@@ -19,6 +19,11 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Clock, session lifetimes and sign-in throttle; defaults suit production. */
   readonly auth?: AuthOptions;
+  /**
+   * Replaces authentication. Only the benchmark sets it, to measure what authentication costs
+   * against the same app without it; nothing reads it from configuration.
+   */
+  readonly authenticate?: AuthenticateRequest;
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
@@ -64,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const auth = authServices(options.store, options.auth);
   registerOperations(app, operations(options.store, auth), {
-    authenticate: (request) => auth.authenticator.callerOf(request),
+    authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
     challenge: CREDENTIALS_CHALLENGE,
     browserChallenge: BASIC_CHALLENGE,
   });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseCommandLine, type CommandOptions, type Config } from '../config.js';
 import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
+import { directoryFromSessions } from '../directory/directory-from-session.js';
 import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
 import { openStore } from '../store/open-store.js';
@@ -100,7 +101,7 @@ async function importFiles(config: Config, files: readonly string[], io: Io): Pr
         failed = true;
         continue;
       }
-      const report = await importSessions(sessions, records);
+      const report = await importSessions(sessions, records, directoryFromSessions(store));
       io.out(`${file}: ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected.length} rejected`);
       for (const r of report.rejected) io.err(`  record ${r.index}${r.id ? ` (${r.id})` : ''}: ${r.reason}`);
       if (report.rejected.length) failed = true;

@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { AccountsRepository } from '../../src/directory/accounts-repository.js';
+import { CustomersRepository } from '../../src/directory/customers-repository.js';
+import { EndpointsRepository } from '../../src/directory/endpoints-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
@@ -53,5 +56,19 @@ describe('switchboard user / account / apikey', () => {
     expect((await run(db, 'user', 'add', 'a@b.test', '--password', 'short')).err).toMatch(/at least 8 characters/);
     expect((await run(db, 'apikey', 'create')).code).toBe(2);
     expect((await run(db, 'apikey', 'revoke', 'nope')).err).toBe("apikey: no live API key with id 'nope'");
+  });
+
+  it('import creates the account, customers and endpoint its sessions point to', async () => {
+    const db = database();
+    const golden = goldenSession();
+    const file = db + '.json';
+    writeFileSync(file, JSON.stringify({ items: [golden] }));
+    expect((await run(db, 'import', file)).code).toBe(0);
+    const store = await openStore(db);
+    onTestFinished(() => store.close());
+    expect(await new AccountsRepository(store.db).findById(golden.accountId!)).toMatchObject({ name: golden.accountName });
+    const customer = (await new CustomersRepository(store.db).findById(golden.customerId!))!;
+    expect(await new CustomersRepository(store.db).breadcrumbOf(customer)).toEqual(golden.customerBreadcrumb);
+    expect(await new EndpointsRepository(store.db).findById(golden.endpointId!)).toMatchObject({ accountId: golden.accountId, displayName: golden.endpointName });
   });
 });
