@@ -1,12 +1,16 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiError, ERROR_CODES } from './http/errors.js';
-import { formatOf } from './http/register-operations.js';
 import { sendError } from './http/render.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
-import { registerOperations } from './http/register-operations.js';
+import { formatOf, registerOperations, type AuthenticateRequest } from './http/register-operations.js';
+import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
+import { authStatusOperation } from './auth/auth-status-operation.js';
+import { authenticateOperation } from './auth/authenticate-operation.js';
+import { BASIC_CHALLENGE, CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
+import { directoryOperations } from './directory/directory-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
@@ -15,12 +19,24 @@ import { registerMetadata } from './metadata/register-metadata.js';
 export interface AppOptions {
   readonly store: Store;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Clock, session lifetimes and sign-in throttle; defaults suit production. */
+  readonly auth?: AuthOptions;
+  /**
+   * Replaces authentication. Only the benchmark sets it, to measure what authentication costs
+   * against the same app without it; nothing reads it from configuration.
+   */
+  readonly authenticate?: AuthenticateRequest;
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store): Operation[] {
+export function operations(store: Store, auth: AuthServices = authServices(store)): Operation[] {
   const sessions = new SessionsRepository(store.db);
-  return [getSessionOperation(sessions)] as Operation[];
+  return [
+    getSessionOperation(sessions),
+    authenticateOperation(auth),
+    authStatusOperation(auth.users, auth.accounts),
+    ...directoryOperations(store, auth),
+  ] as Operation[];
 }
 
 /**
@@ -62,8 +78,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  const all = operations(options.store);
-  registerOperations(app, all);
+  const auth = authServices(options.store, options.auth);
+  const all = operations(options.store, auth);
   registerMetadata(app, all);
+  registerOperations(app, all, {
+    authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
+    challenge: CREDENTIALS_CHALLENGE,
+    browserChallenge: BASIC_CHALLENGE,
+  });
   return app;
 }

@@ -8,6 +8,20 @@ export interface Config {
   /** Seed an empty database with the demo account. */
   readonly demo: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The first-run SystemAdministrator (SWITCHBOARD_ADMIN_EMAIL / SWITCHBOARD_ADMIN_PASSWORD). */
+  readonly adminEmail: string;
+  /** Undefined: a random password is made and printed once. */
+  readonly adminPassword?: string;
+}
+
+/** Options of the directory commands (`user add --role Manager --account acct_1`). */
+export interface CommandOptions {
+  readonly role?: string;
+  readonly account?: string;
+  readonly password?: string;
+  readonly name?: string;
+  readonly id?: string;
+  readonly twilioSid?: string;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -16,6 +30,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   databaseUrl: './data/switchboard.db',
   demo: false,
   logLevel: 'info',
+  adminEmail: 'admin@switchboard.local',
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,7 +52,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 export function parseCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): { config: Config; positionals: string[] } {
+): { config: Config; positionals: string[]; options: CommandOptions } {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
@@ -46,6 +61,12 @@ export function parseCommandLine(
       database: { type: 'string' },
       demo: { type: 'boolean' },
       'log-level': { type: 'string' },
+      role: { type: 'string' },
+      account: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      'twilio-sid': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -64,6 +85,10 @@ export function parseCommandLine(
     databaseUrl: values.database ?? env.DATABASE_URL ?? DEFAULT_CONFIG.databaseUrl,
     demo: values.demo ?? DEFAULT_CONFIG.demo,
     logLevel: logLevel as Config['logLevel'],
+    adminEmail: env.SWITCHBOARD_ADMIN_EMAIL || DEFAULT_CONFIG.adminEmail,
+    ...(env.SWITCHBOARD_ADMIN_PASSWORD ? { adminPassword: env.SWITCHBOARD_ADMIN_PASSWORD } : {}),
   });
-  return { config, positionals };
+  const { role, account, password, name, id } = values;
+  const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
+  return { config, positionals, options };
 }

@@ -1,6 +1,6 @@
 import type { Dto } from '../model/dto.js';
 import { fromWire } from '../model/from-wire.js';
-import { membersOf, type Member, type MemberType } from '../model/members.js';
+import { memberLookupOf, type Member, type MemberType } from '../model/members.js';
 import type { ResponseError } from '../model/response-status.js';
 import { ApiError } from './errors.js';
 
@@ -12,7 +12,7 @@ export type StringMap = Readonly<Record<string, string | string[] | undefined>>;
  * `true,false` → true), a repeated key joined with commas. Later maps win over earlier ones.
  */
 export function bindStrings(dto: Dto, target: Record<string, unknown>, ...maps: (StringMap | undefined)[]): Record<string, unknown> {
-  const lookup = lookupOf(dto);
+  const lookup = memberLookupOf(dto);
   const errors: ResponseError[] = [];
   for (const map of maps) {
     for (const [key, raw] of Object.entries(map ?? {})) {
@@ -26,18 +26,6 @@ export function bindStrings(dto: Dto, target: Record<string, unknown>, ...maps: 
   }
   if (errors.length) throw new ApiError('SerializationException', `Unable to bind to request '${dto.meta.name}'`, errors);
   return target;
-}
-
-const lookups = new Map<string, ReadonlyMap<string, Member>>();
-
-/** Members by lower-cased name, built once per DTO: binding runs on every request. */
-function lookupOf(dto: Dto): ReadonlyMap<string, Member> {
-  let lookup = lookups.get(dto.meta.name);
-  if (!lookup) {
-    lookup = new Map(membersOf(dto).map((m) => [m.key.toLowerCase(), m]));
-    lookups.set(dto.meta.name, lookup);
-  }
-  return lookup;
 }
 
 /** Reads a JSON body into the DTO (names case-insensitive, as ServiceStack.Text reads). */

@@ -8,7 +8,7 @@ import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { demoSessions } from '../../src/demo/demo-sessions.js';
 import { goldenSession, readShared } from '../support/fixtures.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer } from '../support/server.js';
 import { freshDatabaseUrl, openTestStore } from '../support/test-store.js';
 
 function capture() {
@@ -22,9 +22,9 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'switchboard-import-'));
 describe('switchboard import', () => {
   it('round-trips: sessions read over HTTP, exported, imported elsewhere, read back identically', async () => {
     const sessions = [goldenSession(), ...demoSessions(new Date('2026-11-27T15:00:00Z'))];
-    const source = await startTestServer(sessions);
+    const source = await startSignedInServer(sessions);
     const exported = await Promise.all(
-      sessions.map(async (s) => (await fetch(`${source.url}/sessions/${s.id}`)).json()),
+      sessions.map(async (s) => (await source.fetch(`${source.url}/sessions/${s.id}`)).json()),
     );
     const dir = tempDir();
     const file = join(dir, 'evo-sessions.json');

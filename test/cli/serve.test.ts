@@ -32,8 +32,9 @@ describe('switchboard serve', () => {
     const server = serve(['--demo', '--database', database]);
     const url = await server.ready;
     expect(server.output()).toMatch(/Seeded \d+ demo sessions\./);
-    const curl = /curl (http:\/\/\S+\/sessions\/\w+)\n/.exec(server.output())![1]!;
-    const session = (await (await fetch(curl)).json()) as { accountName: string; log: unknown[] };
+    const [, credentials, curl] = /curl -u (\S+) (http:\/\/\S+\/sessions\/\w+)\n/.exec(server.output())!;
+    const authorization = `Basic ${Buffer.from(credentials!).toString('base64')}`;
+    const session = (await (await fetch(curl!, { headers: { authorization } })).json()) as { accountName: string; log: unknown[] };
     expect(session.accountName).toBe('Demo Contact Center');
     expect(session.log.length).toBeGreaterThan(3);
     // A kept-alive connection must not hold the shutdown up.

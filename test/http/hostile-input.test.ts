@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goldenSession } from '../support/fixtures.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer } from '../support/server.js';
 
 const golden = goldenSession();
 
@@ -33,12 +33,12 @@ describe('hostile and malformed input never gives a 500', () => {
     ['a predefined route with no id', '/api/GetSession', 400],
     ['a query of repeated keys', '/api/GetSession?sessionId=a&sessionId=b', 404],
   ])('%s', async (_name, path, status) => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     await expectClear4xx(await fetch(url + path), status);
   });
 
   it('rejects a malformed JSON body with 400', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     const res = await fetch(`${url}/api/GetSession`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -48,7 +48,7 @@ describe('hostile and malformed input never gives a 500', () => {
   });
 
   it('rejects a body of the wrong shape with a SerializationException naming the field', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     const res = await fetch(`${url}/api/GetSession`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -61,7 +61,7 @@ describe('hostile and malformed input never gives a 500', () => {
   });
 
   it('rejects a body over the limit with 413', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     const res = await fetch(`${url}/api/GetSession`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -71,7 +71,7 @@ describe('hostile and malformed input never gives a 500', () => {
   });
 
   it('survives odd headers: a junk cookie, odd content types, odd Accept', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     const res = await fetch(`${url}/sessions/${golden.id}`, {
       headers: {
         cookie: 'ss-id=abc; ss-pid=def; 01 Jan 2100 00:00:00 GMT=null; =; ;;',
@@ -83,7 +83,7 @@ describe('hostile and malformed input never gives a 500', () => {
   });
 
   it('binds a form post on a predefined route', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     const res = await fetch(`${url}/api/GetSession`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goldenSession } from '../support/fixtures.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer } from '../support/server.js';
 
 const golden = goldenSession();
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -41,7 +41,7 @@ const MATRIX: ReadonlyArray<{ name: string; path?: string; init?: RequestInit; t
 
 describe('content negotiation on a custom route', () => {
   it.each(MATRIX)('$name → $type', async ({ path = '', init, type }) => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     const res = await fetch(`${url}/sessions/${golden.id}${path}`, init);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(type);
@@ -49,13 +49,13 @@ describe('content negotiation on a custom route', () => {
   });
 
   it('matches route paths case-insensitively and ignores a trailing slash', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await startSignedInServer([golden]);
     expect((await fetch(`${url}/SESSIONS/${golden.id}`)).status).toBe(200);
     expect((await fetch(`${url}/sessions/${golden.id}/`)).status).toBe(200);
   });
 
   it('does not strip a suffix that is not a format', async () => {
-    const { url, sessions } = await startTestServer();
+    const { url, sessions, fetch } = await startSignedInServer();
     await sessions.insertIfAbsent({ ...golden, id: 'john.smith' });
     const res = await fetch(`${url}/sessions/john.smith`);
     expect(res.status).toBe(200);
@@ -63,7 +63,7 @@ describe('content negotiation on a custom route', () => {
   });
 
   it('writes errors in the negotiated format too', async () => {
-    const { url } = await startTestServer();
+    const { url, fetch } = await startSignedInServer();
     const res = await fetch(`${url}/sessions/nope?format=xml`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe(XML_TYPE);

@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
+import { adminCookie } from '../support/directory.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startInstance } from '../support/instances.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
@@ -25,15 +26,16 @@ describe('many switchboard instances on one PostgreSQL', () => {
   it('serve the same data: a session written by one is read on the other at once', async () => {
     const url = await freshDatabaseUrl();
     const [a, b] = await Promise.all([startInstance(url), startInstance(url)]);
-    expect((await fetch(`${a.url}/sessions/${golden.id}`)).status).toBe(404);
-    expect((await fetch(`${b.url}/sessions/${golden.id}`)).status).toBe(404);
-
-    // Until an HTTP write path lands, the write comes from a third client of the same database.
+    // Until an HTTP write path lands, the writes come from a third client of the same database.
     const writer = await openStore(url);
-    await new SessionsRepository(writer.db).insertIfAbsent(golden).finally(() => writer.close());
+    onTestFinished(() => writer.close());
+    const headers = { cookie: await adminCookie(writer) };
+    expect((await fetch(`${a.url}/sessions/${golden.id}`, { headers })).status).toBe(404);
+    expect((await fetch(`${b.url}/sessions/${golden.id}`, { headers })).status).toBe(404);
 
+    await new SessionsRepository(writer.db).insertIfAbsent(golden);
     for (const instance of [a, b]) {
-      const res = await fetch(`${instance.url}/sessions/${golden.id}`);
+      const res = await fetch(`${instance.url}/sessions/${golden.id}`, { headers });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual(golden);
     }

@@ -1,8 +1,10 @@
 import { onTestFinished } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import type { AuthOptions } from '../../src/auth/auth-services.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import type { Store } from '../../src/store/open-store.js';
+import { adminCookie } from './directory.js';
 import { openTestStore } from './test-store.js';
 
 export interface TestServer {
@@ -11,15 +13,28 @@ export interface TestServer {
   readonly sessions: SessionsRepository;
 }
 
-/** A real server on 127.0.0.1 over a fresh store of the file's dialect, closed when the test ends. */
-export async function startTestServer(seed: readonly SessionInfo[] = []): Promise<TestServer> {
-  const store = await openTestStore();
+/**
+ * A real server on 127.0.0.1 closed when the test ends, over `options.store` or a fresh store of the
+ * file's dialect (SQLite or PostgreSQL, see test-store.ts).
+ */
+export async function startTestServer(seed: readonly SessionInfo[] = [], options: { auth?: AuthOptions; store?: Store } = {}): Promise<TestServer> {
+  const store = options.store ?? (await openTestStore());
+  if (options.store) await store.migrate();
   const sessions = new SessionsRepository(store.db);
   for (const session of seed) await sessions.insertIfAbsent(session);
-  const app = await buildApp({ store });
+  const app = await buildApp({ store, auth: options.auth });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   onTestFinished(() => app.close());
   return { url: `http://127.0.0.1:${port}`, store, sessions };
+}
+
+/** A server holding `seed`, and a fetch signed in as a SystemAdministrator (by session cookie). */
+export async function startSignedInServer(seed: readonly SessionInfo[] = []) {
+  const server = await startTestServer(seed);
+  const cookie = await adminCookie(server.store);
+  const signedFetch = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+  return { ...server, fetch: signedFetch };
 }
