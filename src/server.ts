@@ -7,7 +7,7 @@ import { DEMO_USERS, seedDemoDirectory } from './demo/demo-directory.js';
 import { demoSessions } from './demo/demo-sessions.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
-import { openStore, type Store } from './store/open-store.js';
+import { openStore, printableDatabaseUrl, type Store } from './store/open-store.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -45,7 +45,7 @@ export async function startServer(config: Config, print: (line: string) => void 
       await store.close();
     })());
 
-  print(`Switchboard listening on ${url} (database: ${config.databaseUrl})`);
+  print(`Switchboard listening on ${url} (database: ${printableDatabaseUrl(config.databaseUrl)})`);
   if (admin) {
     print(`Created the SystemAdministrator ${admin.email}` + (admin.generatedPassword ? ` with password ${admin.generatedPassword} (shown once; change it with 'switchboard user passwd')` : ''));
   }

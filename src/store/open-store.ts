@@ -17,6 +17,16 @@ export interface Store {
 export class StoreError extends Error {}
 
 /**
+ * The database URL as it may be printed or logged: a PostgreSQL password replaced by `***`.
+ *
+ * @example
+ * printableDatabaseUrl('postgres://sb:secret@db/switchboard') // 'postgres://sb:***@db/switchboard'
+ */
+export function printableDatabaseUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@');
+}
+
+/**
  * Opens the store a `DATABASE_URL` names: a SQLite file path (or `:memory:`) or `postgres://…`.
  *
  * @example
