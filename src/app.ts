@@ -6,6 +6,8 @@ import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
 import { registerOperations } from './http/register-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
+import { SessionListRepository } from './sessions/list-repository.js';
+import { listSessionsOperation } from './sessions/list-sessions.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
 
@@ -17,7 +19,11 @@ export interface AppOptions {
 /** Every operation Switchboard serves, wired to its collaborators. */
 export function operations(store: Store): Operation[] {
   const sessions = new SessionsRepository(store.db);
-  return [getSessionOperation(sessions)] as Operation[];
+  const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
+  return [
+    getSessionOperation(sessions),
+    listSessionsOperation(lists, store.capabilities.textSearch.minNeedle),
+  ] as Operation[];
 }
 
 /**

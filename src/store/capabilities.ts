@@ -1,4 +1,6 @@
 import type { CreateTableBuilder } from 'kysely';
+import { postgresJobLock, sqliteJobLock, type JobLock } from './job-lock.js';
+import { postgresTextSearch, sqliteTextSearch, type TextSearch } from './text-search.js';
 
 /**
  * What differs between the stores, named once and chosen at construction (style habit 4): code
@@ -8,6 +10,10 @@ export interface StoreCapabilities {
   readonly kind: 'sqlite' | 'postgres';
   /** Adds an auto-incrementing integer primary key column. */
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string): CreateTableBuilder<T, string>;
+  /** Substring search over session logs and addresses (FTS5 trigram / pg_trgm). */
+  readonly textSearch: TextSearch;
+  /** One instance at a time per background job batch (write transaction / advisory lock). */
+  readonly jobLock: JobLock;
 }
 
 export const sqliteCapabilities: StoreCapabilities = Object.freeze({
@@ -15,6 +21,8 @@ export const sqliteCapabilities: StoreCapabilities = Object.freeze({
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string) {
     return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
   },
+  textSearch: sqliteTextSearch,
+  jobLock: sqliteJobLock,
 });
 
 export const postgresCapabilities: StoreCapabilities = Object.freeze({
@@ -22,4 +30,6 @@ export const postgresCapabilities: StoreCapabilities = Object.freeze({
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string) {
     return table.addColumn(column, 'bigserial', (c) => c.primaryKey());
   },
+  textSearch: postgresTextSearch,
+  jobLock: postgresJobLock,
 });
