@@ -22,7 +22,7 @@ export function operations(store: Store): Operation[] {
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
   return [
     getSessionOperation(sessions),
-    listSessionsOperation(lists, store.capabilities.textSearch.minNeedle),
+    listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
   ] as Operation[];
 }
 

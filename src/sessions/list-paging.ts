@@ -44,12 +44,12 @@ export function pageWindow(input: ListRequestInput): PageWindow {
 }
 
 /** The refusal for `all=true` over more matches than the cap. */
-export function tooManyForAll(count: number | undefined) {
-  const how = count === undefined ? `more than ${ALL_HARD_CAP}` : String(count);
+export function tooManyForAll(count: number | undefined, cap = ALL_HARD_CAP) {
+  const how = count === undefined ? `more than ${cap}` : String(count);
   return validationError(
     'All',
     'LessThanOrEqual',
-    `The list matches ${how} items; 'All' returns at most ${ALL_HARD_CAP}. Page through it (countPerPage up to ${MAX_COUNT_PER_PAGE}) or narrow the filters.`,
+    `The list matches ${how} items; 'All' returns at most ${cap}. Page through it (countPerPage up to ${MAX_COUNT_PER_PAGE}) or narrow the filters.`,
   );
 }
 

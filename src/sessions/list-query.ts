@@ -1,6 +1,6 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { TextSearch } from '../store/text-search.js';
+import type { SearchTerm, TextSearch } from '../store/text-search.js';
 
 /** What a list of sessions is filtered by, once the caller's scope and the customer tree are resolved. */
 export interface SessionQuery {
@@ -50,10 +50,32 @@ type Sessions = ExpressionBuilder<Database & { s: Database['sessions'] }, 's'>;
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
- * The WHERE clause of a session list, on `sessions` aliased `s`. Every condition is one an index
- * answers: account (+ archived) first, then the column filters; text through the search index.
+ * `sessions` aliased `s`, narrowed to a query's matches. Every condition is one an index answers:
+ * account first, then the column filters; text through the search index, joined so that its hits
+ * drive the lookup instead of being checked row by row.
  */
-export function sessionConditions(query: SessionQuery, textSearch: TextSearch) {
+export function matchingSessions(db: Kysely<Database>, query: SessionQuery, textSearch: TextSearch) {
+  const base = db.selectFrom('sessions as s');
+  const terms = textTerms(query, textSearch.minNeedle);
+  const from = terms.length === 0
+    ? base
+    : (base.innerJoin(textSearch.hits(terms).as('h'), (join) =>
+        join.onRef('h.account_id', '=', 's.account_id').onRef('h.session_id', '=', 's.id'),
+      ) as unknown as typeof base);
+  return from.where(sessionConditions(query, textSearch.minNeedle));
+}
+
+function textTerms(query: SessionQuery, minNeedle: number): SearchTerm[] {
+  const terms: SearchTerm[] = [];
+  if (query.log !== undefined) terms.push({ field: 'log', needle: query.log });
+  for (const field of ['from', 'to'] as const) {
+    const needle = query[field];
+    if (needle !== undefined && [...needle].length >= minNeedle) terms.push({ field, needle });
+  }
+  return terms;
+}
+
+function sessionConditions(query: SessionQuery, minNeedle: number) {
   return (eb: Sessions): Expression<SqlBool> => {
     const all: Expression<SqlBool>[] = [];
     if (query.accountIds !== 'all') {
@@ -79,15 +101,11 @@ export function sessionConditions(query: SessionQuery, textSearch: TextSearch) {
     if (query.createdBefore !== undefined) all.push(eb('s.date_created', '<', query.createdBefore));
     for (const field of ['from', 'to'] as const) {
       const needle = query[field];
-      if (needle === undefined) continue;
-      if ([...needle].length >= textSearch.minNeedle) all.push(textSearch.contains(field, needle));
-      else {
-        // Too short for trigrams: a scan, but only of the rows the other conditions leave.
-        const column = field === 'from' ? 's.from_address' : 's.to_address';
-        all.push(sql<SqlBool>`lower(${sql.ref(column)}) LIKE ${'%' + likeLiteral(needle.toLowerCase()) + '%'} ESCAPE '\\'`);
-      }
+      if (needle === undefined || [...needle].length >= minNeedle) continue;
+      // Too short for trigrams: a scan, but only of the rows the other conditions leave.
+      const column = field === 'from' ? 's.from_address' : 's.to_address';
+      all.push(sql<SqlBool>`lower(${sql.ref(column)}) LIKE ${'%' + likeLiteral(needle.toLowerCase()) + '%'} ESCAPE '\\'`);
     }
-    if (query.log !== undefined) all.push(textSearch.contains('log', query.log));
     return eb.and(all);
   };
 }

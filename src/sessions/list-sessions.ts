@@ -105,7 +105,14 @@ export function listBody(documents: readonly string[], totals: PageTotals): Stor
  * GET /sessions: every filter of the contract, ListRequest paging, and tenant scoping — a caller
  * only ever sees sessions of accounts it may see, whatever the filters say.
  */
-export function listSessionsOperation(lists: SessionListRepository, minNeedle: number): Operation<ListSessionsInput> {
+export interface ListSessionsOptions {
+  /** The text search's shortest needle (store capability). */
+  readonly minNeedle: number;
+  readonly allHardCap?: number;
+}
+
+export function listSessionsOperation(lists: SessionListRepository, options: ListSessionsOptions): Operation<ListSessionsInput> {
+  const { minNeedle, allHardCap = ALL_HARD_CAP } = options;
   return {
     request: ListSessions,
     response: SessionList,
@@ -120,9 +127,9 @@ export function listSessionsOperation(lists: SessionListRepository, minNeedle: n
 
       if (window.all) {
         const count = window.withTotals ? await lists.count(query) : undefined;
-        if (count !== undefined && count > ALL_HARD_CAP) throw tooManyForAll(count);
-        const documents = await lists.page(query, sort, 0, ALL_HARD_CAP + 1);
-        if (documents.length > ALL_HARD_CAP) throw tooManyForAll(count);
+        if (count !== undefined && count > allHardCap) throw tooManyForAll(count, allHardCap);
+        const documents = await lists.page(query, sort, 0, allHardCap + 1);
+        if (documents.length > allHardCap) throw tooManyForAll(count, allHardCap);
         return listBody(documents, count === undefined ? { hasMorePages: false } : countedTotals(window, count));
       }
       if (!window.withTotals) {

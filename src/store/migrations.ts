@@ -135,8 +135,14 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         // Archived sessions stay in the table (GET by id still finds them) but leave the live indexes'
         // hot range: every list query without searchArchive reads `archived = 0` first.
         await db.schema.alterTable('sessions').addColumn('archived', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-        await db.schema.createIndex('sessions_live').on('sessions').columns(['account_id', 'archived', 'date_created']).execute();
-        await db.schema.createIndex('sessions_all_accounts').on('sessions').columns(['archived', 'date_created']).execute();
+        // List indexes cover what a page sorts and filters on (date, id tie-break, archived), so
+        // counting and slicing thousands of matches never reads a row; they replace 001's narrower ones.
+        for (const column of ['date_created', 'customer_id', 'endpoint_id', 'parent_session_id']) {
+          await db.schema.dropIndex(`sessions_${column}`).execute();
+          const leading = column === 'date_created' ? ['account_id'] : ['account_id', column];
+          await db.schema.createIndex(`sessions_list_${column}`).on('sessions').columns([...leading, 'date_created', 'id', 'archived']).execute();
+        }
+        await db.schema.createIndex('sessions_list_all_accounts').on('sessions').columns(['date_created', 'id', 'archived']).execute();
         await db.schema.createIndex('sessions_unended').on('sessions').columns(['account_id', 'date_created']).where(sql.ref('ended'), '=', 0).execute();
         await caps.textSearch.install(db);
 

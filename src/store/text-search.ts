@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 /** The session fields the substring index answers for. */
 export type SearchField = 'log' | 'from' | 'to';
@@ -13,8 +13,21 @@ export interface TextSearch {
   /** Needles shorter than this cannot use the index (trigrams). */
   readonly minNeedle: number;
   install(db: Kysely<unknown>): Promise<void>;
-  /** A condition on `sessions` aliased `s`: `field` contains `needle`, ignoring case. */
-  contains(field: SearchField, needle: string): RawBuilder<SqlBool>;
+  /**
+   * The sessions whose `field` contains `needle`, ignoring case, as `(account_id, session_id)`
+   * rows: a list query joins it, so the index drives and the table is read only for its hits.
+   */
+  hits(terms: readonly SearchTerm[]): RawBuilder<SearchHit>;
+}
+
+export interface SearchTerm {
+  readonly field: SearchField;
+  readonly needle: string;
+}
+
+export interface SearchHit {
+  account_id: string;
+  session_id: string;
 }
 
 const FTS_COLUMN: Record<SearchField, string> = { log: 'log', from: 'from_address', to: 'to_address' };
@@ -57,9 +70,9 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
   },
-  contains(field: SearchField, needle: string) {
-    const query = `${FTS_COLUMN[field]} : "${needle.replace(/"/g, '""')}"`;
-    return sql<SqlBool>`(s.account_id, s.id) IN (SELECT k.account_id, k.session_id FROM session_search_keys k WHERE k.key IN (SELECT rowid FROM session_search WHERE session_search MATCH ${query}))`;
+  hits(terms: readonly SearchTerm[]) {
+    const query = terms.map(({ field, needle }) => `${FTS_COLUMN[field]} : "${needle.replace(/"/g, '""')}"`).join(' AND ');
+    return sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search f JOIN session_search_keys k ON k.key = f.rowid WHERE session_search MATCH ${query})`;
   },
 });
 
@@ -92,8 +105,11 @@ export const postgresTextSearch: TextSearch = Object.freeze({
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
   },
-  contains(field: SearchField, needle: string) {
-    const column = field === 'log' ? 'log_text' : FTS_COLUMN[field];
-    return sql<SqlBool>`${sql.ref(`s.${column}`)} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`;
+  hits(terms: readonly SearchTerm[]) {
+    const conditions = terms.map(({ field, needle }) => {
+      const column = field === 'log' ? 'log_text' : FTS_COLUMN[field];
+      return sql`${sql.ref(column)} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`;
+    });
+    return sql<SearchHit>`(SELECT account_id, id AS session_id FROM sessions WHERE ${sql.join(conditions, sql` AND `)})`;
   },
 });
