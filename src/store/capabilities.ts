@@ -1,4 +1,5 @@
-import type { CreateTableBuilder } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 import { postgresJobLock, sqliteJobLock, type JobLock } from './job-lock.js';
 import { postgresTextSearch, sqliteTextSearch, type TextSearch } from './text-search.js';
 
@@ -14,6 +15,11 @@ export interface StoreCapabilities {
   readonly textSearch: TextSearch;
   /** One instance at a time per background job batch (write transaction / advisory lock). */
   readonly jobLock: JobLock;
+  /**
+   * Refreshes the planner's statistics. List plans depend on them: without, SQLite guesses that an
+   * account holds ten sessions and sorts a whole account instead of using a covering index.
+   */
+  refreshStatistics(db: Kysely<Database>): Promise<void>;
 }
 
 export const sqliteCapabilities: StoreCapabilities = Object.freeze({
@@ -23,6 +29,11 @@ export const sqliteCapabilities: StoreCapabilities = Object.freeze({
   },
   textSearch: sqliteTextSearch,
   jobLock: sqliteJobLock,
+  async refreshStatistics(db: Kysely<Database>) {
+    // Sampled ANALYZE of every table that needs it (sqlite.org/lang_analyze.html#approx): milliseconds at 1M rows.
+    await sql`PRAGMA analysis_limit = 1000`.execute(db);
+    await sql`PRAGMA optimize = 0x10002`.execute(db);
+  },
 });
 
 export const postgresCapabilities: StoreCapabilities = Object.freeze({
@@ -32,4 +43,7 @@ export const postgresCapabilities: StoreCapabilities = Object.freeze({
   },
   textSearch: postgresTextSearch,
   jobLock: postgresJobLock,
+  async refreshStatistics(db: Kysely<Database>) {
+    await sql`ANALYZE sessions`.execute(db);
+  },
 });
