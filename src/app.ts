@@ -8,6 +8,7 @@ import { registerOperations } from './http/register-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionListRepository } from './sessions/list-repository.js';
 import { listSessionsOperation } from './sessions/list-sessions.js';
+import { getActiveSessionsOperation, getMySessionsOperation } from './sessions/my-sessions.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
 
@@ -23,6 +24,8 @@ export function operations(store: Store): Operation[] {
   return [
     getSessionOperation(sessions),
     listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
+    getMySessionsOperation(store.db, lists),
+    getActiveSessionsOperation(store.db, lists),
   ] as Operation[];
 }
 

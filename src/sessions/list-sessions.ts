@@ -6,11 +6,11 @@ import { SessionInfo } from '../model/session-info.js';
 import { validationError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
-import { writeJson } from '../wire/json-writer.js';
 import { accountScope } from './caller-scope.js';
 import { countedTotals, pageWindow, tooManyForAll, ALL_HARD_CAP, type PageTotals } from './list-paging.js';
 import { SORT_COLUMNS, type SessionQuery, type SessionSort, type SortField } from './list-query.js';
 import type { SessionListRepository } from './list-repository.js';
+import { withDocuments } from './stored-documents.js';
 
 const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 const text = (description: string) => Type.Optional(Type.String({ description }));
@@ -92,25 +92,20 @@ export function sessionQueryOf(input: ListSessionsInput, accountIds: readonly st
   };
 }
 
-/** A ListResponse whose items are stored documents, spliced in as they are (no parse, no re-write). */
-export function listBody(documents: readonly string[], totals: PageTotals): StoredBody {
-  const envelope = writeJson(SessionList, { items: [], ...totals });
-  const empty = '"items":[]';
-  const at = envelope.indexOf(empty);
-  if (at < 0) throw new Error('ListResponse must write its items');
-  return new StoredBody(envelope.slice(0, at) + '"items":[' + documents.join(',') + ']' + envelope.slice(at + empty.length));
-}
+/** A ListResponse whose items are the stored documents. */
+export const listBody = (documents: readonly string[], totals: PageTotals): StoredBody =>
+  withDocuments(SessionList, 'items', documents, { ...totals });
 
-/**
- * GET /sessions: every filter of the contract, ListRequest paging, and tenant scoping — a caller
- * only ever sees sessions of accounts it may see, whatever the filters say.
- */
 export interface ListSessionsOptions {
   /** The text search's shortest needle (store capability). */
   readonly minNeedle: number;
   readonly allHardCap?: number;
 }
 
+/**
+ * GET /sessions: every filter of the contract, ListRequest paging, and tenant scoping — a caller
+ * only ever sees sessions of accounts it may see, whatever the filters say.
+ */
 export function listSessionsOperation(lists: SessionListRepository, options: ListSessionsOptions): Operation<ListSessionsInput> {
   const { minNeedle, allHardCap = ALL_HARD_CAP } = options;
   return {
