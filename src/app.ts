@@ -5,6 +5,9 @@ import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
 import { registerOperations } from './http/register-operations.js';
+import { systemClock } from './lifecycle/clock.js';
+import { deleteSessionsOperation } from './lifecycle/delete-sessions.js';
+import { LifecyclePolicies } from './lifecycle/lifecycle-policies.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionListRepository } from './sessions/list-repository.js';
 import { listSessionsOperation } from './sessions/list-sessions.js';
@@ -26,6 +29,7 @@ export function operations(store: Store): Operation[] {
     listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
     getMySessionsOperation(store.db, lists),
     getActiveSessionsOperation(store.db, lists),
+    deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),
   ] as Operation[];
 }
 

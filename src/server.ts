@@ -3,8 +3,13 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { demoSessions } from './demo/demo-sessions.js';
 import { seedDemo } from './demo/seed-demo.js';
+import { systemClock } from './lifecycle/clock.js';
+import { startLifecycleJobs } from './lifecycle/lifecycle-jobs.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import { openStore, type Store } from './store/open-store.js';
+
+/** Archive and retention rounds; each is cheap when there is nothing to do. */
+const LIFECYCLE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -26,6 +31,12 @@ export async function startServer(config: Config, print: (line: string) => void 
   const app = await buildApp({ store, logger: { level: config.logLevel } });
   const sessions = new SessionsRepository(store.db);
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
+  await store.capabilities.refreshStatistics(store.db);
+  const jobs = startLifecycleJobs(store, {
+    clock: systemClock,
+    intervalMs: LIFECYCLE_INTERVAL_MS,
+    onError: (error) => app.log.error({ err: error }, 'archive/retention round failed'),
+  });
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -36,6 +47,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await jobs.stop();
       await store.close();
     })());
 
