@@ -1,7 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import type { Database, SessionsTable } from '../store/schema.js';
-import { sessionRow } from './session-row.js';
+import { sessionRow, type SessionLinks } from './session-row.js';
 
 export interface StoredSession {
   readonly accountId: string;
@@ -32,11 +32,11 @@ export class SessionsRepository {
   }
 
   /** Inserts a session unless one with its id exists (in any account); never overwrites. */
-  async insertIfAbsent(session: SessionInfo): Promise<InsertOutcome> {
+  async insertIfAbsent(session: SessionInfo, links?: SessionLinks): Promise<InsertOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('sessions').select('id').where('id', '=', session.id ?? '').executeTakeFirst();
       if (existing) return 'exists';
-      await trx.insertInto('sessions').values(sessionRow(session, 1)).execute();
+      await trx.insertInto('sessions').values(sessionRow(session, 1, links)).execute();
       return 'inserted';
     });
   }
