@@ -11,7 +11,13 @@ import { authStatusOperation } from './auth/auth-status-operation.js';
 import { authenticateOperation } from './auth/authenticate-operation.js';
 import { BASIC_CHALLENGE, CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
 import { directoryOperations } from './directory/directory-operations.js';
+import { systemClock } from './lifecycle/clock.js';
+import { deleteSessionsOperation } from './lifecycle/delete-sessions.js';
+import { LifecyclePolicies } from './lifecycle/lifecycle-policies.js';
 import { getSessionOperation } from './sessions/get-session.js';
+import { SessionListRepository } from './sessions/list-repository.js';
+import { listSessionsOperation } from './sessions/list-sessions.js';
+import { getActiveSessionsOperation, getMySessionsOperation } from './sessions/my-sessions.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
 import { registerMetadata } from './metadata/register-metadata.js';
@@ -31,11 +37,16 @@ export interface AppOptions {
 /** Every operation Switchboard serves, wired to its collaborators. */
 export function operations(store: Store, auth: AuthServices = authServices(store)): Operation[] {
   const sessions = new SessionsRepository(store.db);
+  const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
   return [
     getSessionOperation(sessions),
     authenticateOperation(auth),
     authStatusOperation(auth.users, auth.accounts),
     ...directoryOperations(store, auth),
+    listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
+    getMySessionsOperation(store.db, lists),
+    getActiveSessionsOperation(store.db, lists),
+    deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),
   ] as Operation[];
 }
 

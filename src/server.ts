@@ -6,8 +6,13 @@ import { ensureAdministrator } from './auth/first-run.js';
 import { DEMO_USERS, seedDemoDirectory } from './demo/demo-directory.js';
 import { demoSessions } from './demo/demo-sessions.js';
 import { seedDemo } from './demo/seed-demo.js';
+import { systemClock } from './lifecycle/clock.js';
+import { startLifecycleJobs } from './lifecycle/lifecycle-jobs.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import { openStore, printableDatabaseUrl, type Store } from './store/open-store.js';
+
+/** Archive and retention rounds; each is cheap when there is nothing to do. */
+const LIFECYCLE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -32,6 +37,12 @@ export async function startServer(config: Config, print: (line: string) => void 
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
   if (config.demo) await seedDemoDirectory(store, auth, new Date());
+  await store.capabilities.refreshStatistics(store.db);
+  const jobs = startLifecycleJobs(store, {
+    clock: systemClock,
+    intervalMs: LIFECYCLE_INTERVAL_MS,
+    onError: (error) => app.log.error({ err: error }, 'archive/retention round failed'),
+  });
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -42,6 +53,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await jobs.stop();
       await store.close();
     })());
 

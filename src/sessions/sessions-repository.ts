@@ -1,7 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import type { Database, SessionsTable } from '../store/schema.js';
-import { sessionRow } from './session-row.js';
+import { sessionRow, type SessionLinks } from './session-row.js';
 
 export interface StoredSession {
   readonly accountId: string;
@@ -32,14 +32,14 @@ export class SessionsRepository {
   }
 
   /** Inserts a session unless one with its id exists (in any account); never overwrites. */
-  async insertIfAbsent(session: SessionInfo): Promise<InsertOutcome> {
+  async insertIfAbsent(session: SessionInfo, links?: SessionLinks): Promise<InsertOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('sessions').select('id').where('id', '=', session.id ?? '').executeTakeFirst();
       if (existing) return 'exists';
       // Another instance may insert the same session between the check and here: its row wins.
       const { numInsertedOrUpdatedRows } = await trx
         .insertInto('sessions')
-        .values(sessionRow(session, 1))
+        .values(sessionRow(session, 1, links))
         .onConflict((oc) => oc.columns(['account_id', 'id']).doNothing())
         .executeTakeFirst();
       return Number(numInsertedOrUpdatedRows ?? 0) > 0 ? 'inserted' : 'exists';

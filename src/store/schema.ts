@@ -15,6 +15,10 @@ export interface Database {
   auth_sessions: AuthSessionsTable;
   api_keys: ApiKeysTable;
   auth_throttle: AuthThrottleTable;
+  account_policies: AccountPoliciesTable;
+  session_legal_holds: SessionLegalHoldsTable;
+  deletion_audits: DeletionAuditsTable;
+  deletion_audit_sessions: DeletionAuditSessionsTable;
 }
 
 /** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */
@@ -97,6 +101,8 @@ export interface SessionsTable {
   version: number;
   /** The SessionInfo as its canonical JSON response: GET sends these bytes as they are. */
   document: string;
+  /** 1 once the archive job moved it out of the live window; lists skip it unless searchArchive. */
+  archived: Generated<number>;
 }
 
 /** The append-only ledger: every event once, by its dedupe key. */
@@ -146,4 +152,46 @@ export interface AuthThrottleTable {
   key: string;
   failures: number;
   window_start: string;
+}
+
+/** Per-account lifecycle settings; an account without a row gets the defaults. */
+export interface AccountPoliciesTable {
+  account_id: string;
+  /** Days an ended session stays live before it is archived (null: the default, 15). */
+  live_days: number | null;
+  /** Days after which sessions and their events are deleted (null: kept forever). */
+  retention_days: number | null;
+  /** 1: nothing of the account is deleted, by retention or by DeleteSessions. */
+  legal_hold: number;
+  date_last_modified: string;
+}
+
+/** A session that must not be deleted while the hold stands. */
+export interface SessionLegalHoldsTable {
+  account_id: string;
+  session_id: string;
+  placed_by: string;
+  reason: string | null;
+  placed_at: string;
+}
+
+/** Who deleted what: one row per DeleteSessions call or retention batch. */
+export interface DeletionAuditsTable {
+  seq: Generated<number>;
+  account_id: string;
+  /** The user id, or `retention` for the background job. */
+  deleted_by: string;
+  cause: 'DeleteSessions' | 'Retention';
+  range_start: string | null;
+  range_end: string | null;
+  deleted_count: number;
+  /** Sessions in the range left in place because of a legal hold. */
+  held_count: number;
+  occurred_at: string;
+}
+
+export interface DeletionAuditSessionsTable {
+  audit_seq: number;
+  account_id: string;
+  session_id: string;
 }

@@ -87,6 +87,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
   NewUser: { params: (f) => ({ emailAddress: `zephyr-${f.next()}@a.test`, password: 'long enough', accountIds: [A] }), statuses: managed },
   PatchUser: { params: (f) => ({ userId: f.userId, firstName: 'Zephyr' }), statuses: managed },
   DeleteUser: { params: async (f) => ({ userId: (await addUser(f.store, `zephyr-${f.next()}@a.test`, ['User'], [A])).id }), statuses: managedDelete },
+
+  ListSessions: { params: () => ({ accountIds: [A] }), statuses: readable },
+  // The caller's own sessions: nobody sees another's, so another account's User gets its own (none).
+  // role:User as the contract says; a Manager without the User role is refused.
+  GetMySessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 200, user: 200, manager: 403, admin: 200 } },
+  // For agents: the fixture's `user` is a User endpoint of account A; others are no agent (403).
+  GetActiveSessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 403, user: 200, manager: 403, admin: 403 } },
+  // An empty range: the wall is what is tested here, deleting is tested in test/lifecycle.
+  DeleteSessions: {
+    params: () => ({ accountId: A, startDateTime: '2001-01-01T00:00:00Z', endDateTime: '2001-01-02T00:00:00Z' }),
+    statuses: managedDelete,
+  },
 };
 
 /** The golden session, renamed into one tenant's words. */
@@ -105,6 +117,7 @@ async function tenants() {
   await customers.create({ accountId: B, name: 'Quokka Retail' }, new Date());
   const endpoint = await endpoints.create({ accountId: A, type: 'PhoneNumber', displayName: 'Zephyr Line', phoneNumber: '+15035550100' }, new Date());
   await endpoints.create({ accountId: B, type: 'PhoneNumber', displayName: 'Quokka Line', phoneNumber: '+15035550199' }, new Date());
+  await endpoints.create({ accountId: A, type: 'User', displayName: 'Zephyr Agent', email: 'zephyr-user@a.test', identity: 'client:zephyr' }, new Date());
   const target = await addUser(store, 'zephyr-agent@a.test', ['User'], [A]);
   await addUser(store, 'quokka-agent@b.test', ['User'], [B]);
   const users = {

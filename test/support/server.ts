@@ -30,11 +30,16 @@ export async function startTestServer(seed: readonly SessionInfo[] = [], options
   return { url: `http://127.0.0.1:${port}`, store, sessions };
 }
 
+export interface SignedInServer extends TestServer {
+  /** fetch with a SystemAdministrator's session cookie. */
+  readonly fetch: typeof fetch;
+}
+
 /** A server holding `seed`, and a fetch signed in as a SystemAdministrator (by session cookie). */
-export async function startSignedInServer(seed: readonly SessionInfo[] = []) {
+export async function startSignedInServer(seed: readonly SessionInfo[] = []): Promise<SignedInServer> {
   const server = await startTestServer(seed);
   const cookie = await adminCookie(server.store);
-  const signedFetch = (url: string, init: RequestInit = {}) =>
+  const signedFetch = (url: string | URL | Request, init: RequestInit = {}) =>
     fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
   return { ...server, fetch: signedFetch };
 }

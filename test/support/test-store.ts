@@ -41,6 +41,24 @@ export async function openTestStore(): Promise<Store> {
   return store;
 }
 
+/**
+ * A fresh, migrated store for a whole file (`beforeAll`, where `onTestFinished` does not exist):
+ * return its `close` from the hook.
+ *
+ * @example
+ * beforeAll(async () => { const opened = await openFileStore(); store = opened.store; return opened.close; });
+ */
+export async function openFileStore(): Promise<{ store: Store; close: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const store = await openStore(':memory:');
+    await store.migrate();
+    return { store, close: () => store.close() };
+  }
+  const database = await leaseDatabase();
+  const store = await openStore(inject('postgresServerUrl') + database.name);
+  return { store, close: () => store.close().then(() => giveBack(database)) };
+}
+
 interface Leased {
   readonly name: string;
   /** Kept open to empty the database between tests. */
