@@ -8,16 +8,45 @@ import { registerOperations } from './http/register-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
+import { DirectoryReads } from './events/directory-reads.js';
+import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
+import { EventIngest } from './events/ingest-events.js';
+import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
+import { postSessionEventsOperation } from './events/post-session-events.js';
+import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
 
 export interface AppOptions {
   readonly store: Store;
   readonly logger?: FastifyServerOptions['logger'];
+  readonly events?: EventsOptions;
+}
+
+/** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
+export interface EventsOptions {
+  readonly publicUrl?: string;
+  readonly voiceRedirectUrl?: string;
+  readonly shortAbandonSeconds?: number;
+  readonly now?: () => Date;
+}
+
+function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
+  const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
+  return new EventIngest(store.db, policy, events.now);
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store): Operation[] {
+export function operations(store: Store, events: EventsOptions = {}): Operation[] {
   const sessions = new SessionsRepository(store.db);
-  return [getSessionOperation(sessions)] as Operation[];
+  const ingest = eventIngest(store, events);
+  const directory = new DirectoryReads(store.db);
+  const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
+  return [
+    getSessionOperation(sessions),
+    postSessionEventsOperation(ingest, directory),
+    newSessionOperation(commands),
+    patchSessionOperation(commands),
+    appendSessionLogOperation(commands),
+  ] as Operation[];
 }
 
 /**
@@ -50,6 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  registerOperations(app, operations(options.store));
+  registerOperations(app, operations(options.store, options.events));
+  registerTwilioWebhooks(app, eventIngest(options.store, options.events), new DirectoryReads(options.store.db), {
+    publicUrl: options.events?.publicUrl,
+    voiceRedirectUrl: options.events?.voiceRedirectUrl,
+    now: options.events?.now ?? (() => new Date()),
+  });
   return app;
 }

@@ -1,5 +1,5 @@
 import type { SessionInfo, SessionLogInfo, SessionMemberInfo } from '../model/session-info.js';
-import { compareEvents, TERMINAL_LEG_STATUSES, type LegStatus, type Party, type RecordedEvent, type SessionEvent } from './session-event.js';
+import { compareEvents, TERMINAL_LEG_STATUSES, type LegStatus, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
 
 /** What the fold needs beyond the events: the missed-call rule's threshold. */
 export interface FoldPolicy {
@@ -14,6 +14,7 @@ export const DEFAULT_FOLD_POLICY: FoldPolicy = Object.freeze({ shortAbandonSecon
 
 /** What the fold remembers that the document does not show. */
 interface Facts {
+  opened: boolean;
   readonly legs: Map<string, LegStatus>;
   agentConnected: boolean;
   queued: boolean;
@@ -43,7 +44,7 @@ export function foldSession(
 ): SessionInfo {
   const ordered = [...events].sort(compareEvents);
   let session: Working = { id: sessionId, accountId, log: [], members: [] };
-  const facts: Facts = { legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false };
+  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false };
   for (const recorded of ordered) {
     if (recorded.event.type === 'SessionImported') {
       session = fromSnapshot(recorded.event.document, accountId, sessionId, facts);
@@ -66,6 +67,7 @@ function fromSnapshot(document: SessionInfo, accountId: string, sessionId: strin
   copy.accountId = accountId;
   copy.log ??= [];
   copy.members ??= [];
+  facts.opened = true;
   facts.agentConnected = copy.answeredById !== undefined || copy.members.some((m) => m.role === 'Agent' && m.callState === 'Connected');
   facts.queued = copy.queueState !== undefined && copy.queueState !== 'None';
   if (copy.ended && copy.callSid) facts.legs.set(copy.callSid, 'completed');
@@ -104,7 +106,7 @@ const isParentLeg = (session: Working, callSid: string, parentCallSid: string | 
 function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { type: 'SessionImported' }>, at: string, actor: string | null) {
   switch (event.type) {
     case 'SessionStarted':
-      return started(session, event, at);
+      return started(session, facts, event, at);
     case 'CallLegStatus': {
       const previous = facts.legs.get(event.callSid);
       if (previous && TERMINAL_LEG_STATUSES.has(previous)) {
@@ -158,7 +160,7 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
     case 'MemberLeft': {
       const member = session.members.find((m) => m.identity === event.party.identity && m.callSid === undefined);
       if (member) member.callState = 'None';
-      log(session, at, `${event.party.displayName ?? member?.displayName ?? event.party.identity ?? 'A member'} left`);
+      log(session, at, `${member?.displayName ?? event.party.displayName ?? event.party.identity ?? 'A member'} left`);
       return;
     }
     case 'SessionEnded':
@@ -170,7 +172,9 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
   }
 }
 
-function started(session: Working, event: Extract<SessionEvent, { type: 'SessionStarted' }>, at: string) {
+function started(session: Working, facts: Facts, event: SessionOpening, at: string) {
+  const opening = !facts.opened;
+  facts.opened = true;
   for (const [key, value] of Object.entries(event)) {
     if (key !== 'type' && value !== undefined) (session as Record<string, unknown>)[key] = structuredClone(value);
   }
@@ -190,6 +194,7 @@ function started(session: Working, event: Extract<SessionEvent, { type: 'Session
     if (caller.callState === 'None' && !session.ended) caller.callState = 'Ringing';
     if (event.direction === 'Outgoing' && !session.ended && session.callState === 'Ringing') session.dialState = 'Active';
   }
+  if (!opening) return;
   const what = event.channel === 'Voice' ? 'call' : event.channel === 'Chat' ? 'chat' : 'fax';
   const from = event.fromAddress ? ` from ${event.fromAddress}` : '';
   const to = event.toAddress ? ` to ${event.toAddress}` : '';
@@ -197,6 +202,7 @@ function started(session: Working, event: Extract<SessionEvent, { type: 'Session
 }
 
 function parentLeg(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'CallLegStatus' }>, at: string) {
+  if (!facts.opened && event.opening) started(session, facts, event.opening, at);
   session.callSid ??= event.callSid;
   session.channel ??= 'Voice';
   facts.parentStatus = event.status;
@@ -245,7 +251,7 @@ function childLeg(session: Working, facts: Facts, event: Extract<SessionEvent, {
         session.dialState = 'Active';
         if (session.queueState === 'Queued') session.queueState = 'Ringing';
       }
-      log(session, at, `Ringing ${who}`);
+      log(session, at, event.status === 'ringing' ? `Ringing ${who}` : `Dialling ${who}`);
       return;
     case 'in-progress':
       member.callState = 'Connected';
@@ -306,7 +312,7 @@ function participant(
         session.holdQueueName = event.friendlyName;
         if (session.queueState !== undefined && session.queueState !== 'None') session.queueState = 'Hold';
       }
-      log(session, at, `${who} placed on hold`);
+      log(session, at, `${who} placed on hold${isCaller && session.holdReason === 'Transferring' ? ' (Transferring)' : ''}`);
       return;
     case 'ParticipantUnheld':
       member.callState = 'Connected';

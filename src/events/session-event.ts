@@ -26,23 +26,7 @@ export interface Party {
 export type SessionEvent =
   /** A snapshot (import, demo seed): the fold starts from this document. */
   | { readonly type: 'SessionImported'; readonly document: SessionInfo }
-  | {
-      readonly type: 'SessionStarted';
-      readonly channel: Channel;
-      readonly direction: Direction;
-      readonly callSid?: string;
-      readonly fromAddress?: string;
-      readonly toAddress?: string;
-      readonly fromName?: string;
-      readonly displayName?: string;
-      readonly accountName?: string;
-      readonly customerId?: string;
-      readonly customerName?: string;
-      readonly customerBreadcrumb?: readonly { readonly id: string; readonly name: string }[];
-      readonly endpointId?: string;
-      readonly endpointName?: string;
-      readonly destination?: string;
-    }
+  | ({ readonly type: 'SessionStarted' } & SessionOpening)
   | {
       readonly type: 'CallLegStatus';
       readonly callSid: string;
@@ -53,6 +37,12 @@ export type SessionEvent =
       readonly answeredBy?: string;
       readonly durationSeconds?: number;
       readonly recordingUrl?: string;
+      /**
+       * What a parent leg's callback tells about the call, so a call that never reached the
+       * incoming-call webhook (API-originated, or a lost webhook) still opens its session: the first
+       * such event in fold order opens it.
+       */
+      readonly opening?: SessionOpening;
     }
   | { readonly type: 'QueueEntered'; readonly queueName?: string; readonly ringQueueId?: string }
   | { readonly type: 'ConferenceStarted' | 'ConferenceEnded'; readonly conferenceSid: string; readonly friendlyName?: string; readonly reason?: string }
@@ -76,6 +66,24 @@ export type SessionEvent =
   | { readonly type: 'LogAppended'; readonly message: string }
   | { readonly type: 'MemberJoined' | 'MemberLeft'; readonly party: Party }
   | { readonly type: 'SessionEnded'; readonly outcome?: string };
+
+/** What opens a session: its channel, direction, addresses and directory facts. */
+export interface SessionOpening {
+  readonly channel: Channel;
+  readonly direction: Direction;
+  readonly callSid?: string;
+  readonly fromAddress?: string;
+  readonly toAddress?: string;
+  readonly fromName?: string;
+  readonly displayName?: string;
+  readonly accountName?: string;
+  readonly customerId?: string;
+  readonly customerName?: string;
+  readonly customerBreadcrumb?: readonly { readonly id: string; readonly name: string }[];
+  readonly endpointId?: string;
+  readonly endpointName?: string;
+  readonly destination?: string;
+}
 
 export type SessionEventType = SessionEvent['type'];
 

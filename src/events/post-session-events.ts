@@ -1,0 +1,41 @@
+import { ApiError } from '../http/errors.js';
+import type { Operation } from '../http/operation.js';
+import type { DirectoryReads } from './directory-reads.js';
+import type { EventIngest } from './ingest-events.js';
+import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
+import { readNeutralEvent } from './read-neutral-event.js';
+import type { ResponseError } from '../model/response-status.js';
+import { accountFor, actorOf } from './command-context.js';
+
+/** Largest batch accepted in one request; bigger feeds split their batches. */
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+/**
+ * POST /sessions/events: a batch of provider-neutral events, all stored or none (a bad event is a
+ * 400 naming it, and nothing of the batch lands). Retries are acknowledged and change nothing.
+ */
+export function postSessionEventsOperation(ingest: EventIngest, directory: DirectoryReads): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
+  return {
+    request: PostSessionEvents,
+    response: PostSessionEventsResponse,
+    routes: [{ path: '/sessions/events', verbs: ['POST'] }],
+    access: { anyRole: ['Manager'] },
+    description: 'Ingests a batch of provider-neutral session events',
+    async handle(input, context) {
+      const accountId = accountFor(input.accountId, context);
+      const events = input.events ?? [];
+      if (!events.length) throw new ApiError('ValidationException', "'Events' must not be empty.", [{ errorCode: 'NotEmpty', fieldName: 'Events', message: "'Events' must not be empty." }]);
+      if (events.length > MAX_EVENTS_PER_BATCH) throw new ApiError('PayloadTooLarge', `At most ${MAX_EVENTS_PER_BATCH} events per request`);
+      const problems: ResponseError[] = [];
+      const recorded = [];
+      for (const [index, raw] of events.entries()) {
+        const read = await readNeutralEvent(accountId, raw, index, directory, actorOf(context));
+        problems.push(...read.problems);
+        if (read.event) recorded.push(read.event);
+      }
+      if (problems.length) throw new ApiError('ValidationException', problems[0]?.message ?? 'Invalid events', problems);
+      const result = await ingest.ingest(recorded);
+      return { accepted: result.appended, duplicates: result.duplicates, sessionIds: [...new Set(recorded.map((e) => e.sessionId))] };
+    },
+  };
+}
