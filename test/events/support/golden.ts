@@ -15,3 +15,6 @@ export function golden(name: string, actual: unknown): unknown {
   }
   return JSON.parse(readFileSync(path, 'utf8'));
 }
+
+/** A golden as committed (never written). */
+export const readGolden = (name: string): unknown => JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8'));
