@@ -8,6 +8,12 @@ export interface Config {
   /** Seed an empty database with the demo account. */
   readonly demo: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The base URL Twilio calls us on; Twilio signs it, so behind a proxy it must be set. */
+  readonly publicUrl?: string;
+  /** Where the incoming-call webhook redirects the call (`{accountId}`, `{accountSid}` filled in). */
+  readonly twilioVoiceRedirectUrl?: string;
+  /** Unanswered inbound calls shorter than this are short abandons, not missed. */
+  readonly shortAbandonSeconds: number;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -16,6 +22,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   databaseUrl: './data/switchboard.db',
   demo: false,
   logLevel: 'info',
+  shortAbandonSeconds: 5,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,6 +53,9 @@ export function parseCommandLine(
       database: { type: 'string' },
       demo: { type: 'boolean' },
       'log-level': { type: 'string' },
+      'public-url': { type: 'string' },
+      'twilio-voice-redirect': { type: 'string' },
+      'short-abandon-seconds': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -58,12 +68,23 @@ export function parseCommandLine(
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level / LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
   }
+  const shortAbandonSeconds = Number(values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS ?? DEFAULT_CONFIG.shortAbandonSeconds);
+  if (!Number.isFinite(shortAbandonSeconds) || shortAbandonSeconds < 0) {
+    throw new ConfigError(`--short-abandon-seconds / SHORT_ABANDON_SECONDS must be a number of seconds, got ${values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS}`);
+  }
+  const publicUrl = values['public-url'] ?? env.PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
+  }
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
     databaseUrl: values.database ?? env.DATABASE_URL ?? DEFAULT_CONFIG.databaseUrl,
     demo: values.demo ?? DEFAULT_CONFIG.demo,
     logLevel: logLevel as Config['logLevel'],
+    publicUrl,
+    twilioVoiceRedirectUrl: values['twilio-voice-redirect'] ?? env.TWILIO_VOICE_REDIRECT_URL,
+    shortAbandonSeconds,
   });
   return { config, positionals };
 }

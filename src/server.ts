@@ -23,7 +23,11 @@ export async function startServer(config: Config, print: (line: string) => void 
     await store.close();
     throw error;
   }
-  const app = await buildApp({ store, logger: { level: config.logLevel } });
+  const app = await buildApp({
+    store,
+    logger: { level: config.logLevel },
+    events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
+  });
   const sessions = new SessionsRepository(store.db);
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
 
