@@ -30,9 +30,50 @@ export interface CustomerFacts {
  * account a Twilio AccountSid is, which endpoint a number or client identity is, and a customer's trail.
  */
 export class DirectoryReads {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly cache = new Map<string, { expires: number; value: Promise<unknown> }>();
 
-  async accountByTwilioSid(sid: string): Promise<TwilioAccount | undefined> {
+  /**
+   * @param ttlMs how long an answer is reused. Every callback asks the same few questions, and
+   * the directory changes rarely: a new endpoint or a rotated token is seen within this delay.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  private memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > now) return hit.value as Promise<T>;
+    if (this.cache.size > 10_000) this.cache.clear();
+    const value = load();
+    this.cache.set(key, { expires: now + this.ttlMs, value });
+    value.catch(() => this.cache.delete(key));
+    return value;
+  }
+
+  accountByTwilioSid(sid: string): Promise<TwilioAccount | undefined> {
+    return this.memo(`sid\n${sid}`, () => this.loadAccountByTwilioSid(sid));
+  }
+
+  accountName(accountId: string): Promise<string | undefined> {
+    return this.memo(`name\n${accountId}`, () => this.loadAccountName(accountId));
+  }
+
+  /** An endpoint by its phone number (E.164) or client identity (`client:dana`). */
+  endpointByAddress(accountId: string, address: string): Promise<EndpointFacts | undefined> {
+    return this.memo(`address\n${accountId}\n${address}`, () => this.loadEndpointByAddress(accountId, address));
+  }
+
+  endpointById(accountId: string, id: string): Promise<EndpointFacts | undefined> {
+    return this.memo(`endpoint\n${accountId}\n${id}`, () => this.loadEndpointById(accountId, id));
+  }
+
+  customer(accountId: string, customerId: string): Promise<CustomerFacts | undefined> {
+    return this.memo(`customer\n${accountId}\n${customerId}`, () => this.loadCustomer(accountId, customerId));
+  }
+
+  private async loadAccountByTwilioSid(sid: string): Promise<TwilioAccount | undefined> {
     const row = await this.db
       .selectFrom('accounts')
       .select(['id', 'name', 'twilio_auth_token', 'twilio_auth_token_secondary'])
@@ -43,13 +84,12 @@ export class DirectoryReads {
     return { id: row.id, name: row.name, authTokens };
   }
 
-  async accountName(accountId: string): Promise<string | undefined> {
+  private async loadAccountName(accountId: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('accounts').select('name').where('id', '=', accountId).executeTakeFirst();
     return row?.name;
   }
 
-  /** An endpoint by its phone number (E.164) or client identity (`client:dana`). */
-  async endpointByAddress(accountId: string, address: string): Promise<EndpointFacts | undefined> {
+  private async loadEndpointByAddress(accountId: string, address: string): Promise<EndpointFacts | undefined> {
     const row = await this.db
       .selectFrom('endpoints')
       .select(['id', 'type', 'display_name', 'identity', 'avatar_url', 'customer_id'])
@@ -60,7 +100,7 @@ export class DirectoryReads {
     return row && endpointFacts(row);
   }
 
-  async endpointById(accountId: string, id: string): Promise<EndpointFacts | undefined> {
+  private async loadEndpointById(accountId: string, id: string): Promise<EndpointFacts | undefined> {
     const row = await this.db
       .selectFrom('endpoints')
       .select(['id', 'type', 'display_name', 'identity', 'avatar_url', 'customer_id'])
@@ -70,7 +110,7 @@ export class DirectoryReads {
     return row && endpointFacts(row);
   }
 
-  async customer(accountId: string, customerId: string): Promise<CustomerFacts | undefined> {
+  private async loadCustomer(accountId: string, customerId: string): Promise<CustomerFacts | undefined> {
     const trail: { id: string; name: string }[] = [];
     let next: string | null = customerId;
     // Bounded walk: a cycle in parent links must not hang ingest.

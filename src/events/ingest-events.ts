@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { ApiError } from '../http/errors.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow } from '../sessions/session-row.js';
-import type { Database } from '../store/schema.js';
+import type { Database, SessionsTable } from '../store/schema.js';
 import { DEFAULT_FOLD_POLICY, foldSession, type FoldPolicy } from './fold-session.js';
 import { ledgerRow, recordedEvent } from './ledger-row.js';
 import type { RecordedEvent } from './session-event.js';
@@ -16,44 +16,102 @@ export interface IngestResult {
   readonly sessionIds: readonly string[];
 }
 
+interface Pending {
+  readonly events: readonly RecordedEvent[];
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
+
+/** Most requests' events committed together in one group commit. */
+const MAX_GROUP = 256;
+
 /**
  * Appends events to the ledger and re-folds every session they touch, in ONE transaction: when
  * `ingest` resolves the events are durable and each session row equals the fold of its ledger; when
- * it throws, nothing of the batch was stored.
+ * it throws, nothing of its events was stored.
+ *
+ * Requests that arrive while a commit is running wait and are committed together (group commit):
+ * SQLite has one writer, and a commit's page writes cost far more than the statements in it, so a
+ * group amortises them (bench/ingest). If a group fails, its requests are retried one by one so one
+ * bad request (say, an event aimed at another account's session) fails alone.
  */
 export class EventIngest {
+  private readonly pending: Pending[] = [];
+  private draining = false;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly policy: FoldPolicy = DEFAULT_FOLD_POLICY,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async ingest(events: readonly RecordedEvent[]): Promise<IngestResult> {
-    if (!events.length) return { appended: 0, duplicates: 0, sessionIds: [] };
-    const ingestedAt = this.now().toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      const touched = new Map<string, { accountId: string; sessionId: string }>();
-      for (const event of events) await assertOwnSession(trx, event);
-      let appended = 0;
-      for (const event of events) {
-        const result = await trx
-          .insertInto('session_events')
-          .values(ledgerRow(event, ingestedAt))
-          .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
-          .executeTakeFirst();
-        if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
-          appended++;
-          touched.set(`${event.accountId}\n${event.sessionId}`, { accountId: event.accountId, sessionId: event.sessionId });
-        }
-      }
-      for (const { accountId, sessionId } of touched.values()) await refold(trx, accountId, sessionId, this.policy);
-      return { appended, duplicates: events.length - appended, sessionIds: [...touched.values()].map((t) => t.sessionId) };
+  ingest(events: readonly RecordedEvent[]): Promise<IngestResult> {
+    if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      if (!this.draining) void this.drain();
     });
   }
 
   /** The fold of a session's ledger, as it should be stored (tests and the crash check compare the row to it). */
   async foldOf(accountId: string, sessionId: string): Promise<SessionInfo> {
     return foldSession(accountId, sessionId, await eventsOf(this.db, accountId, sessionId), this.policy);
+  }
+
+  private async drain() {
+    this.draining = true;
+    try {
+      while (this.pending.length) {
+        const group = this.pending.splice(0, MAX_GROUP);
+        let results: IngestResult[];
+        try {
+          results = await this.commit(group);
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]!.reject(error);
+            continue;
+          }
+          for (const one of group) await this.commit([one]).then(([r]) => one.resolve(r!), (e: unknown) => one.reject(e));
+          continue;
+        }
+        group.forEach((one, i) => one.resolve(results[i]!));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private commit(group: readonly Pending[]): Promise<IngestResult[]> {
+    const ingestedAt = this.now().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const checked = new Set<string>();
+      const touched = new Map<string, { accountId: string; sessionId: string }>();
+      const results: IngestResult[] = [];
+      for (const { events } of group) {
+        let appended = 0;
+        const sessionIds = new Map<string, string>();
+        for (const event of events) {
+          const key = `${event.accountId}\n${event.sessionId}`;
+          if (!checked.has(key)) {
+            await assertOwnSession(trx, event);
+            checked.add(key);
+          }
+          const result = await trx
+            .insertInto('session_events')
+            .values(ledgerRow(event, ingestedAt))
+            .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
+            .executeTakeFirst();
+          if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+            appended++;
+            sessionIds.set(key, event.sessionId);
+            touched.set(key, { accountId: event.accountId, sessionId: event.sessionId });
+          }
+        }
+        results.push({ appended, duplicates: events.length - appended, sessionIds: [...sessionIds.values()] });
+      }
+      for (const { accountId, sessionId } of touched.values()) await refold(trx, accountId, sessionId, this.policy);
+      return results;
+    });
   }
 }
 
@@ -92,6 +150,9 @@ async function refold(trx: Transaction<Database>, accountId: string, sessionId: 
     .returning('version')
     .executeTakeFirstOrThrow();
   const session = foldSession(accountId, sessionId, await eventsOf(trx, accountId, sessionId), policy);
-  const row = sessionRow(session, Number(version));
-  await trx.updateTable('sessions').set({ ...row, account_id: accountId, id: sessionId }).where('account_id', '=', accountId).where('id', '=', sessionId).execute();
+  // Only the non-key columns: SQLite rewrites every index whose columns appear in SET.
+  const row: Partial<SessionsTable> = sessionRow(session, Number(version));
+  delete row.account_id;
+  delete row.id;
+  await trx.updateTable('sessions').set(row).where('account_id', '=', accountId).where('id', '=', sessionId).execute();
 }

@@ -39,8 +39,30 @@ async function openSqlite(path: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return storeOf(db, sqliteCapabilities);
+}
+
+/**
+ * Kysely prepares every query afresh; SQLite's prepare (parse + plan) then costs more than running
+ * the statement. Queries are built from a few templates, so a bounded cache of prepared statements
+ * by SQL text cuts ingest time per event by about half (bench/ingest). Statements are run
+ * synchronously by the driver, so sharing one is safe.
+ */
+function withStatementCache(database: import('better-sqlite3').Database, limit = 500) {
+  const cache = new Map<string, import('better-sqlite3').Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+        statement = database.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): Store {
