@@ -64,4 +64,19 @@ describe('EventIngest', () => {
     expect(JSON.parse(row!.json)).toEqual(await new EventIngest(store.db).foldOf(golden.accountId!, golden.id!));
     await store.close();
   });
+
+  it('never loses an update when many events for one session arrive at once, and a bad neighbour fails alone', async () => {
+    const store = await freshStore();
+    const ingest = new EventIngest(store.db);
+    await ingest.ingest([event('start', 0)]);
+    const lines = Array.from({ length: 60 }, (_, i) => ingest.ingest([event(`line-${i}`, 1 + (i % 50))]));
+    const intruder = ingest.ingest([event('intruder', 3, 'other')]);
+    const results = await Promise.allSettled([...lines, intruder]);
+    expect(results.slice(0, 60).every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(results[60]).toMatchObject({ status: 'rejected', reason: { status: 403 } });
+    const doc = JSON.parse((await new SessionsRepository(store.db).findById('s1'))!.json);
+    expect(doc.log).toHaveLength(61);
+    expect(doc).toEqual(await ingest.foldOf('acct', 's1'));
+    await store.close();
+  });
 });
