@@ -2,28 +2,11 @@ import type { ResponseError } from '../model/response-status.js';
 import { assertSessionId } from '../sessions/get-session.js';
 import type { DirectoryReads } from './directory-reads.js';
 import type { NeutralEventInput } from './neutral-event.js';
-import { isLegStatus, type MemberRole, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
+import { isLegStatus, SESSION_EVENT_TYPES, type MemberRole, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
 import { sessionIdForKey } from './session-id.js';
 
-/** The neutral vocabulary: types a provider may send (the snapshot is ours alone). */
-export const NEUTRAL_TYPES = [
-  'SessionStarted',
-  'CallLegStatus',
-  'QueueEntered',
-  'ConferenceStarted',
-  'ConferenceEnded',
-  'ParticipantJoined',
-  'ParticipantLeft',
-  'ParticipantHeld',
-  'ParticipantUnheld',
-  'ParticipantMuted',
-  'ParticipantUnmuted',
-  'SessionPatched',
-  'LogAppended',
-  'MemberJoined',
-  'MemberLeft',
-  'SessionEnded',
-] as const;
+/** The neutral vocabulary: every event type but the snapshot, which only import writes. */
+export const NEUTRAL_TYPES = SESSION_EVENT_TYPES.filter((t) => t !== 'SessionImported');
 
 class Problems {
   readonly list: ResponseError[] = [];

@@ -11,7 +11,7 @@ import type { SessionsRepository, StoredSession } from '../sessions/sessions-rep
 import { accountFor, actorOf } from './command-context.js';
 import type { DirectoryReads } from './directory-reads.js';
 import type { EventIngest } from './ingest-events.js';
-import type { SessionEvent } from './session-event.js';
+import type { RecordedEvent, SessionEvent } from './session-event.js';
 import { newSessionId } from './session-id.js';
 
 const str = (description: string) => Type.Optional(Type.String({ description }));
@@ -58,23 +58,17 @@ interface Deps {
   readonly now: () => Date;
 }
 
+/** A command as a ledger event: new every time, done by the caller, now. */
+function commandEvent(deps: Deps, accountId: string, sessionId: string, event: SessionEvent, context: OperationContext): RecordedEvent {
+  return { accountId, sessionId, dedupeKey: `api:${randomUUID()}`, source: 'api', occurredAt: deps.now().toISOString(), sequence: null, actor: actorOf(context), event };
+}
+
 /** Records a command as an event on an existing session and answers the session as re-folded. */
 async function record(deps: Deps, sessionId: string | undefined, event: SessionEvent, context: OperationContext): Promise<StoredBody> {
   const id = assertSessionId(sessionId);
   const found = await existing(deps.sessions, id);
   accountFor(found.accountId, context);
-  await deps.ingest.ingest([
-    {
-      accountId: found.accountId,
-      sessionId: id,
-      dedupeKey: `api:${randomUUID()}`,
-      source: 'api',
-      occurredAt: deps.now().toISOString(),
-      sequence: null,
-      actor: actorOf(context),
-      event,
-    },
-  ]);
+  await deps.ingest.ingest([commandEvent(deps, found.accountId, id, event, context)]);
   return new StoredBody((await existing(deps.sessions, id)).json);
 }
 
@@ -112,31 +106,21 @@ export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
       if (input.customerId && !customer) throw notFound(`Customer '${input.customerId}' does not exist`);
       const direction = input.direction ?? 'Outgoing';
       const id = newSessionId();
-      await deps.ingest.ingest([
-        {
-          accountId,
-          sessionId: id,
-          dedupeKey: `api:${randomUUID()}`,
-          source: 'api',
-          occurredAt: deps.now().toISOString(),
-          sequence: null,
-          actor: actorOf(context),
-          event: {
-            type: 'SessionStarted',
-            channel: input.channel ?? 'Chat',
-            direction,
-            callSid: input.callSid,
-            fromAddress: limited('FromAddress', input.fromAddress),
-            toAddress: limited('ToAddress', input.toAddress),
-            fromName: limited('FromName', input.fromName),
-            displayName: limited('DisplayName', input.displayName) ?? (direction === 'Incoming' ? input.fromAddress : input.toAddress),
-            accountName: await deps.directory.accountName(accountId),
-            endpointId: endpoint?.id,
-            endpointName: endpoint?.displayName,
-            ...customer,
-          },
-        },
-      ]);
+      const opened: SessionEvent = {
+        type: 'SessionStarted',
+        channel: input.channel ?? 'Chat',
+        direction,
+        callSid: input.callSid,
+        fromAddress: limited('FromAddress', input.fromAddress),
+        toAddress: limited('ToAddress', input.toAddress),
+        fromName: limited('FromName', input.fromName),
+        displayName: limited('DisplayName', input.displayName) ?? (direction === 'Incoming' ? input.fromAddress : input.toAddress),
+        accountName: await deps.directory.accountName(accountId),
+        endpointId: endpoint?.id,
+        endpointName: endpoint?.displayName,
+        ...customer,
+      };
+      await deps.ingest.ingest([commandEvent(deps, accountId, id, opened, context)]);
       return new StoredBody((await existing(deps.sessions, id)).json);
     },
   };

@@ -87,6 +87,9 @@ const participant = (callSid: string, label?: string, flags: { hold?: boolean; m
   ...(label ? { ParticipantLabel: label } : {}),
 });
 
+/** The incoming-call webhook and the caller's leg answered by the voice app. */
+const callerAnswered = (caller: Leg): Delivery[] => [voice(caller.callSid, 0), status(caller, 'ringing', 0, 0), status(caller, 'in-progress', 1, 1)];
+
 function inboundAnswered(): Scenario {
   const caller: Leg = { callSid: sid(1), from: CALLER, to: MAIN_LINE, direction: 'inbound' };
   const dana: Leg = { callSid: sid(2), from: MAIN_LINE, to: 'client:dana', direction: 'outbound-dial', parent: sid(1) };
@@ -94,9 +97,7 @@ function inboundAnswered(): Scenario {
     name: 'inbound-answered',
     sessionId: callSession(caller.callSid),
     deliveries: [
-      voice(caller.callSid, 0),
-      status(caller, 'ringing', 0, 0),
-      status(caller, 'in-progress', 1, 1),
+      ...callerAnswered(caller),
       status(dana, 'initiated', 0, 2),
       status(dana, 'ringing', 1, 3),
       status(dana, 'in-progress', 2, 9),
@@ -113,9 +114,7 @@ function inboundMissedVoicemail(): Scenario {
     name: 'inbound-missed-voicemail',
     sessionId: callSession(caller.callSid),
     deliveries: [
-      voice(caller.callSid, 0),
-      status(caller, 'ringing', 0, 0),
-      status(caller, 'in-progress', 1, 1),
+      ...callerAnswered(caller),
       status(dana, 'initiated', 0, 2),
       status(dana, 'ringing', 1, 2),
       status(dana, 'no-answer', 2, 22),
@@ -136,9 +135,7 @@ function abandonedInQueue(): Scenario {
     name: 'abandoned-in-queue',
     sessionId,
     deliveries: [
-      voice(caller.callSid, 0),
-      status(caller, 'ringing', 0, 0),
-      status(caller, 'in-progress', 1, 1),
+      ...callerAnswered(caller),
       {
         kind: 'neutral',
         at: iso(2),
@@ -170,9 +167,7 @@ function warmTransfer(): Scenario {
     name: 'warm-transfer',
     sessionId,
     deliveries: [
-      voice(caller.callSid, 0),
-      status(caller, 'ringing', 0, 0),
-      status(caller, 'in-progress', 1, 1),
+      ...callerAnswered(caller),
       status(dana, 'initiated', 0, 2),
       status(dana, 'ringing', 1, 3),
       status(dana, 'in-progress', 2, 8),
@@ -206,9 +201,7 @@ function agentLeavesFirst(): Scenario {
     name: 'agent-leaves-first',
     sessionId,
     deliveries: [
-      voice(caller.callSid, 0),
-      status(caller, 'ringing', 0, 0),
-      status(caller, 'in-progress', 1, 1),
+      ...callerAnswered(caller),
       conference('participant-join', 1, 2, participant(caller.callSid), sessionId),
       conference('conference-start', 2, 2, {}, sessionId),
       status(lee, 'initiated', 0, 3),
