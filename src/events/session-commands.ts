@@ -8,7 +8,7 @@ import { FlowChannels, SessionCallState, SessionDirections, SessionHoldReasons, 
 import { SessionInfo } from '../model/session-info.js';
 import { assertSessionId } from '../sessions/get-session.js';
 import type { SessionsRepository, StoredSession } from '../sessions/sessions-repository.js';
-import { accountFor, actorOf } from './command-context.js';
+import { accountFor, actorOf, existingAccountFor } from './command-context.js';
 import type { DirectoryReads } from './directory-reads.js';
 import type { EventIngest } from './ingest-events.js';
 import type { RecordedEvent, SessionEvent } from './session-event.js';
@@ -98,7 +98,7 @@ export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
     access: { anyRole: ['User', 'Manager'] },
     description: 'Creates a voice, chat or fax session',
     async handle(input, context) {
-      const accountId = accountFor(input.accountId, context);
+      const accountId = await existingAccountFor(input.accountId, context, deps.directory);
       const endpoint = input.endpointId ? await deps.directory.endpointById(accountId, input.endpointId) : undefined;
       if (input.endpointId && !endpoint) throw notFound(`Endpoint '${input.endpointId}' does not exist`);
       const customerId = input.customerId ?? endpoint?.customerId;

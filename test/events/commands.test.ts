@@ -49,6 +49,8 @@ describe('commands are events', () => {
       [`/sessions/${golden.id}`, json('PATCH', { callState: 'Sideways' }), 400],
       [`/sessions/${golden.id}/log`, json('POST', { message: '  ' }), 400],
       [`/sessions`, json('POST', { channel: 'Chat' }), 400],
+      [`/sessions`, json('POST', { accountId: 'acct_nobody', channel: 'Chat' }), 404],
+      [`/sessions/events`, json('POST', { accountId: 'acct_nobody', events: [{ id: 'a', source: 's', sessionKey: 'k', type: 'LogAppended', occurredAt: '2026-11-27T14:00:00Z', data: { message: 'hi' } }] }), 404],
     ];
     for (const [path, init, status] of cases) {
       const res = await fetch(s.url + path, init);
