@@ -49,7 +49,12 @@ export class EventIngest {
     if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
     return new Promise((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // better-sqlite3 is synchronous: a commit started right here would finish before the other
+        // requests read in this turn of the event loop reach us. Waiting one turn lets them join.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -59,7 +64,6 @@ export class EventIngest {
   }
 
   private async drain() {
-    this.draining = true;
     try {
       while (this.pending.length) {
         const group = this.pending.splice(0, MAX_GROUP);
@@ -75,6 +79,7 @@ export class EventIngest {
           continue;
         }
         group.forEach((one, i) => one.resolve(results[i]!));
+        if (this.pending.length) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.draining = false;
