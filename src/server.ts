@@ -31,7 +31,11 @@ export async function startServer(config: Config, print: (line: string) => void 
     await store.close();
     throw error;
   }
-  const app = await buildApp({ store, logger: { level: config.logLevel } });
+  const app = await buildApp({
+    store,
+    logger: { level: config.logLevel },
+    events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
+  });
   const sessions = new SessionsRepository(store.db);
   const auth = authServices(store);
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
