@@ -6,6 +6,7 @@ import type { ApiKeysRepository } from './api-keys-repository.js';
 import type { AuthSessionsRepository } from './auth-sessions-repository.js';
 import { parseCookies, PERMANENT_ID, SESSION_ID, SESSION_OPTIONS } from './cookies.js';
 import type { PasswordSignIn } from './password-sign-in.js';
+import { sha256 } from './tokens.js';
 
 export interface AuthTimings {
   readonly now: () => Date;
@@ -93,11 +94,16 @@ export class Authenticator {
     if (colon <= 0 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) throw new AuthenticationFailed(BASIC_CHALLENGE);
     const [name, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
     if (password === '') return this.fromApiKey(name, BASIC_CHALLENGE);
-    const user = await this.passwords.verify(name, password, request.ip, this.timings.now()).catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) throw new AuthenticationFailed(BASIC_CHALLENGE);
-      throw error;
+    // Clients using Basic send it on every request; a recent success skips the deliberately slow
+    // hash. Only successes are remembered (by a hash of the header), so guesses still pay and count.
+    const caller = await this.cached('b:' + sha256(value), async () => {
+      const user = await this.passwords.verify(name, password, request.ip, this.timings.now()).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) throw new AuthenticationFailed(BASIC_CHALLENGE);
+        throw error;
+      });
+      return Authenticator.callerOfUser(user.id, user);
     });
-    return Authenticator.callerOfUser(user.id, user);
+    return caller!;
   }
 
   private async fromApiKey(key: string, challenge: string): Promise<Caller> {
