@@ -36,6 +36,8 @@ export function authenticateOperation(deps: AuthenticateDeps): Operation<Authent
       switch (provider) {
         case 'credentials':
         case 'login':
+          // A password in a URL ends up in logs and browser history; ServiceStack refuses it too.
+          if (context.http.method === 'GET') throw new ApiError('MethodNotAllowed', 'Credentials must be sent with POST');
           return signIn(deps, input, context);
         case 'logout':
           return signOut(deps, context);

@@ -118,6 +118,8 @@ describe('signing in with @servicestack/client', () => {
     const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const me = await fetch(`${url}/auth`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ userName: 'dana@acme.test', sessionId: (await signIn.json()).sessionId });
+    const viaGet = await fetch(`${url}/auth/credentials?userName=dana@acme.test&password=${encodeURIComponent(PASSWORD)}`);
+    expect(viaGet.status).toBe(405);
     const github = await fetch(`${url}/auth/github`, { method: 'POST' });
     expect(github.status).toBe(404);
     expect((await github.json()).responseStatus.message).toBe("No configuration was added for OAuth provider 'github'");
