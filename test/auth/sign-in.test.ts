@@ -27,7 +27,8 @@ describe('signing in with @servicestack/client', () => {
     expect(Object.keys(client.cookies)).toEqual(expect.arrayContaining(['ss-id', 'ss-pid', 'ss-opt']));
     expect(auth.sessionId).toBe(client.cookies['ss-id']!.value);
 
-    // The client's jar also holds the junk cookie it makes of `expires=Fri, 01 Jan …` (§3.3).
+    // The client's jar also holds the junk cookie it makes of `expires=Fri, 01 Jan …` (§3.3), and sends it.
+    expect(Object.keys(client.cookies).some((name) => /\d{4} [\d:]{8} GMT/.test(name))).toBe(true);
     const session = await client.get(new GetSession({ sessionId: golden.id }));
     expect(session.id).toBe(golden.id);
     const status = await client.get(new GetAuthStatus());
