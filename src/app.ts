@@ -1,10 +1,11 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ApiError } from './http/errors.js';
+import { ApiError, ERROR_CODES } from './http/errors.js';
+import { sendError } from './http/render.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
-import { registerOperations, type AuthenticateRequest } from './http/register-operations.js';
+import { formatOf, registerOperations, type AuthenticateRequest } from './http/register-operations.js';
 import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
 import { authStatusOperation } from './auth/auth-status-operation.js';
 import { authenticateOperation } from './auth/authenticate-operation.js';
@@ -13,6 +14,7 @@ import { directoryOperations } from './directory/directory-operations.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
+import { registerMetadata } from './metadata/register-metadata.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -50,7 +52,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // Bad percent-encoding and over-long path parameters fail before routing; answer them in kind.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const code = tooLong ? 'UriTooLong' : 'BadRequest';
+      sendError(reply, formatOf(request), ERROR_CODES[code], code, {
+        errorCode: code,
+        message: tooLong ? 'A path parameter is too long' : 'The URL is not validly percent-encoded',
+        errors: [],
+      });
+    },
   });
   installErrorHandling(app);
   await app.register(formbody);
@@ -68,7 +79,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   const auth = authServices(options.store, options.auth);
-  registerOperations(app, operations(options.store, auth), {
+  const all = operations(options.store, auth);
+  registerMetadata(app, all);
+  registerOperations(app, all, {
     authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
     challenge: CREDENTIALS_CHALLENGE,
     browserChallenge: BASIC_CHALLENGE,

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { goldenSession, readShared } from '../support/fixtures.js';
-import { adminCookie } from '../support/directory.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer } from '../support/server.js';
 
 const golden = goldenSession();
 const id = golden.id!;
 const goldenJson = JSON.stringify(golden);
 const goldenXml = readShared('fixtures/session-golden.xml');
 
-/** A server holding the golden session, and fetch signed in as a SystemAdministrator. */
-async function signedIn(seed = [golden]) {
-  const server = await startTestServer(seed);
-  const cookie = await adminCookie(server.store);
-  const get = (url: string, init: RequestInit = {}) =>
-    fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
-  return { ...server, fetch: get };
-}
+const signedIn = (seed = [golden]) => startSignedInServer(seed);
 
 describe('GET /sessions/{sessionId}', () => {
   it('answers JSON with the golden bytes, log included', async () => {

@@ -4,6 +4,7 @@ import type { AuthOptions } from '../../src/auth/auth-services.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { adminCookie } from './directory.js';
 
 export interface TestServer {
   readonly url: string;
@@ -26,4 +27,13 @@ export async function startTestServer(seed: readonly SessionInfo[] = [], options
     if (!options.store) await store.close();
   });
   return { url: `http://127.0.0.1:${port}`, store, sessions };
+}
+
+/** A server holding `seed`, and a fetch signed in as a SystemAdministrator (by session cookie). */
+export async function startSignedInServer(seed: readonly SessionInfo[] = []) {
+  const server = await startTestServer(seed);
+  const cookie = await adminCookie(server.store);
+  const signedFetch = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+  return { ...server, fetch: signedFetch };
 }
