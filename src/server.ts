@@ -38,6 +38,8 @@ export async function startServer(config: Config, print: (line: string) => void 
   });
   const sessions = new SessionsRepository(store.db);
   const auth = authServices(store);
+  await auth.sessions.deleteExpired(new Date());
+  await auth.passwords.throttle.purge(new Date());
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
   if (config.demo) await seedDemoDirectory(store, auth, new Date());
