@@ -5,7 +5,7 @@ import type { SessionInfo } from '../src/model/session-info.js';
 import { SessionInfo as SessionInfoDto } from '../src/model/session-info.js';
 import { writeJson } from '../src/wire/json-writer.js';
 import { writeXml } from '../src/wire/xml-writer.js';
-import { startChild } from './lib/child-server.js';
+import { credentialsOf, startChild } from './lib/child-server.js';
 import { atRate, hasWrk, wrk, type Throughput } from './lib/load.js';
 import { goldenWith20Log } from './lib/sessions.js';
 
@@ -33,11 +33,13 @@ export async function benchGetSession(): Promise<void> {
     console.log('GET /sessions/{id}, 20-entry log, wrk -t1 -c32 -d8s, server and baseline each in its own process');
     for (const format of ['json', 'xml'] as const) {
       const path = `/sessions/${session.id}${format === 'xml' ? '.xml' : ''}`;
+      // Signed in, as every real client is (bench/auth.ts measures what that costs).
+      const headers = { cookie: credentialsOf(switchboard).cookie };
       wrk(bare.url + path, { seconds: 2 }); // warm both up
-      wrk(switchboard.url + path, { seconds: 2 });
+      wrk(switchboard.url + path, { seconds: 2, headers });
       const base = wrk(bare.url + path);
-      const ours = wrk(switchboard.url + path);
-      const steady = await atRate(switchboard.url + path, ours.rps / 2);
+      const ours = wrk(switchboard.url + path, { headers });
+      const steady = await atRate(switchboard.url + path, ours.rps / 2, 8, headers);
       const goal = format === 'json' ? 0.6 : 0.45;
       const ratio = ours.rps / base.rps;
       console.log(`  ${format.toUpperCase()}  bare        ${fmt(base)}`);

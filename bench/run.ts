@@ -1,3 +1,4 @@
+import { benchAuth } from './auth.js';
 import { benchGetSession } from './get-session.js';
 import { benchScaling } from './scaling.js';
 
@@ -5,6 +6,7 @@ import { benchScaling } from './scaling.js';
 const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
   scaling: benchScaling,
+  auth: benchAuth,
 };
 
 const wanted = process.argv.slice(2);

@@ -21,6 +21,12 @@ import { getActiveSessionsOperation, getMySessionsOperation } from './sessions/m
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
 import { registerMetadata } from './metadata/register-metadata.js';
+import { DirectoryReads } from './events/directory-reads.js';
+import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
+import { EventIngest } from './events/ingest-events.js';
+import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
+import { postSessionEventsOperation } from './events/post-session-events.js';
+import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -32,12 +38,29 @@ export interface AppOptions {
    * against the same app without it; nothing reads it from configuration.
    */
   readonly authenticate?: AuthenticateRequest;
+  readonly events?: EventsOptions;
+}
+
+/** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
+export interface EventsOptions {
+  readonly publicUrl?: string;
+  readonly voiceRedirectUrl?: string;
+  readonly shortAbandonSeconds?: number;
+  readonly now?: () => Date;
+}
+
+function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
+  const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
+  return new EventIngest(store.db, policy, events.now);
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store, auth: AuthServices = authServices(store)): Operation[] {
+export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
+  const ingest = eventIngest(store, events);
+  const directory = new DirectoryReads(store.db);
+  const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   return [
     getSessionOperation(sessions),
     authenticateOperation(auth),
@@ -47,6 +70,10 @@ export function operations(store: Store, auth: AuthServices = authServices(store
     getMySessionsOperation(store.db, lists),
     getActiveSessionsOperation(store.db, lists),
     deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),
+    postSessionEventsOperation(ingest, directory),
+    newSessionOperation(commands),
+    patchSessionOperation(commands),
+    appendSessionLogOperation(commands),
   ] as Operation[];
 }
 
@@ -90,12 +117,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   const auth = authServices(options.store, options.auth);
-  const all = operations(options.store, auth);
+  const all = operations(options.store, auth, options.events);
   registerMetadata(app, all);
   registerOperations(app, all, {
     authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
     challenge: CREDENTIALS_CHALLENGE,
     browserChallenge: BASIC_CHALLENGE,
+  });
+  registerTwilioWebhooks(app, eventIngest(options.store, options.events), new DirectoryReads(options.store.db), {
+    publicUrl: options.events?.publicUrl,
+    voiceRedirectUrl: options.events?.voiceRedirectUrl,
+    now: options.events?.now ?? (() => new Date()),
   });
   return app;
 }

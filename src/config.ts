@@ -12,6 +12,12 @@ export interface Config {
   readonly adminEmail: string;
   /** Undefined: a random password is made and printed once. */
   readonly adminPassword?: string;
+  /** The base URL Twilio calls us on; Twilio signs it, so behind a proxy it must be set. */
+  readonly publicUrl?: string;
+  /** Where the incoming-call webhook redirects the call (`{accountId}`, `{accountSid}` filled in). */
+  readonly twilioVoiceRedirectUrl?: string;
+  /** Unanswered inbound calls shorter than this are short abandons, not missed. */
+  readonly shortAbandonSeconds: number;
 }
 
 /** Options of the directory commands (`user add --role Manager --account acct_1`). */
@@ -31,6 +37,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   demo: false,
   logLevel: 'info',
   adminEmail: 'admin@switchboard.local',
+  shortAbandonSeconds: 5,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,6 +74,9 @@ export function parseCommandLine(
       name: { type: 'string' },
       id: { type: 'string' },
       'twilio-sid': { type: 'string' },
+      'public-url': { type: 'string' },
+      'twilio-voice-redirect': { type: 'string' },
+      'short-abandon-seconds': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -79,6 +89,14 @@ export function parseCommandLine(
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level / LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
   }
+  const shortAbandonSeconds = Number(values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS ?? DEFAULT_CONFIG.shortAbandonSeconds);
+  if (!Number.isFinite(shortAbandonSeconds) || shortAbandonSeconds < 0) {
+    throw new ConfigError(`--short-abandon-seconds / SHORT_ABANDON_SECONDS must be a number of seconds, got ${values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS}`);
+  }
+  const publicUrl = values['public-url'] ?? env.PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
+  }
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
@@ -87,6 +105,9 @@ export function parseCommandLine(
     logLevel: logLevel as Config['logLevel'],
     adminEmail: env.SWITCHBOARD_ADMIN_EMAIL || DEFAULT_CONFIG.adminEmail,
     ...(env.SWITCHBOARD_ADMIN_PASSWORD ? { adminPassword: env.SWITCHBOARD_ADMIN_PASSWORD } : {}),
+    publicUrl,
+    twilioVoiceRedirectUrl: values['twilio-voice-redirect'] ?? env.TWILIO_VOICE_REDIRECT_URL,
+    shortAbandonSeconds,
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };

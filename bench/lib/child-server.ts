@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface ChildServer {
   readonly url: string;
+  /** What the server printed up to its `ready` line (e.g. credentials for the bench). */
+  readonly output: string;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export function startChild(script: string, args: readonly string[] = []): Promis
       child.removeAllListeners('exit');
       resolve({
         url: `http://127.0.0.1:${port}`,
+        output: buffered,
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());
@@ -33,4 +36,10 @@ export function startChild(script: string, args: readonly string[] = []): Promis
       });
     });
   });
+}
+
+/** The `cookie …` and `apikey …` lines switchboard-server.ts prints for the bench's callers. */
+export function credentialsOf(server: ChildServer): { cookie: string; apiKey: string } {
+  const line = (name: string) => new RegExp(`^${name} (.+)$`, 'm').exec(server.output)?.[1] ?? '';
+  return { cookie: line('cookie'), apiKey: line('apikey') };
 }

@@ -10,9 +10,12 @@ export interface Throughput {
 export const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined;
 
 /** Closed-loop maximum throughput with wrk (a C client, so the load costs little of our 2 cores). */
-export function wrk(url: string, { connections = 32, seconds = 8 } = {}): Throughput {
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+export function wrk(url: string, { connections = 32, seconds = 8, headers = {} as Record<string, string> } = {}): Throughput {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  // A throughput of 401s (or 404s) is no measurement.
+  if (/Non-2xx or 3xx responses/.test(run.stdout)) throw new Error(`wrk saw error answers from ${url}:\n${run.stdout}`);
   return wrkResult(run.stdout);
 }
 
@@ -27,12 +30,16 @@ function wrkResult(stdout: string): Throughput {
  * balancer does), each request's path from a wrk Lua `script` when given. The rates add up; the
  * latency percentiles are the worst server's.
  */
-export async function wrkAcross(urls: readonly string[], { connections = 32, seconds = 8, script }: { connections?: number; seconds?: number; script?: string } = {}): Promise<Throughput> {
+export async function wrkAcross(
+  urls: readonly string[],
+  { connections = 32, seconds = 8, script, headers = {} }: { connections?: number; seconds?: number; script?: string; headers?: Record<string, string> } = {},
+): Promise<Throughput> {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   const runs = await Promise.all(
     urls.map(
       (url) =>
         new Promise<Throughput>((resolve, reject) => {
-          const args = ['-t1', `-c${Math.max(1, Math.round(connections / urls.length))}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url];
+          const args = ['-t1', `-c${Math.max(1, Math.round(connections / urls.length))}`, `-d${seconds}s`, '--latency', ...headerArgs, ...(script ? ['-s', script] : []), url];
           execFile('wrk', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
             const failed = /Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1];
             if (error) reject(new Error(`wrk failed: ${stderr || error.message}`));
@@ -57,7 +64,8 @@ function toMs(text: string): number {
 }
 
 /** Open-loop latency at a fixed request rate (autocannon's overallRate), for "p99 at half the max". */
-export async function atRate(url: string, rate: number, seconds = 8): Promise<Throughput> {
-  const result = await autocannon({ url, connections: 16, duration: seconds, overallRate: Math.round(rate) });
+export async function atRate(url: string, rate: number, seconds = 8, headers: Record<string, string> = {}): Promise<Throughput> {
+  const result = await autocannon({ url, connections: 16, duration: seconds, overallRate: Math.round(rate), headers });
+  if (result.non2xx) throw new Error(`autocannon saw ${result.non2xx} error answers from ${url}`);
   return { rps: result.requests.average, p50ms: result.latency.p50, p99ms: result.latency.p99 };
 }

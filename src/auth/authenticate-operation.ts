@@ -1,6 +1,7 @@
 import { ApiError, validationError } from '../http/errors.js';
 import type { Operation, OperationContext } from '../http/operation.js';
 import type { UserRecord, UsersRepository } from '../directory/users-repository.js';
+import { assertTextInput } from '../directory/text-input.js';
 import { nameOf } from '../directory/user-info.js';
 import type { AuthSessionsRepository } from './auth-sessions-repository.js';
 import { Authenticate, AuthenticateResponse, type AuthenticateInput } from './authenticate-dtos.js';
@@ -36,6 +37,8 @@ export function authenticateOperation(deps: AuthenticateDeps): Operation<Authent
       switch (provider) {
         case 'credentials':
         case 'login':
+          // A password in a URL ends up in logs and browser history; ServiceStack refuses it too.
+          if (context.http.method === 'GET') throw new ApiError('MethodNotAllowed', 'Credentials must be sent with POST');
           return signIn(deps, input, context);
         case 'logout':
           return signOut(deps, context);
@@ -54,6 +57,7 @@ export function authenticateOperation(deps: AuthenticateDeps): Operation<Authent
 async function signIn(deps: AuthenticateDeps, input: AuthenticateInput, context: OperationContext) {
   if (!input.userName?.trim()) throw validationError('UserName', 'NotEmpty', "'User Name' must not be empty.");
   if (!input.password) throw validationError('Password', 'NotEmpty', "'Password' must not be empty.");
+  assertTextInput({ userName: input.userName, password: input.password });
   const now = deps.authenticator.timings.now();
   const user = await deps.passwords.verify(input.userName, input.password, context.http.ip, now);
 

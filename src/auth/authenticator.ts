@@ -1,11 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import type { Caller, Role } from '../http/operation.js';
+import { textProblem } from '../directory/text-input.js';
 import type { UsersRepository } from '../directory/users-repository.js';
 import type { ApiKeysRepository } from './api-keys-repository.js';
 import type { AuthSessionsRepository } from './auth-sessions-repository.js';
 import { parseCookies, PERMANENT_ID, SESSION_ID, SESSION_OPTIONS } from './cookies.js';
 import type { PasswordSignIn } from './password-sign-in.js';
+import { sha256 } from './tokens.js';
 
 export interface AuthTimings {
   readonly now: () => Date;
@@ -93,11 +95,17 @@ export class Authenticator {
     if (colon <= 0 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) throw new AuthenticationFailed(BASIC_CHALLENGE);
     const [name, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
     if (password === '') return this.fromApiKey(name, BASIC_CHALLENGE);
-    const user = await this.passwords.verify(name, password, request.ip, this.timings.now()).catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) throw new AuthenticationFailed(BASIC_CHALLENGE);
-      throw error;
+    if (textProblem(name, 1000) || textProblem(password, 1024)) throw new AuthenticationFailed(BASIC_CHALLENGE);
+    // Clients using Basic send it on every request; a recent success skips the deliberately slow
+    // hash. Only successes are remembered (by a hash of the header), so guesses still pay and count.
+    const caller = await this.cached('b:' + sha256(value), async () => {
+      const user = await this.passwords.verify(name, password, request.ip, this.timings.now()).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) throw new AuthenticationFailed(BASIC_CHALLENGE);
+        throw error;
+      });
+      return Authenticator.callerOfUser(user.id, user);
     });
-    return Authenticator.callerOfUser(user.id, user);
+    return caller!;
   }
 
   private async fromApiKey(key: string, challenge: string): Promise<Caller> {

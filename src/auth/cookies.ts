@@ -21,10 +21,13 @@ export function parseCookies(header: string | undefined): Map<string, string> {
     if (!name || /\s/.test(name) || cookies.has(name)) continue;
     let value = pair.slice(eq + 1).trim();
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    try {
-      cookies.set(name, decodeURIComponent(value));
-    } catch {
-      continue;
+    if (!value.includes('%')) cookies.set(name, value);
+    else {
+      try {
+        cookies.set(name, decodeURIComponent(value));
+      } catch {
+        continue;
+      }
     }
   }
   return cookies;

@@ -7,7 +7,7 @@ import type { SignInThrottle } from './sign-in-throttle.js';
 export class PasswordSignIn {
   constructor(
     private readonly users: UsersRepository,
-    private readonly throttle: SignInThrottle,
+    readonly throttle: SignInThrottle,
   ) {}
 
   /** The user, or 429 (throttled) / 401 "Invalid Username or Password" with a body, as §7.4 shows. */

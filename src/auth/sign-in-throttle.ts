@@ -72,4 +72,10 @@ export class SignInThrottle {
   async recordSuccess(email: string, address: string): Promise<void> {
     await this.db.deleteFrom('auth_throttle').where('key', '=', this.keys(email, address)[0]![0]).execute();
   }
+
+  /** Drops windows that have ended (kept from growing; run at start). */
+  async purge(now: Date): Promise<void> {
+    const longest = Math.max(this.rules.userAtAddress.windowMs, this.rules.address.windowMs);
+    await this.db.deleteFrom('auth_throttle').where('window_start', '<', new Date(now.getTime() - longest).toISOString()).execute();
+  }
 }

@@ -20,6 +20,10 @@ Options:
   --port N             HTTP port (default 8080, env PORT)
   --host HOST          Listen address (default 0.0.0.0, env HOST)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)
+  --public-url URL     Base URL Twilio calls, for signature checks behind a proxy (env PUBLIC_URL)
+  --twilio-voice-redirect URL  Voice app the incoming-call webhook redirects to; {accountId},
+                       {accountSid} are filled in (env TWILIO_VOICE_REDIRECT_URL)
+  --short-abandon-seconds N    Unanswered inbound calls shorter than N are not missed (default 5)
 
 On an empty database, serve creates a SystemAdministrator: SWITCHBOARD_ADMIN_EMAIL and
 SWITCHBOARD_ADMIN_PASSWORD when set, else admin@switchboard.local with a password printed once.`;

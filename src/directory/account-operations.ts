@@ -2,10 +2,10 @@ import { Type } from '@sinclair/typebox';
 import { defineDto } from '../model/dto.js';
 import { EntityInfo } from '../model/session-info.js';
 import { ApiError } from '../http/errors.js';
-import type { Operation } from '../http/operation.js';
+import type { Caller, Operation } from '../http/operation.js';
 import type { AccountRecord, AccountsRepository } from './accounts-repository.js';
 import { crudOperations, optional, required } from './crud-operations.js';
-import { accountScope } from './tenancy.js';
+import { accountScope, assertMayUse } from './tenancy.js';
 
 const str = (description: string) => Type.Optional(Type.String({ description }));
 
@@ -29,8 +29,10 @@ const writable = {
 
 /** /accounts: every signed-in caller reads its own accounts; Managers edit theirs; SystemAdministrators create and delete. */
 export function accountOperations(accounts: AccountsRepository, now: () => Date): Operation[] {
-  const fields = async (input: Record<string, unknown>) => {
+  const fields = async (input: Record<string, unknown>, caller: Caller) => {
     const parentAccountId = optional(input, 'parentAccountId');
+    // The caller's own accounts only: otherwise the answer would tell which foreign ids exist.
+    if (parentAccountId) assertMayUse(caller, parentAccountId);
     if (parentAccountId && !(await accounts.findById(parentAccountId))) throw new ApiError('NotFound', `Account '${parentAccountId}' does not exist`);
     return {
       parentAccountId,
@@ -60,9 +62,9 @@ export function accountOperations(accounts: AccountsRepository, now: () => Date)
       accountsOf: (account) => [account.id],
       list: (input, caller, page) =>
         accounts.list({ accountIds: accountScope(caller, input.specificIds), name: optional(input, 'name') }, page),
-      create: async (input, _caller, at) => accounts.create({ name: required(input, 'name', 'Name'), ...(await fields(input)) }, at),
-      update: async (account, input, _caller, at) => {
-        const changes = { name: optional(input, 'name') || undefined, ...(await fields(input)) };
+      create: async (input, caller, at) => accounts.create({ name: required(input, 'name', 'Name'), ...(await fields(input, caller)) }, at),
+      update: async (account, input, caller, at) => {
+        const changes = { name: optional(input, 'name') || undefined, ...(await fields(input, caller)) };
         if (changes.parentAccountId === account.id) throw new ApiError('Conflict', 'An account cannot be its own parent');
         return (await accounts.update(account.id, changes, at))!;
       },

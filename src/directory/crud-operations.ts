@@ -5,6 +5,7 @@ import { validationError } from '../http/errors.js';
 import type { Access, Caller, Operation } from '../http/operation.js';
 import { listRequestMembers, listResponse, pageOf, type ListInput, type Page, type Paged } from './list-paging.js';
 import { mayUse, notVisible } from './tenancy.js';
+import { assertTextInput } from './text-input.js';
 
 type Input = Record<string, unknown> & ListInput;
 
@@ -67,7 +68,7 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
     return record;
   };
 
-  return [
+  const operations: Operation<Input>[] = [
     {
       request: ListRequest,
       response: listResponseOf(info),
@@ -111,6 +112,14 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
       },
     },
   ];
+  // Every text member is checked before any handler reads it.
+  return operations.map((op) => ({
+    ...op,
+    handle: (input, context) => {
+      assertTextInput(input);
+      return op.handle(input, context);
+    },
+  }));
 }
 
 /** A required text field of a New request: 400 with FluentValidation's message when blank. */

@@ -1,6 +1,8 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import type { Database, SessionsTable } from '../store/schema.js';
+import { ledgerRow } from '../events/ledger-row.js';
+import { snapshotEvent } from '../events/snapshot-event.js';
 import { sessionRow, type SessionLinks } from './session-row.js';
 
 export interface StoredSession {
@@ -31,7 +33,11 @@ export class SessionsRepository {
     return row && { accountId: row.account_id, id: row.id, version: row.version, json: row.document };
   }
 
-  /** Inserts a session unless one with its id exists (in any account); never overwrites. */
+  /**
+   * Inserts a session unless one with its id exists (in any account); never overwrites. The ledger
+   * gets its `SessionImported` snapshot in the same transaction, so the row is the fold of its events.
+   * `links` (the parent session) are row facts the document does not carry.
+   */
   async insertIfAbsent(session: SessionInfo, links?: SessionLinks): Promise<InsertOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('sessions').select('id').where('id', '=', session.id ?? '').executeTakeFirst();
@@ -42,7 +48,9 @@ export class SessionsRepository {
         .values(sessionRow(session, 1, links))
         .onConflict((oc) => oc.columns(['account_id', 'id']).doNothing())
         .executeTakeFirst();
-      return Number(numInsertedOrUpdatedRows ?? 0) > 0 ? 'inserted' : 'exists';
+      if (Number(numInsertedOrUpdatedRows ?? 0) === 0) return 'exists';
+      await trx.insertInto('session_events').values(ledgerRow(snapshotEvent(session), new Date().toISOString())).execute();
+      return 'inserted';
     });
   }
 

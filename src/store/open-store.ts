@@ -55,6 +55,7 @@ async function openSqlite(path: string): Promise<Store> {
 }
 
 export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): Store {
+  let closing: Promise<void> | undefined;
   return {
     db,
     capabilities,
@@ -64,6 +65,7 @@ export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): 
       const failed = results?.find((r) => r.status === 'Error');
       if (error) throw new StoreError(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
     },
-    close: () => db.destroy(),
+    // Idempotent: a server and its owner may both close the store they share.
+    close: () => (closing ??= db.destroy()),
   };
 }

@@ -14,6 +14,10 @@ export async function openPostgres(url: string): Promise<Store> {
       oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // An idle connection the server ends (restart, failover, pg_terminate_backend) is an 'error'
+  // event on the pool; unheard, it would crash the process. The pool drops that connection and
+  // opens a new one when next needed; a query in flight gets its own error.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return storeOf(db, postgresCapabilities);
 }

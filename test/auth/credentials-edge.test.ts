@@ -105,6 +105,20 @@ describe('session lifetime', () => {
   });
 });
 
+describe('refusals as ServiceStack short-circuits them (§7.10)', () => {
+  it('answers a missing role with an empty 403 "Invalid Role", and anonymous with an empty 401 and a challenge', async () => {
+    const { url, store } = await startTestServer();
+    const agent = await addUser(store, 'agent@acme.test', ['User'], [golden.accountId!], PASSWORD);
+    const res = await fetch(`${url}/users`, { headers: { authorization: basic(agent.email, PASSWORD) } });
+    expect([res.status, res.statusText, await res.text()]).toEqual([403, 'Invalid Role', '']);
+    const anonymous = await fetch(`${url}/users`);
+    expect([anonymous.status, anonymous.statusText, await anonymous.text()]).toEqual([401, 'Unauthorized', '']);
+    expect(anonymous.headers.get('www-authenticate')).toBe('credentials realm="/auth/credentials"');
+    const browser = await fetch(`${url}/users`, { headers: { accept: 'text/html' } });
+    expect(browser.headers.get('www-authenticate')).toBe('basic realm="/auth/basic"');
+  });
+});
+
 describe('what real clients and attackers send', () => {
   it.each([
     ['Basic !!!notbase64'],

@@ -27,7 +27,8 @@ describe('signing in with @servicestack/client', () => {
     expect(Object.keys(client.cookies)).toEqual(expect.arrayContaining(['ss-id', 'ss-pid', 'ss-opt']));
     expect(auth.sessionId).toBe(client.cookies['ss-id']!.value);
 
-    // The client's jar also holds the junk cookie it makes of `expires=Fri, 01 Jan …` (§3.3).
+    // The client's jar also holds the junk cookie it makes of `expires=Fri, 01 Jan …` (§3.3), and sends it.
+    expect(Object.keys(client.cookies).some((name) => /\d{4} [\d:]{8} GMT/.test(name))).toBe(true);
     const session = await client.get(new GetSession({ sessionId: golden.id }));
     expect(session.id).toBe(golden.id);
     const status = await client.get(new GetAuthStatus());
@@ -118,6 +119,8 @@ describe('signing in with @servicestack/client', () => {
     const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const me = await fetch(`${url}/auth`, { headers: { cookie } });
     expect(await me.json()).toMatchObject({ userName: 'dana@acme.test', sessionId: (await signIn.json()).sessionId });
+    const viaGet = await fetch(`${url}/auth/credentials?userName=dana@acme.test&password=${encodeURIComponent(PASSWORD)}`);
+    expect(viaGet.status).toBe(405);
     const github = await fetch(`${url}/auth/github`, { method: 'POST' });
     expect(github.status).toBe(404);
     expect((await github.json()).responseStatus.message).toBe("No configuration was added for OAuth provider 'github'");

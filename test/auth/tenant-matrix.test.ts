@@ -94,6 +94,17 @@ const EXPECTATIONS: Record<string, Expectation> = {
   GetMySessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 200, user: 200, manager: 403, admin: 200 } },
   // For agents: the fixture's `user` is a User endpoint of account A; others are no agent (403).
   GetActiveSessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 403, user: 200, manager: 403, admin: 403 } },
+  // Provider events come from machines with a Manager key (or a Manager); agents may not forge them.
+  PostSessionEvents: {
+    params: (f) => ({
+      accountId: A,
+      events: [{ id: `m${f.next()}`, source: 'matrix', sessionKey: `zephyr-${f.next()}`, type: 'SessionStarted', occurredAt: '2026-11-27T14:00:00Z', data: { channel: 'Chat' } }],
+    }),
+    statuses: managed,
+  },
+  NewSession: { params: () => ({ accountId: A, channel: 'Chat', direction: 'Outgoing', toAddress: 'zephyr-visitor' }), statuses: readable },
+  PatchSession: { params: (f) => ({ sessionId: f.sessionId, consoleData: 'zephyr notes' }), statuses: readable },
+  AppendSessionLog: { params: (f) => ({ sessionId: f.sessionId, message: 'zephyr called back' }), statuses: readable },
   // An empty range: the wall is what is tested here, deleting is tested in test/lifecycle.
   DeleteSessions: {
     params: () => ({ accountId: A, startDateTime: '2001-01-01T00:00:00Z', endDateTime: '2001-01-02T00:00:00Z' }),

@@ -111,3 +111,26 @@ describe('users', () => {
     expect((await fetch(`${url}/auth/status`, { headers: { cookie } })).status).toBe(401);
   });
 });
+
+describe('hostile input', () => {
+  it.each([
+    ['a NUL in an id', 'GET', '/accounts/%00', undefined],
+    ['an id of 3000 characters', 'GET', `/customers/${'x'.repeat(3000)}`, undefined],
+    ['a NUL in a list filter', 'GET', '/endpoints?accountIds=a%00b', undefined],
+    ['a NUL in a name', 'POST', '/accounts', { name: 'a\u0000b' }],
+    ['a name of 100 000 characters', 'POST', '/accounts', { name: 'x'.repeat(100_000) }],
+    ['a password of 5000 characters', 'POST', '/users', { emailAddress: 'a@b.test', password: 'y'.repeat(5000) }],
+    ['a NUL in a sign-in name', 'POST', '/auth/credentials', { userName: 'dana\u0000@acme.test', password: 'whatever' }],
+  ])('%s → 400, never a 500 (PostgreSQL refuses NUL)', async (_name, method, path, body) => {
+    const { admin, call } = await directory();
+    const res = await call(admin, method, path, body);
+    expect(res.status).toBe(400);
+    expect(res.body.responseStatus.errors[0].errorCode).toMatch(/^(Predicate|MaximumLength)$/);
+  });
+
+  it('answers Basic credentials holding control characters with 401', async () => {
+    const { url } = await directory();
+    const authorization = 'Basic ' + Buffer.from('dana\u0000@acme.test:pw').toString('base64');
+    expect((await fetch(`${url}/auth/status`, { headers: { authorization } })).status).toBe(401);
+  });
+});

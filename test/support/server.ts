@@ -1,6 +1,5 @@
 import { onTestFinished } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import type { AuthOptions } from '../../src/auth/auth-services.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import type { Store } from '../../src/store/open-store.js';
@@ -17,12 +16,15 @@ export interface TestServer {
  * A real server on 127.0.0.1 closed when the test ends, over `options.store` or a fresh store of the
  * file's dialect (SQLite or PostgreSQL, see test-store.ts).
  */
-export async function startTestServer(seed: readonly SessionInfo[] = [], options: { auth?: AuthOptions; store?: Store } = {}): Promise<TestServer> {
+export async function startTestServer(
+  seed: readonly SessionInfo[] = [],
+  options: Omit<AppOptions, 'store'> & { store?: Store } = {},
+): Promise<TestServer> {
   const store = options.store ?? (await openTestStore());
   if (options.store) await store.migrate();
   const sessions = new SessionsRepository(store.db);
   for (const session of seed) await sessions.insertIfAbsent(session);
-  const app = await buildApp({ store, auth: options.auth });
+  const app = await buildApp({ ...options, store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

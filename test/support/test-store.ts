@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
 import { openStore, type Store } from '../../src/store/open-store.js';
@@ -59,6 +60,22 @@ export async function openFileStore(): Promise<{ store: Store; close: () => Prom
   return { store, close: () => store.close().then(() => giveBack(database)) };
 }
 
+/**
+ * Deletes every row, keeping the schema: a fresh store again within one test (property runs).
+ * Sessions go first, so the triggers that keep search indexes clear them too; SQLite's FTS shadow
+ * tables are the index's own and are left to those triggers.
+ */
+export async function emptyStore(store: Store): Promise<void> {
+  const names =
+    store.capabilities.kind === 'sqlite'
+      ? (await sql<{ name: string }>`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'`.execute(store.db)).rows.map((r) => r.name)
+      : (await store.db.introspection.getTables()).map((t) => t.name);
+  const tables = names.filter((name) => !name.startsWith('kysely_') && !name.startsWith('sqlite_')).sort((a, b) => Number(b === 'sessions') - Number(a === 'sessions'));
+  await store.db.transaction().execute(async (trx) => {
+    for (const table of tables) await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
+  });
+}
+
 interface Leased {
   readonly name: string;
   /** Kept open to empty the database between tests. */
@@ -85,10 +102,15 @@ async function leaseDatabase(): Promise<Leased> {
 
 /** Empties the database for the next test, or drops it when something still holds it open. */
 async function giveBack(database: Leased): Promise<void> {
-  const { rows: others } = await database.client.query(
-    'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  if (others.length === 0) {
+  // A closed pool's backends, or a killed child's, leave pg_stat_activity a moment after the socket closes.
+  let others = 0;
+  for (let wait = 0; wait < 20; wait++) {
+    const { rows } = await database.client.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    others = rows.length;
+    if (others === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (others === 0) {
     // DELETE, not TRUNCATE: for a test's few rows it is ~10× faster (TRUNCATE makes new files for
     // every table and index). Replica mode skips triggers and foreign keys, so order does not matter.
     await database.client.query(`SET session_replication_role = replica; ${await emptyingSql(database)} SET session_replication_role = DEFAULT;`);
