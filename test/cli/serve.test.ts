@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const run = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 
@@ -11,6 +11,10 @@ const run = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 function serve(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', run, 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // A failed assertion must not leave a server running after the test.
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
   });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
