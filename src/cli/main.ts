@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { parseCommandLine, type Config } from '../config.js';
+import { parseCommandLine, type CommandOptions, type Config } from '../config.js';
 import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
+import { directoryFromSessions } from '../directory/directory-from-session.js';
+import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
 import { openStore } from '../store/open-store.js';
 
@@ -11,6 +13,7 @@ Commands:
   serve [--demo]     Run the HTTP server (migrates first; --demo seeds an empty database)
   migrate            Bring the database schema up to date
   import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
+${DIRECTORY_USAGE}
 
 Options:
   --database PATH|URL  SQLite file (default ./data/switchboard.db) or postgres://… (env DATABASE_URL)
@@ -20,7 +23,10 @@ Options:
   --public-url URL     Base URL Twilio calls, for signature checks behind a proxy (env PUBLIC_URL)
   --twilio-voice-redirect URL  Voice app the incoming-call webhook redirects to; {accountId},
                        {accountSid} are filled in (env TWILIO_VOICE_REDIRECT_URL)
-  --short-abandon-seconds N    Unanswered inbound calls shorter than N are not missed (default 5)`;
+  --short-abandon-seconds N    Unanswered inbound calls shorter than N are not missed (default 5)
+
+On an empty database, serve creates a SystemAdministrator: SWITCHBOARD_ADMIN_EMAIL and
+SWITCHBOARD_ADMIN_PASSWORD when set, else admin@switchboard.local with a password printed once.`;
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -32,8 +38,9 @@ export async function main(argv: readonly string[], env: Record<string, string |
   const [command, ...rest] = argv;
   let config: Config;
   let files: string[];
+  let options: CommandOptions;
   try {
-    ({ config, positionals: files } = parseCommandLine(rest, env));
+    ({ config, positionals: files, options } = parseCommandLine(rest, env));
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -52,6 +59,17 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     case 'import':
       return importFiles(config, files, io);
+    case 'user':
+    case 'account':
+    case 'apikey': {
+      const store = await openStore(config.databaseUrl);
+      try {
+        await store.migrate();
+        return await runDirectoryCommand(store, command, files, options, io);
+      } finally {
+        await store.close();
+      }
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -87,7 +105,7 @@ async function importFiles(config: Config, files: readonly string[], io: Io): Pr
         failed = true;
         continue;
       }
-      const report = await importSessions(sessions, records);
+      const report = await importSessions(sessions, records, directoryFromSessions(store));
       io.out(`${file}: ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected.length} rejected`);
       for (const r of report.rejected) io.err(`  record ${r.index}${r.id ? ` (${r.id})` : ''}: ${r.reason}`);
       if (report.rejected.length) failed = true;

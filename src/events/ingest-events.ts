@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { ApiError } from '../http/errors.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow } from '../sessions/session-row.js';
@@ -156,11 +156,13 @@ async function refold(trx: Transaction<Database>, accountId: string, sessionId: 
     .executeTakeFirstOrThrow();
   const session = foldSession(accountId, sessionId, await eventsOf(trx, accountId, sessionId), policy);
   // Only the columns that changed: SQLite rewrites every index whose columns appear in SET, and
-  // those page writes are most of a commit's cost (bench/ingest).
+  // those page writes are most of a commit's cost (bench/ingest). The parent link is a row fact set
+  // when the session was created or imported, not part of the fold: never written here.
   const after = sessionRow(session, Number(before.version));
-  const changed: Partial<SessionsTable> = {};
-  for (const key of Object.keys(after) as (keyof SessionsTable)[]) {
-    if (key !== 'version' && after[key] !== before[key] && !(after[key] === null && before[key] === undefined)) {
+  const changed: Updateable<SessionsTable> = {};
+  for (const key of Object.keys(after) as (keyof typeof after)[]) {
+    if (key === 'version' || key === 'parent_session_id') continue;
+    if (after[key] !== before[key] && !(after[key] === null && before[key] === undefined)) {
       (changed as Record<string, unknown>)[key] = after[key];
     }
   }

@@ -5,7 +5,7 @@ import type { EventIngest } from './ingest-events.js';
 import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
 import { readNeutralEvent } from './read-neutral-event.js';
 import type { ResponseError } from '../model/response-status.js';
-import { actorOf, existingAccountFor } from './command-context.js';
+import { existingAccountFor } from './command-context.js';
 
 /** Largest batch accepted in one request; bigger feeds split their batches. */
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -29,7 +29,9 @@ export function postSessionEventsOperation(ingest: EventIngest, directory: Direc
       const problems: ResponseError[] = [];
       const recorded = [];
       for (const [index, raw] of events.entries()) {
-        const read = await readNeutralEvent(accountId, raw, index, directory, actorOf(context));
+        // Provider events are the telephony system's, like Twilio's: no person's name goes on them
+        // (lastModifiedBy stays `system`); who may deliver them is checked by access above.
+        const read = await readNeutralEvent(accountId, raw, index, directory, null);
         problems.push(...read.problems);
         if (read.event) recorded.push(read.event);
       }

@@ -1,4 +1,7 @@
-import type { CreateTableBuilder } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { postgresJobLock, sqliteJobLock, type JobLock } from './job-lock.js';
+import { postgresTextSearch, sqliteTextSearch, type TextSearch } from './text-search.js';
 
 /**
  * What differs between the stores, named once and chosen at construction (style habit 4): code
@@ -8,6 +11,15 @@ export interface StoreCapabilities {
   readonly kind: 'sqlite' | 'postgres';
   /** Adds an auto-incrementing integer primary key column. */
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string): CreateTableBuilder<T, string>;
+  /** Substring search over session logs and addresses (FTS5 trigram / pg_trgm). */
+  readonly textSearch: TextSearch;
+  /** One instance at a time per background job batch (write transaction / advisory lock). */
+  readonly jobLock: JobLock;
+  /**
+   * Refreshes the planner's statistics. List plans depend on them: without, SQLite guesses that an
+   * account holds ten sessions and sorts a whole account instead of using a covering index.
+   */
+  refreshStatistics(db: Kysely<Database>): Promise<void>;
 }
 
 export const sqliteCapabilities: StoreCapabilities = Object.freeze({
@@ -15,11 +27,23 @@ export const sqliteCapabilities: StoreCapabilities = Object.freeze({
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string) {
     return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
   },
+  textSearch: sqliteTextSearch,
+  jobLock: sqliteJobLock,
+  async refreshStatistics(db: Kysely<Database>) {
+    // Sampled ANALYZE of every table that needs it (sqlite.org/lang_analyze.html#approx): milliseconds at 1M rows.
+    await sql`PRAGMA analysis_limit = 1000`.execute(db);
+    await sql`PRAGMA optimize = 0x10002`.execute(db);
+  },
 });
 
 export const postgresCapabilities: StoreCapabilities = Object.freeze({
   kind: 'postgres' as const,
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string) {
     return table.addColumn(column, 'bigserial', (c) => c.primaryKey());
+  },
+  textSearch: postgresTextSearch,
+  jobLock: postgresJobLock,
+  async refreshStatistics(db: Kysely<Database>) {
+    await sql`ANALYZE sessions`.execute(db);
   },
 });

@@ -130,6 +130,106 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const table of ['user_accounts', 'users', 'endpoints', 'customers', 'accounts']) await db.schema.dropTable(table).execute();
       },
     },
+    '003-auth': {
+      async up(db: Kysely<unknown>) {
+        // Sessions are stored by the SHA-256 of their cookie id: a copy of the table signs nobody in.
+        await db.schema
+          .createTable('auth_sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('permanent', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('auth_sessions_user').on('auth_sessions').column('user_id').execute();
+
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('date_created', 'text', (c) => c.notNull())
+          .addColumn('date_revoked', 'text')
+          .addPrimaryKeyConstraint('api_keys_pk', ['account_id', 'id'])
+          .execute();
+        await db.schema.createIndex('api_keys_id').on('api_keys').column('id').execute();
+
+        await db.schema
+          .createTable('auth_throttle')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('window_start', 'text', (c) => c.notNull())
+          .execute();
+
+        // GET /customers/{id} arrives without its account, as GET /endpoints/{id} does.
+        await db.schema.createIndex('customers_id').on('customers').column('id').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('customers_id').execute();
+        for (const table of ['auth_throttle', 'api_keys', 'auth_sessions']) await db.schema.dropTable(table).execute();
+      },
+    },
+    '003-session-lists': {
+      async up(db: Kysely<unknown>) {
+        // Archived sessions stay in the table (GET by id still finds them) but leave the live indexes'
+        // hot range: every list query without searchArchive reads `archived = 0` first.
+        await db.schema.alterTable('sessions').addColumn('archived', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        // List indexes cover what a page sorts and filters on (date, id tie-break, archived), so
+        // counting and slicing thousands of matches never reads a row; they replace 001's narrower ones.
+        for (const column of ['date_created', 'customer_id', 'endpoint_id', 'parent_session_id']) {
+          await db.schema.dropIndex(`sessions_${column}`).execute();
+          const leading = column === 'date_created' ? ['account_id'] : ['account_id', column];
+          await db.schema.createIndex(`sessions_list_${column}`).on('sessions').columns([...leading, 'date_created', 'id', 'archived']).execute();
+        }
+        await db.schema.createIndex('sessions_list_all_accounts').on('sessions').columns(['date_created', 'id', 'archived']).execute();
+        await db.schema.createIndex('sessions_unended').on('sessions').columns(['account_id', 'date_created']).where(sql.ref('ended'), '=', 0).execute();
+        await caps.textSearch.install(db);
+
+        await db.schema
+          .createTable('account_policies')
+          .addColumn('account_id', 'text', (c) => c.primaryKey())
+          .addColumn('live_days', 'integer')
+          .addColumn('retention_days', 'integer')
+          .addColumn('legal_hold', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('date_last_modified', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('session_legal_holds')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('placed_by', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('placed_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('session_legal_holds_pk', ['account_id', 'session_id'])
+          .execute();
+        await caps
+          .withSerialKey(db.schema.createTable('deletion_audits'), 'seq')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('deleted_by', 'text', (c) => c.notNull())
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('range_start', 'text')
+          .addColumn('range_end', 'text')
+          .addColumn('deleted_count', 'integer', (c) => c.notNull())
+          .addColumn('held_count', 'integer', (c) => c.notNull())
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('deletion_audits_account').on('deletion_audits').columns(['account_id', 'occurred_at']).execute();
+        await db.schema
+          .createTable('deletion_audit_sessions')
+          .addColumn('audit_seq', 'integer', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('deletion_audit_sessions_seq').on('deletion_audit_sessions').columns(['audit_seq']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of ['deletion_audit_sessions', 'deletion_audits', 'session_legal_holds', 'account_policies']) await db.schema.dropTable(table).execute();
+      },
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
+import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -41,28 +42,6 @@ async function openSqlite(path: string): Promise<Store> {
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return storeOf(db, sqliteCapabilities);
-}
-
-/**
- * Kysely prepares every query afresh; SQLite's prepare (parse + plan) then costs more than running
- * the statement. Queries are built from a few templates, so a bounded cache of prepared statements
- * by SQL text cuts ingest time per event by about half (bench/ingest). Statements are run
- * synchronously by the driver, so sharing one is safe.
- */
-function withStatementCache(database: import('better-sqlite3').Database, limit = 500) {
-  const cache = new Map<string, import('better-sqlite3').Statement>();
-  return {
-    close: () => database.close(),
-    prepare(sql: string) {
-      let statement = cache.get(sql);
-      if (!statement) {
-        if (cache.size >= limit) cache.delete(cache.keys().next().value!);
-        statement = database.prepare(sql);
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-  };
 }
 
 export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): Store {

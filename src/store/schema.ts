@@ -12,6 +12,13 @@ export interface Database {
   endpoints: EndpointsTable;
   users: UsersTable;
   user_accounts: UserAccountsTable;
+  auth_sessions: AuthSessionsTable;
+  api_keys: ApiKeysTable;
+  auth_throttle: AuthThrottleTable;
+  account_policies: AccountPoliciesTable;
+  session_legal_holds: SessionLegalHoldsTable;
+  deletion_audits: DeletionAuditsTable;
+  deletion_audit_sessions: DeletionAuditSessionsTable;
 }
 
 /** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */
@@ -94,6 +101,8 @@ export interface SessionsTable {
   version: number;
   /** The SessionInfo as its canonical JSON response: GET sends these bytes as they are. */
   document: string;
+  /** 1 once the archive job moved it out of the live window; lists skip it unless searchArchive. */
+  archived: Generated<number>;
 }
 
 /** The append-only ledger: every event once, by its dedupe key. */
@@ -111,4 +120,78 @@ export interface SessionEventsTable {
   actor: string | null;
   payload: string;
   ingested_at: string;
+}
+
+/** A signed-in session, stored by the SHA-256 of its cookie id (never the id itself). */
+export interface AuthSessionsTable {
+  id_hash: string;
+  user_id: string;
+  /** `credentials` or `basic`. */
+  provider: string;
+  /** 1 when signed in with rememberMe (kept under ss-pid), 0 for a browser session (ss-id). */
+  permanent: number;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A machine's key for one account; only its SHA-256 is kept, the key is shown once. */
+export interface ApiKeysTable {
+  account_id: string;
+  id: string;
+  key_hash: string;
+  name: string;
+  /** JSON array of role names granted to the key. */
+  roles: string;
+  created_by: string | null;
+  date_created: string;
+  date_revoked: string | null;
+}
+
+/** Failed sign-ins per key (`user:{email}|ip:{addr}`, `ip:{addr}`) in the current window. */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  window_start: string;
+}
+
+/** Per-account lifecycle settings; an account without a row gets the defaults. */
+export interface AccountPoliciesTable {
+  account_id: string;
+  /** Days an ended session stays live before it is archived (null: the default, 15). */
+  live_days: number | null;
+  /** Days after which sessions and their events are deleted (null: kept forever). */
+  retention_days: number | null;
+  /** 1: nothing of the account is deleted, by retention or by DeleteSessions. */
+  legal_hold: number;
+  date_last_modified: string;
+}
+
+/** A session that must not be deleted while the hold stands. */
+export interface SessionLegalHoldsTable {
+  account_id: string;
+  session_id: string;
+  placed_by: string;
+  reason: string | null;
+  placed_at: string;
+}
+
+/** Who deleted what: one row per DeleteSessions call or retention batch. */
+export interface DeletionAuditsTable {
+  seq: Generated<number>;
+  account_id: string;
+  /** The user id, or `retention` for the background job. */
+  deleted_by: string;
+  cause: 'DeleteSessions' | 'Retention';
+  range_start: string | null;
+  range_end: string | null;
+  deleted_count: number;
+  /** Sessions in the range left in place because of a legal hold. */
+  held_count: number;
+  occurred_at: string;
+}
+
+export interface DeletionAuditSessionsTable {
+  audit_seq: number;
+  account_id: string;
+  session_id: string;
 }

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { NEUTRAL_TYPES } from '../../src/events/read-neutral-event.js';
 import { sign } from './support/deliver.js';
 import { ACCOUNT_ID, ACCOUNT_SID, PUBLIC_URL, seedDirectory } from './support/directory-seed.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer, startTestServer } from '../support/server.js';
 
 const DATA_KEYS = ['channel', 'direction', 'from', 'to', 'identity', 'endpointId', 'role', 'status', 'callSid', 'parentCallSid', 'conferenceSid', 'message', 'callState', 'holdReason', 'queueState', 'outcome', 'durationSeconds', 'hold', 'muted'];
 const text = fc.oneof(fc.constantFrom('', 'Chat', 'Voice', 'Agent', 'ringing', 'completed', 'client:dana', 'ep_agent_dana', 'CA1', 'true', 'Hold', 'nonsense'), fc.string({ maxLength: 12 }));
 
 describe('whatever a provider sends, the answer is never a 500', () => {
   it('neutral batches of random events get 2xx or a ServiceStack 4xx', async () => {
-    const s = await startTestServer([]);
+    const s = await startSignedInServer([]);
     await seedDirectory(s.store.db);
     const event = fc.record(
       {
@@ -27,7 +27,7 @@ describe('whatever a provider sends, the answer is never a 500', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 4 }), async (events) => {
-        const res = await fetch(`${s.url}/sessions/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: ACCOUNT_ID, events }) });
+        const res = await s.fetch(`${s.url}/sessions/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: ACCOUNT_ID, events }) });
         expect(res.status).toBeLessThan(500);
         if (res.status >= 400) expect((await res.json()).responseStatus.errorCode).toBeTruthy();
       }),

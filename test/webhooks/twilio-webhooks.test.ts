@@ -1,3 +1,4 @@
+import { adminCookie } from '../support/directory.js';
 import { describe, expect, it } from 'vitest';
 import { sessionIdForKey } from '../../src/events/session-id.js';
 import { deliver, pathOf, sign } from '../events/support/deliver.js';
@@ -32,7 +33,7 @@ describe('Twilio webhooks', () => {
     expect(await res.text()).toBe(
       `<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">https://voice.example.com/app?account=acct_acme&#38;sid=${ACCOUNT_SID}</Redirect></Response>`,
     );
-    const session = await (await fetch(`${s.url}/sessions/${answered.sessionId}`)).json();
+    const session = await (await fetch(`${s.url}/sessions/${answered.sessionId}`, { headers: { cookie: await adminCookie(s.store) } })).json();
     expect(session).toMatchObject({ direction: 'Incoming', callState: 'Ringing', endpointId: 'ep_main_line', customerName: 'West Region' });
   });
 

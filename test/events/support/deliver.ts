@@ -9,10 +9,14 @@ export function sign(path: string, params: Record<string, string>, token = AUTH_
   return twilio.getExpectedTwilioSignature(token, PUBLIC_URL + path, params);
 }
 
-/** Posts one delivery to a running server, signed; returns the response. */
-export async function deliver(url: string, d: Delivery, token = AUTH_TOKEN): Promise<Response> {
+/**
+ * Posts one delivery to a running server, signed; returns the response. Neutral batches need a
+ * caller allowed to post events (`authorization`, e.g. a Manager API key as `Bearer …`).
+ */
+export async function deliver(url: string, d: Delivery, token = AUTH_TOKEN, authorization?: string): Promise<Response> {
   if (d.kind === 'neutral') {
-    return fetch(`${url}/sessions/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(d.body) });
+    const headers = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+    return fetch(`${url}/sessions/events`, { method: 'POST', headers, body: JSON.stringify(d.body) });
   }
   const path = pathOf(d);
   return fetch(url + path, {

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { JobLock } from '../store/job-lock.js';
+import { daysBefore, type Clock } from './clock.js';
+import type { LifecyclePolicies } from './lifecycle-policies.js';
+
+export const ARCHIVE_BATCH = 500;
+
+export interface JobReport {
+  /** Sessions moved (archive) or deleted (retention) per account. */
+  readonly byAccount: Readonly<Record<string, number>>;
+  /** Another instance held the job; this round did nothing. */
+  readonly busy: boolean;
+}
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * One round of the archive job: ended sessions created before their account's live window move to
+ * the archive (lists skip them unless `searchArchive`; GET by id still finds them). Short
+ * transactions with a yield between them, so requests are never queued behind the job.
+ */
+export async function archiveRound(db: Kysely<Database>, lock: JobLock, policies: LifecyclePolicies, clock: Clock): Promise<JobReport> {
+  const now = clock();
+  const byAccount: Record<string, number> = {};
+  const accounts = await db.selectFrom('sessions').select('account_id').distinct().where('archived', '=', 0).execute();
+  for (const { account_id: accountId } of accounts) {
+    const cutoff = daysBefore(now, (await policies.policyOf(accountId)).liveDays);
+    for (;;) {
+      const moved = await lock.runExclusive(db, 'archive', async (trx) => {
+        const ids = await trx
+          .selectFrom('sessions')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('date_created', '<', cutoff)
+          .where('archived', '=', 0)
+          .where('ended', '=', 1)
+          .limit(ARCHIVE_BATCH)
+          .execute();
+        if (ids.length === 0) return 0;
+        await trx.updateTable('sessions').set({ archived: 1 }).where('account_id', '=', accountId).where('id', 'in', ids.map((r) => r.id)).execute();
+        return ids.length;
+      });
+      if (moved === 'busy') return { byAccount, busy: true };
+      if (moved > 0) byAccount[accountId] = (byAccount[accountId] ?? 0) + moved;
+      if (moved < ARCHIVE_BATCH) break;
+      await yieldToRequests();
+    }
+  }
+  return { byAccount, busy: false };
+}
