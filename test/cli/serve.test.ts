@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { dialect, freshDatabaseUrl } from '../support/test-store.js';
 
 const run = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
@@ -10,6 +10,10 @@ const run = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 function serve(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', run, 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // A failed assertion must not leave a server running after the test.
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
   });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));

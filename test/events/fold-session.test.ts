@@ -67,4 +67,16 @@ describe('foldSession', () => {
     expect(s).toMatchObject({ consoleData: 'note', lastModifiedBy: 'user_sam', dateLastModified: '2026-11-27T15:00:00.000Z' });
     expect(s.log!.at(-1)).toEqual({ date: '2026-11-27T15:00:00.000Z', message: 'Updated console data by user_sam' });
   });
+
+  it('settles an outgoing call by its final status, and a machine answer as Machine', () => {
+    const opening = { channel: 'Voice', direction: 'Outgoing', callSid: CALLER, fromAddress: '+15035550100', toAddress: '+15035559999' } as const;
+    const out = (second: number, status: 'ringing' | 'in-progress' | 'completed' | 'busy', answeredBy?: string) =>
+      at(second, { type: 'CallLegStatus', callSid: CALLER, status, answeredBy, opening }, second);
+    const ringing = foldSession('acct', 's1', [out(0, 'ringing')]);
+    expect(ringing).toMatchObject({ direction: 'Outgoing', dialState: 'Active', callState: 'Ringing', ended: false });
+    expect(foldSession('acct', 's1', [out(0, 'ringing'), out(5, 'busy')])).toMatchObject({ outcome: 'Busy', wasMissed: false, dialState: 'None' });
+    expect(foldSession('acct', 's1', [out(0, 'ringing'), out(5, 'in-progress', 'machine_start'), out(30, 'completed')])).toMatchObject({ outcome: 'Machine' });
+    expect(foldSession('acct', 's1', [out(0, 'ringing'), out(5, 'in-progress', 'human'), out(30, 'completed')])).toMatchObject({ outcome: 'Answered' });
+  });
 });
+

@@ -1,27 +1,10 @@
-import { JsonServiceClient, type IReturn } from '@servicestack/client';
+import { JsonServiceClient } from '@servicestack/client';
 import { describe, expect, it } from 'vitest';
-import type { SessionInfo } from '../../src/model/session-info.js';
 import { goldenSession } from '../support/fixtures.js';
 import type { Role } from '../../src/http/operation.js';
+import { GetSession } from '../support/client-dtos.js';
 import { addAccount, addUser } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
-
-/** The DTO as Evo Voice's generated TypeScript reference declares it. */
-class GetSession implements IReturn<SessionInfo> {
-  sessionId?: string;
-  constructor(init?: Partial<GetSession>) {
-    Object.assign(this, init);
-  }
-  getTypeName() {
-    return 'GetSession';
-  }
-  getMethod() {
-    return 'GET';
-  }
-  createResponse() {
-    return {} as SessionInfo;
-  }
-}
 
 /** A server with the golden session, and a client signed in by Basic auth as an agent of its account. */
 async function agentClient(seed = [goldenSession()], roles: Role[] = ['User']) {

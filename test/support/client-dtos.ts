@@ -51,9 +51,15 @@ export class GetAuthStatus implements IReturn<UserInfo> {
   }
 }
 
+export class SessionLogInfo {
+  date?: string;
+  message?: string;
+}
+
 export class SessionInfo {
   id?: string;
   accountId?: string;
+  log?: SessionLogInfo[];
 }
 
 export class GetSession implements IReturn<SessionInfo> {

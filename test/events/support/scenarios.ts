@@ -22,6 +22,7 @@ const MAIN_LINE = '+15035550000';
 const SALES_LINE = '+15035550100';
 const sid = (n: number) => `CA${n.toString(16).padStart(32, '0')}`;
 const CONFERENCE = 'CF0123456789abcdef0123456789abcdef';
+const OTHER_CONFERENCE = 'CFfedcba9876543210fedcba9876543210';
 const callSession = (callSid: string) => sessionIdForKey(ACCOUNT_ID, 'twilio', callSid);
 
 const common = { AccountSid: ACCOUNT_SID, ApiVersion: '2010-04-01' };
@@ -68,12 +69,12 @@ function status(leg: Leg, callStatus: string, sequence: number, at: number, extr
   };
 }
 
-function conference(event: string, sequence: number, at: number, extra: Record<string, string> = {}, friendlyName?: string): Delivery {
+function conference(event: string, sequence: number, at: number, extra: Record<string, string> = {}, friendlyName?: string, conferenceSid = CONFERENCE): Delivery {
   return {
     kind: 'twilio',
     path: '/twilio/conference/status',
     at: iso(at),
-    params: { ...common, ConferenceSid: CONFERENCE, FriendlyName: friendlyName ?? '', StatusCallbackEvent: event, SequenceNumber: String(sequence), Timestamp: rfc2822(at), ...extra },
+    params: { ...common, ConferenceSid: conferenceSid, FriendlyName: friendlyName ?? '', StatusCallbackEvent: event, SequenceNumber: String(sequence), Timestamp: rfc2822(at), ...extra },
   };
 }
 
@@ -202,16 +203,16 @@ function agentLeavesFirst(): Scenario {
     sessionId,
     deliveries: [
       ...callerAnswered(caller),
-      conference('participant-join', 1, 2, participant(caller.callSid), sessionId),
-      conference('conference-start', 2, 2, {}, sessionId),
+      conference('participant-join', 1, 2, participant(caller.callSid), sessionId, OTHER_CONFERENCE),
+      conference('conference-start', 2, 2, {}, sessionId, OTHER_CONFERENCE),
       status(lee, 'initiated', 0, 3),
       status(lee, 'ringing', 1, 4),
       status(lee, 'in-progress', 2, 7),
-      conference('participant-join', 3, 7, participant(lee.callSid, 'client:lee'), sessionId),
-      conference('participant-leave', 4, 50, { ...participant(lee.callSid, 'client:lee'), ReasonParticipantLeft: 'participant_hung_up' }, sessionId),
+      conference('participant-join', 3, 7, participant(lee.callSid, 'client:lee'), sessionId, OTHER_CONFERENCE),
+      conference('participant-leave', 4, 50, { ...participant(lee.callSid, 'client:lee'), ReasonParticipantLeft: 'participant_hung_up' }, sessionId, OTHER_CONFERENCE),
       status(lee, 'completed', 3, 50, { CallDuration: '43' }),
-      conference('participant-leave', 5, 55, { ...participant(caller.callSid), ReasonParticipantLeft: 'participant_hung_up' }, sessionId),
-      conference('conference-end', 6, 55, { ReasonConferenceEnded: 'last-participant-left' }, sessionId),
+      conference('participant-leave', 5, 55, { ...participant(caller.callSid), ReasonParticipantLeft: 'participant_hung_up' }, sessionId, OTHER_CONFERENCE),
+      conference('conference-end', 6, 55, { ReasonConferenceEnded: 'last-participant-left' }, sessionId, OTHER_CONFERENCE),
       status(caller, 'completed', 2, 56, { CallDuration: '56' }),
     ],
   };
