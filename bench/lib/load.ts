@@ -27,8 +27,9 @@ function wrkResult(stdout: string): Throughput {
 
 /**
  * wrk against several servers at once, the connections split evenly (what a round-robin load
- * balancer does), each request's path from a wrk Lua `script` when given. The rates add up; the
- * latency percentiles are the worst server's.
+ * balancer does), each request from a wrk Lua `script` when given (its `init(args)` gets the
+ * server's index, so scripts can keep their requests apart). The rates add up; the latency
+ * percentiles are the worst server's.
  */
 export async function wrkAcross(
   urls: readonly string[],
@@ -37,9 +38,9 @@ export async function wrkAcross(
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   const runs = await Promise.all(
     urls.map(
-      (url) =>
+      (url, index) =>
         new Promise<Throughput>((resolve, reject) => {
-          const args = ['-t1', `-c${Math.max(1, Math.round(connections / urls.length))}`, `-d${seconds}s`, '--latency', ...headerArgs, ...(script ? ['-s', script] : []), url];
+          const args = ['-t1', `-c${Math.max(1, Math.round(connections / urls.length))}`, `-d${seconds}s`, '--latency', ...headerArgs, ...(script ? ['-s', script] : []), url, ...(script ? ['--', String(index)] : [])];
           execFile('wrk', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
             const failed = /Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1];
             if (error) reject(new Error(`wrk failed: ${stderr || error.message}`));

@@ -26,6 +26,12 @@ interface Pending {
 /** Most requests' events committed together in one group commit. */
 const MAX_GROUP = 256;
 
+/**
+ * Group commits in flight at once where the store does not serialize writers (PostgreSQL): one at a
+ * time would cap ingest at one commit's latency; the server merges concurrent commits' WAL flushes.
+ */
+const PARALLEL_COMMITS = 4;
+
 /** Attempts of a commit that lost a deadlock or serialization race to another instance's. */
 const MAX_ATTEMPTS = 5;
 
@@ -41,7 +47,8 @@ const MAX_ATTEMPTS = 5;
  */
 export class EventIngest {
   private readonly pending: Pending[] = [];
-  private draining = false;
+  /** Commit loops running; one where the store serializes writers, a few where it does not. */
+  private drains = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,8 +62,8 @@ export class EventIngest {
     if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
     return new Promise((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
+      if (this.drains < (this.writes.serializesWriters ? 1 : PARALLEL_COMMITS)) {
+        this.drains++;
         // better-sqlite3 is synchronous: a commit started right here would finish before the other
         // requests read in this turn of the event loop reach us. Waiting one turn lets them join.
         setImmediate(() => void this.drain());
@@ -88,7 +95,7 @@ export class EventIngest {
         if (this.pending.length) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.draining = false;
+      this.drains--;
     }
   }
 
