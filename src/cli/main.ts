@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseCommandLine, type Config } from '../config.js';
+import { generateCommand } from '../generate/generate-command.js';
 import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
@@ -11,6 +12,7 @@ Commands:
   serve [--demo]     Run the HTTP server (migrates first; --demo seeds an empty database)
   migrate            Bring the database schema up to date
   import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
+  generate [COUNT]   Add COUNT realistic sessions (default 1000000) for benchmarks and demos
 
 Options:
   --database PATH|URL  SQLite file (default ./data/switchboard.db) or postgres://… (env DATABASE_URL)
@@ -48,6 +50,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     case 'import':
       return importFiles(config, files, io);
+    case 'generate':
+      return generateCommand(config, files, io.out, new Date());
     case undefined:
     case 'help':
     case '--help':
