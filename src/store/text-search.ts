@@ -70,7 +70,11 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
       `CREATE VIRTUAL TABLE session_search USING fts5(log, from_address, to_address, tokenize = 'trigram', content = '', contentless_delete = 1)`,
       ...sqliteIndexUnindexed(0),
       SQLITE_INSERT_TRIGGER,
-      `CREATE TRIGGER sessions_search_update AFTER UPDATE OF document, from_address, to_address ON sessions BEGIN
+      // Most writes of a live session (state changes) leave its text alone: re-index only when it moved.
+      `CREATE TRIGGER sessions_search_update AFTER UPDATE OF document, from_address, to_address ON sessions
+       WHEN OLD.from_address IS NOT NEW.from_address OR OLD.to_address IS NOT NEW.to_address
+         OR json_extract(OLD.document, '$.log') IS NOT json_extract(NEW.document, '$.log')
+       BEGIN
          DELETE FROM session_search WHERE rowid = (SELECT key FROM session_search_keys WHERE account_id = OLD.account_id AND session_id = OLD.id);
          INSERT INTO session_search (rowid, log, from_address, to_address)
            SELECT key, ${SQLITE_LOG_TEXT('NEW')}, NEW.from_address, NEW.to_address
@@ -102,7 +106,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
 });
 
 /** `%`, `_` and `\` taken literally by LIKE … ESCAPE '\'. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
  * PostgreSQL: pg_trgm GIN indexes answer ILIKE '%…%'. The log text is kept in a column by a
