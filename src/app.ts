@@ -1,10 +1,16 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ApiError } from './http/errors.js';
+import { ApiError, ERROR_CODES } from './http/errors.js';
+import { sendError } from './http/render.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
-import { registerOperations } from './http/register-operations.js';
+import { formatOf, registerOperations, type AuthenticateRequest } from './http/register-operations.js';
+import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
+import { authStatusOperation } from './auth/auth-status-operation.js';
+import { authenticateOperation } from './auth/authenticate-operation.js';
+import { BASIC_CHALLENGE, CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
+import { directoryOperations } from './directory/directory-operations.js';
 import { systemClock } from './lifecycle/clock.js';
 import { deleteSessionsOperation } from './lifecycle/delete-sessions.js';
 import { LifecyclePolicies } from './lifecycle/lifecycle-policies.js';
@@ -14,22 +20,60 @@ import { listSessionsOperation } from './sessions/list-sessions.js';
 import { getActiveSessionsOperation, getMySessionsOperation } from './sessions/my-sessions.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
+import { registerMetadata } from './metadata/register-metadata.js';
+import { DirectoryReads } from './events/directory-reads.js';
+import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
+import { EventIngest } from './events/ingest-events.js';
+import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
+import { postSessionEventsOperation } from './events/post-session-events.js';
+import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
 
 export interface AppOptions {
   readonly store: Store;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Clock, session lifetimes and sign-in throttle; defaults suit production. */
+  readonly auth?: AuthOptions;
+  /**
+   * Replaces authentication. Only the benchmark sets it, to measure what authentication costs
+   * against the same app without it; nothing reads it from configuration.
+   */
+  readonly authenticate?: AuthenticateRequest;
+  readonly events?: EventsOptions;
+}
+
+/** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
+export interface EventsOptions {
+  readonly publicUrl?: string;
+  readonly voiceRedirectUrl?: string;
+  readonly shortAbandonSeconds?: number;
+  readonly now?: () => Date;
+}
+
+function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
+  const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
+  return new EventIngest(store.db, policy, events.now);
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store): Operation[] {
+export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
+  const ingest = eventIngest(store, events);
+  const directory = new DirectoryReads(store.db);
+  const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   return [
     getSessionOperation(sessions),
+    authenticateOperation(auth),
+    authStatusOperation(auth.users, auth.accounts),
+    ...directoryOperations(store, auth),
     listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
     getMySessionsOperation(store.db, lists),
     getActiveSessionsOperation(store.db, lists),
     deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),
+    postSessionEventsOperation(ingest, directory),
+    newSessionOperation(commands),
+    patchSessionOperation(commands),
+    appendSessionLogOperation(commands),
   ] as Operation[];
 }
 
@@ -46,7 +90,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // Bad percent-encoding and over-long path parameters fail before routing; answer them in kind.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const code = tooLong ? 'UriTooLong' : 'BadRequest';
+      sendError(reply, formatOf(request), ERROR_CODES[code], code, {
+        errorCode: code,
+        message: tooLong ? 'A path parameter is too long' : 'The URL is not validly percent-encoded',
+        errors: [],
+      });
+    },
   });
   installErrorHandling(app);
   await app.register(formbody);
@@ -63,6 +116,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  registerOperations(app, operations(options.store));
+  const auth = authServices(options.store, options.auth);
+  const all = operations(options.store, auth, options.events);
+  registerMetadata(app, all);
+  registerOperations(app, all, {
+    authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
+    challenge: CREDENTIALS_CHALLENGE,
+    browserChallenge: BASIC_CHALLENGE,
+  });
+  registerTwilioWebhooks(app, eventIngest(options.store, options.events), new DirectoryReads(options.store.db), {
+    publicUrl: options.events?.publicUrl,
+    voiceRedirectUrl: options.events?.voiceRedirectUrl,
+    now: options.events?.now ?? (() => new Date()),
+  });
   return app;
 }

@@ -8,6 +8,26 @@ export interface Config {
   /** Seed an empty database with the demo account. */
   readonly demo: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The first-run SystemAdministrator (SWITCHBOARD_ADMIN_EMAIL / SWITCHBOARD_ADMIN_PASSWORD). */
+  readonly adminEmail: string;
+  /** Undefined: a random password is made and printed once. */
+  readonly adminPassword?: string;
+  /** The base URL Twilio calls us on; Twilio signs it, so behind a proxy it must be set. */
+  readonly publicUrl?: string;
+  /** Where the incoming-call webhook redirects the call (`{accountId}`, `{accountSid}` filled in). */
+  readonly twilioVoiceRedirectUrl?: string;
+  /** Unanswered inbound calls shorter than this are short abandons, not missed. */
+  readonly shortAbandonSeconds: number;
+}
+
+/** Options of the directory commands (`user add --role Manager --account acct_1`). */
+export interface CommandOptions {
+  readonly role?: string;
+  readonly account?: string;
+  readonly password?: string;
+  readonly name?: string;
+  readonly id?: string;
+  readonly twilioSid?: string;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -16,6 +36,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   databaseUrl: './data/switchboard.db',
   demo: false,
   logLevel: 'info',
+  adminEmail: 'admin@switchboard.local',
+  shortAbandonSeconds: 5,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,7 +59,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 export function parseCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): { config: Config; positionals: string[] } {
+): { config: Config; positionals: string[]; options: CommandOptions } {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
@@ -46,6 +68,15 @@ export function parseCommandLine(
       database: { type: 'string' },
       demo: { type: 'boolean' },
       'log-level': { type: 'string' },
+      role: { type: 'string' },
+      account: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+      'twilio-sid': { type: 'string' },
+      'public-url': { type: 'string' },
+      'twilio-voice-redirect': { type: 'string' },
+      'short-abandon-seconds': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -58,12 +89,27 @@ export function parseCommandLine(
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level / LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
   }
+  const shortAbandonSeconds = Number(values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS ?? DEFAULT_CONFIG.shortAbandonSeconds);
+  if (!Number.isFinite(shortAbandonSeconds) || shortAbandonSeconds < 0) {
+    throw new ConfigError(`--short-abandon-seconds / SHORT_ABANDON_SECONDS must be a number of seconds, got ${values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS}`);
+  }
+  const publicUrl = values['public-url'] ?? env.PUBLIC_URL;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
+  }
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
     databaseUrl: values.database ?? env.DATABASE_URL ?? DEFAULT_CONFIG.databaseUrl,
     demo: values.demo ?? DEFAULT_CONFIG.demo,
     logLevel: logLevel as Config['logLevel'],
+    adminEmail: env.SWITCHBOARD_ADMIN_EMAIL || DEFAULT_CONFIG.adminEmail,
+    ...(env.SWITCHBOARD_ADMIN_PASSWORD ? { adminPassword: env.SWITCHBOARD_ADMIN_PASSWORD } : {}),
+    publicUrl,
+    twilioVoiceRedirectUrl: values['twilio-voice-redirect'] ?? env.TWILIO_VOICE_REDIRECT_URL,
+    shortAbandonSeconds,
   });
-  return { config, positionals };
+  const { role, account, password, name, id } = values;
+  const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
+  return { config, positionals, options };
 }

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { authServices } from './auth/auth-services.js';
+import { ensureAdministrator } from './auth/first-run.js';
+import { DEMO_USERS, seedDemoDirectory } from './demo/demo-directory.js';
 import { demoSessions } from './demo/demo-sessions.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { systemClock } from './lifecycle/clock.js';
@@ -28,9 +31,18 @@ export async function startServer(config: Config, print: (line: string) => void 
     await store.close();
     throw error;
   }
-  const app = await buildApp({ store, logger: { level: config.logLevel } });
+  const app = await buildApp({
+    store,
+    logger: { level: config.logLevel },
+    events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
+  });
   const sessions = new SessionsRepository(store.db);
+  const auth = authServices(store);
+  await auth.sessions.deleteExpired(new Date());
+  await auth.passwords.throttle.purge(new Date());
+  const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
+  if (config.demo) await seedDemoDirectory(store, auth, new Date());
   await store.capabilities.refreshStatistics(store.db);
   const jobs = startLifecycleJobs(store, {
     clock: systemClock,
@@ -52,12 +64,17 @@ export async function startServer(config: Config, print: (line: string) => void 
     })());
 
   print(`Switchboard listening on ${url} (database: ${config.databaseUrl})`);
+  if (admin) {
+    print(`Created the SystemAdministrator ${admin.email}` + (admin.generatedPassword ? ` with password ${admin.generatedPassword} (shown once; change it with 'switchboard user passwd')` : ''));
+  }
   if (config.demo) {
     if (seeded.length) print(`Seeded ${seeded.length} demo sessions.`);
     const example = demoSessions(new Date()).find((s) => s.callState === 'Hold')!.id;
     print('Try:');
-    print(`  curl ${url}/sessions/${example}`);
-    print(`  curl ${url}/sessions/${example}.xml`);
+    const manager = DEMO_USERS[0]!;
+    print(`  curl -u ${manager.email}:${manager.password} ${url}/sessions/${example}`);
+    print(`  curl -u ${manager.email}:${manager.password} ${url}/sessions/${example}.xml`);
+    print(`  (agents: ${DEMO_USERS.slice(1).map((u) => `${u.email} / ${u.password}`).join(', ')})`);
     print(`  open ${url}/sessions/${example} in a browser, or curl '${url}/xml/metadata?op=GetSession'`);
   }
   return { app, store, url, close };

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { parseCommandLine, type Config } from '../config.js';
+import { parseCommandLine, type CommandOptions, type Config } from '../config.js';
 import { generateCommand } from '../generate/generate-command.js';
 import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
+import { directoryFromSessions } from '../directory/directory-from-session.js';
+import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
 import { openStore } from '../store/open-store.js';
 
@@ -13,12 +15,20 @@ Commands:
   migrate            Bring the database schema up to date
   import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
   generate [COUNT]   Add COUNT realistic sessions (default 1000000) for benchmarks and demos
+${DIRECTORY_USAGE}
 
 Options:
   --database PATH|URL  SQLite file (default ./data/switchboard.db) or postgres://… (env DATABASE_URL)
   --port N             HTTP port (default 8080, env PORT)
   --host HOST          Listen address (default 0.0.0.0, env HOST)
-  --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)`;
+  --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)
+  --public-url URL     Base URL Twilio calls, for signature checks behind a proxy (env PUBLIC_URL)
+  --twilio-voice-redirect URL  Voice app the incoming-call webhook redirects to; {accountId},
+                       {accountSid} are filled in (env TWILIO_VOICE_REDIRECT_URL)
+  --short-abandon-seconds N    Unanswered inbound calls shorter than N are not missed (default 5)
+
+On an empty database, serve creates a SystemAdministrator: SWITCHBOARD_ADMIN_EMAIL and
+SWITCHBOARD_ADMIN_PASSWORD when set, else admin@switchboard.local with a password printed once.`;
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -30,8 +40,9 @@ export async function main(argv: readonly string[], env: Record<string, string |
   const [command, ...rest] = argv;
   let config: Config;
   let files: string[];
+  let options: CommandOptions;
   try {
-    ({ config, positionals: files } = parseCommandLine(rest, env));
+    ({ config, positionals: files, options } = parseCommandLine(rest, env));
   } catch (error) {
     io.err(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -52,6 +63,17 @@ export async function main(argv: readonly string[], env: Record<string, string |
       return importFiles(config, files, io);
     case 'generate':
       return generateCommand(config, files, io.out, new Date());
+    case 'user':
+    case 'account':
+    case 'apikey': {
+      const store = await openStore(config.databaseUrl);
+      try {
+        await store.migrate();
+        return await runDirectoryCommand(store, command, files, options, io);
+      } finally {
+        await store.close();
+      }
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -87,7 +109,7 @@ async function importFiles(config: Config, files: readonly string[], io: Io): Pr
         failed = true;
         continue;
       }
-      const report = await importSessions(sessions, records);
+      const report = await importSessions(sessions, records, directoryFromSessions(store));
       io.out(`${file}: ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected.length} rejected`);
       for (const r of report.rejected) io.err(`  record ${r.index}${r.id ? ` (${r.id})` : ''}: ${r.reason}`);
       if (report.rejected.length) failed = true;

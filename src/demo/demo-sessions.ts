@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { SessionInfo, SessionLogInfo, SessionMemberInfo } from '../model/session-info.js';
 
 export const DEMO_ACCOUNT = { id: 'acct_demo', name: 'Demo Contact Center' } as const;
-const BREADCRUMB = [
+export const BREADCRUMB = [
   { id: 'cust_demo_root', name: 'Demo Co' },
   { id: 'cust_demo_support', name: 'Support' },
 ];
-const MAIN_LINE = { endpointId: 'ep_demo_main', endpointName: 'Main line', toAddress: '+15035550100' };
-const AGENTS = {
+export const MAIN_LINE = { endpointId: 'ep_demo_main', endpointName: 'Main line', toAddress: '+15035550100' };
+export const AGENTS = {
   dana: { identity: 'client:dana', endpointId: 'ep_demo_dana', displayName: 'Dana Reyes' },
   lee: { identity: 'client:lee', endpointId: 'ep_demo_lee', displayName: 'Lee Okafor' },
   sam: { identity: 'client:sam', endpointId: 'ep_demo_sam', displayName: 'Sam Patel (Billing)' },

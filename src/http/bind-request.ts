@@ -1,6 +1,6 @@
 import type { Dto } from '../model/dto.js';
 import { fromWire } from '../model/from-wire.js';
-import { membersOf, type Member, type MemberType } from '../model/members.js';
+import { memberLookupOf, type Member, type MemberType } from '../model/members.js';
 import type { ResponseError } from '../model/response-status.js';
 import { ApiError } from './errors.js';
 
@@ -11,11 +11,11 @@ export type StringMap = Readonly<Record<string, string | string[] | undefined>>;
  * §2.4): names case-insensitive, empty values skipped, values read as JSV (`a,b` and `[a,b]` lists,
  * `true,false` → true), a repeated key joined with commas. Later maps win over earlier ones.
  */
-export function bindStrings(dto: Dto, target: Record<string, unknown>, ...maps: StringMap[]): Record<string, unknown> {
-  const lookup = new Map(membersOf(dto).map((m) => [m.key.toLowerCase(), m]));
+export function bindStrings(dto: Dto, target: Record<string, unknown>, ...maps: (StringMap | undefined)[]): Record<string, unknown> {
+  const lookup = memberLookupOf(dto);
   const errors: ResponseError[] = [];
   for (const map of maps) {
-    for (const [key, raw] of Object.entries(map)) {
+    for (const [key, raw] of Object.entries(map ?? {})) {
       const member = lookup.get(key.toLowerCase());
       const text = Array.isArray(raw) ? raw.join(',') : raw;
       if (!member || text === undefined || text === '') continue;

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   MethodNotAllowed: 405,
   Conflict: 409,
   PayloadTooLarge: 413,
+  UriTooLong: 414,
   TooManyRequests: 429,
   /** Anything unexpected; the message is generic and the cause is only logged. */
   InternalServerError: 500,

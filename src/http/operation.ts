@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dto } from '../model/dto.js';
 
 export type Verb = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -19,6 +19,8 @@ export interface Caller {
   readonly roles: readonly Role[];
   /** The accounts the caller may see; SystemAdministrators see every account. */
   readonly accountIds: readonly string[] | 'all';
+  /** Set when a machine calls with an API key (its roles and one account come from the key). */
+  readonly apiKeyId?: string;
 }
 
 /**
@@ -30,6 +32,8 @@ export type Access = { readonly anonymous: true } | { readonly anyRole: readonly
 /** What a handler may know of the request it serves, beyond its DTO. */
 export interface OperationContext {
   readonly http: FastifyRequest;
+  /** For the few operations that set headers (sign-in cookies). */
+  readonly reply: FastifyReply;
   /** Undefined only for anonymous operations. */
   readonly caller?: Caller;
 }

@@ -3,7 +3,7 @@ import { bindBody, bindStrings, type StringMap } from './bind-request.js';
 import { ApiError } from './errors.js';
 import { isFormat, type Format } from './formats.js';
 import { negotiateFormat, predefinedFormat } from './negotiate.js';
-import { operationName, type Operation, type Verb } from './operation.js';
+import { operationName, type Caller, type Operation, type Verb } from './operation.js';
 import { sendDto } from './render.js';
 import { StoredBody } from './stored-body.js';
 
@@ -32,11 +32,32 @@ function bodyOf(request: FastifyRequest): unknown {
 }
 
 /**
+ * Who sent a request: undefined when it carries no credentials; throws `{challenge}` (an object
+ * with a `WWW-Authenticate` value) when its credentials are refused, or an ApiError (e.g. 429).
+ */
+export type AuthenticateRequest = (request: FastifyRequest) => Promise<Caller | undefined>;
+
+/** A refusal of credentials, answered with the short-circuited 401 (servicestack-wire.md §7.10). */
+export interface CredentialsRefused {
+  readonly challenge: string;
+}
+
+export interface RegisterOptions {
+  readonly authenticate: AuthenticateRequest;
+  /** The `WWW-Authenticate` value when an anonymous caller reaches a protected operation. */
+  readonly challenge: string;
+  /** The same for a browser (HTML): a challenge it can answer with its own sign-in prompt. */
+  readonly browserChallenge: string;
+}
+
+/**
  * Registers every operation on its custom routes and on ServiceStack's predefined routes
  * (`/api/{Name}`, `/{format}/reply/{Name}`, `/{format}/oneway/{Name}`), with ServiceStack's binding
- * precedence for each (servicestack-wire.md §2.2, §2.3).
+ * precedence for each (servicestack-wire.md §2.2, §2.3). Every request is authenticated and the
+ * operation's `access` enforced before its DTO is bound, so nothing of a protected operation
+ * (not even its validation messages) reaches an anonymous caller.
  */
-export function registerOperations(app: FastifyInstance, operations: readonly Operation[]): void {
+export function registerOperations(app: FastifyInstance, operations: readonly Operation[], options: RegisterOptions): void {
   const byName = new Map(operations.map((op) => [operationName(op).toLowerCase(), op]));
 
   for (const op of operations) {
@@ -46,11 +67,13 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
         url: fastifyPath(route.path),
         handler: async (request, reply) => {
           chosenFormats.set(request, negotiateFormat(request));
+          const access = await authorize(op, request, options);
+          if (access.refused) return refuse(reply, access.refused);
           // Custom routes: body < path < query < form (§2.3).
           const form = isForm(request) ? (request.body as StringMap) : {};
           const fromBody = isForm(request) ? {} : bindBody(op.request, bodyOf(request));
           const input = bindStrings(op.request, fromBody, request.params as StringMap, request.query as StringMap, form);
-          return run(op, input, request, reply);
+          return run(op, input, request, reply, access.caller);
         },
       });
     }
@@ -62,6 +85,8 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
     chosenFormats.set(request, predefinedFormat(request, format));
     const op = byName.get(params.name.toLowerCase());
     if (!op) throw new ApiError('NotImplementedException', 'The operation does not exist for this service');
+    const access = await authorize(op, request, options);
+    if (access.refused) return refuse(reply, access.refused);
     // Predefined routes: the body is read as JSON whatever its Content-Type; the query string only
     // fills what the body left empty; form fields win over the query (§2.2).
     let input: Record<string, unknown>;
@@ -72,7 +97,7 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
       const fromQuery = bindStrings(op.request, {}, request.query as StringMap);
       input = { ...fromQuery, ...fromBody };
     }
-    return run(op, input, request, reply);
+    return run(op, input, request, reply, access.caller);
   };
 
   app.route({ method: ALL_VERBS, url: '/api/:name', handler: predefined('json') });
@@ -89,8 +114,57 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
   }
 }
 
-async function run(op: Operation, input: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply) {
-  const result = await op.handle(input, { http: request });
+interface Refusal {
+  readonly status: 401 | 403;
+  readonly reason: string;
+  readonly challenge?: string;
+}
+
+/**
+ * Authenticates the request and checks the operation's access: anonymous operations still learn
+ * who calls when the credentials are good; SystemAdministrators pass every role check, as
+ * ServiceStack's Admin role does.
+ */
+async function authorize(
+  op: Operation,
+  request: FastifyRequest,
+  options: RegisterOptions,
+): Promise<{ caller?: Caller; refused?: Refusal }> {
+  const access = op.access ?? { anyRole: [] };
+  let caller: Caller | undefined;
+  try {
+    caller = await options.authenticate(request);
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    if ('anonymous' in access) return {};
+    return { refused: { status: 401, reason: 'Unauthorized', challenge: error.challenge } };
+  }
+  if ('anonymous' in access) return { caller };
+  if (!caller) {
+    const challenge = formatOf(request) === 'html' ? options.browserChallenge : options.challenge;
+    return { refused: { status: 401, reason: 'Unauthorized', challenge } };
+  }
+  const allowed =
+    access.anyRole.length === 0 ||
+    caller.roles.includes('SystemAdministrator') ||
+    access.anyRole.some((role) => caller.roles.includes(role));
+  return allowed ? { caller } : { refused: { status: 403, reason: 'Invalid Role' } };
+}
+
+const isRefusal = (error: unknown): error is CredentialsRefused =>
+  typeof error === 'object' && error !== null && typeof (error as CredentialsRefused).challenge === 'string';
+
+/** The short-circuited answer of ServiceStack's auth filters: status, reason phrase, no body (§7.10). */
+function refuse(reply: FastifyReply, refusal: Refusal): FastifyReply {
+  reply.code(refusal.status);
+  reply.raw.statusMessage = refusal.reason;
+  reply.header('vary', 'Accept');
+  if (refusal.challenge) reply.header('www-authenticate', refusal.challenge);
+  return reply.send();
+}
+
+async function run(op: Operation, input: Record<string, unknown>, request: FastifyRequest, reply: FastifyReply, caller: Caller | undefined) {
+  const result = await op.handle(input, { http: request, reply, caller });
   const format = formatOf(request);
   if (result === undefined || result === null || !op.response) {
     reply.header('vary', 'Accept');

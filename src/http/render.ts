@@ -6,7 +6,10 @@ import { writeHtml } from '../wire/html-writer.js';
 import { writeJson } from '../wire/json-writer.js';
 import { writeXml } from '../wire/xml-writer.js';
 import { CONTENT_TYPES, type Format } from './formats.js';
+import { RenderedCache } from './rendered-cache.js';
 import { StoredBody } from './stored-body.js';
+
+const xmlOfStored = new RenderedCache();
 
 /** Writes a DTO in the negotiated format with ServiceStack's headers. */
 export function sendDto(
@@ -19,7 +22,10 @@ export function sendDto(
 ): FastifyReply {
   reply.header('content-type', CONTENT_TYPES[format]);
   reply.header('vary', 'Accept');
-  if (format === 'json' && body instanceof StoredBody) return reply.send(body.json);
+  if (body instanceof StoredBody) {
+    if (format === 'json') return reply.send(body.json);
+    if (format === 'xml') return reply.send(xmlOfStored.render(dto.meta.name + body.json, () => writeXml(dto, body.value)));
+  }
   const value = body instanceof StoredBody ? body.value : body;
   switch (format) {
     case 'json':

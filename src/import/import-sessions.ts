@@ -31,7 +31,12 @@ export function recordsOf(parsed: unknown): unknown[] | undefined {
  * Imports sessions exported from Evo Voice, keeping their ids and dates. Each record lands whole
  * or not at all; a bad record is reported and the rest still land.
  */
-export async function importSessions(sessions: SessionsRepository, records: readonly unknown[]): Promise<ImportReport> {
+export async function importSessions(
+  sessions: SessionsRepository,
+  records: readonly unknown[],
+  /** Runs for every record that lands (or was already there): e.g. creating its directory records. */
+  onStored: (session: SessionInfo) => Promise<void> = async () => {},
+): Promise<ImportReport> {
   let imported = 0;
   let alreadyPresent = 0;
   const rejected: ImportProblem[] = [];
@@ -50,6 +55,7 @@ export async function importSessions(sessions: SessionsRepository, records: read
     }
     if ((await sessions.insertIfAbsent(session)) === 'inserted') imported++;
     else alreadyPresent++;
+    await onStored(session);
   }
   return { imported, alreadyPresent, rejected };
 }

@@ -1,5 +1,5 @@
 import type { Dto } from './dto.js';
-import { membersOf, type Member, type MemberType } from './members.js';
+import { memberLookupOf, type MemberType } from './members.js';
 
 export interface WireProblem {
   /** Dotted path of .NET names, e.g. `Members[0].CallState`. */
@@ -23,23 +23,12 @@ export function fromWire<T = Record<string, unknown>>(dto: Dto, raw: unknown): W
   return problems.length ? { ok: false, problems } : { ok: true, value: value as T };
 }
 
-const lookups = new Map<string, Map<string, Member>>();
-
-function lookupOf(dto: Dto): Map<string, Member> {
-  let lookup = lookups.get(dto.meta.name);
-  if (!lookup) {
-    lookup = new Map(membersOf(dto).map((m) => [m.key.toLowerCase(), m]));
-    lookups.set(dto.meta.name, lookup);
-  }
-  return lookup;
-}
-
 function readDto(dto: Dto, raw: unknown, path: string, problems: WireProblem[]): Record<string, unknown> | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ field: path || dto.meta.name, message: `expected an object (${dto.meta.name})` });
     return undefined;
   }
-  const lookup = lookupOf(dto);
+  const lookup = memberLookupOf(dto);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(raw)) {
     const member = lookup.get(key.toLowerCase());

@@ -98,3 +98,15 @@ export function clrTypeName(type: MemberType): string {
       return 'Dictionary<string, string>';
   }
 }
+
+const lookups = new Map<string, ReadonlyMap<string, Member>>();
+
+/** Members by lower-cased JSON name, built once per DTO: binding is case-insensitive and runs on every request. */
+export function memberLookupOf(dto: Dto): ReadonlyMap<string, Member> {
+  let lookup = lookups.get(dto.meta.name);
+  if (!lookup) {
+    lookup = new Map(membersOf(dto).map((m) => [m.key.toLowerCase(), m]));
+    lookups.set(dto.meta.name, lookup);
+  }
+  return lookup;
+}

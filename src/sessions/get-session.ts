@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineDto } from '../model/dto.js';
 import { SessionInfo } from '../model/session-info.js';
-import { notFound, validationError } from '../http/errors.js';
+import { ApiError, validationError } from '../http/errors.js';
+import { mayUse, notVisible } from '../directory/tenancy.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
 import type { SessionsRepository } from './sessions-repository.js';
@@ -37,10 +38,12 @@ export function getSessionOperation(sessions: SessionsRepository): Operation<{ s
     response: SessionInfo,
     routes: [{ path: '/sessions/{sessionId}', verbs: ['GET'] }],
     description: 'Gets the specified session',
-    async handle({ sessionId }) {
+    async handle({ sessionId }, { caller }) {
       const id = assertSessionId(sessionId);
+      if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
       const found = await sessions.findById(id);
-      if (!found) throw notFound(`Session '${id}' does not exist`);
+      // A foreign session and a missing one get the same 403, so ids cannot be probed across accounts.
+      if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);
       return new StoredBody(found.json);
     },
   };

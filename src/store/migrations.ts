@@ -130,6 +130,49 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const table of ['user_accounts', 'users', 'endpoints', 'customers', 'accounts']) await db.schema.dropTable(table).execute();
       },
     },
+    '003-auth': {
+      async up(db: Kysely<unknown>) {
+        // Sessions are stored by the SHA-256 of their cookie id: a copy of the table signs nobody in.
+        await db.schema
+          .createTable('auth_sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('permanent', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('auth_sessions_user').on('auth_sessions').column('user_id').execute();
+
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('date_created', 'text', (c) => c.notNull())
+          .addColumn('date_revoked', 'text')
+          .addPrimaryKeyConstraint('api_keys_pk', ['account_id', 'id'])
+          .execute();
+        await db.schema.createIndex('api_keys_id').on('api_keys').column('id').execute();
+
+        await db.schema
+          .createTable('auth_throttle')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('window_start', 'text', (c) => c.notNull())
+          .execute();
+
+        // GET /customers/{id} arrives without its account, as GET /endpoints/{id} does.
+        await db.schema.createIndex('customers_id').on('customers').column('id').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('customers_id').execute();
+        for (const table of ['auth_throttle', 'api_keys', 'auth_sessions']) await db.schema.dropTable(table).execute();
+      },
+    },
     '003-session-lists': {
       async up(db: Kysely<unknown>) {
         // Archived sessions stay in the table (GET by id still finds them) but leave the live indexes'

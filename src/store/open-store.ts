@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
+import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -39,7 +40,7 @@ async function openSqlite(path: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return storeOf(db, sqliteCapabilities);
 }
 

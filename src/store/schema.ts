@@ -12,6 +12,9 @@ export interface Database {
   endpoints: EndpointsTable;
   users: UsersTable;
   user_accounts: UserAccountsTable;
+  auth_sessions: AuthSessionsTable;
+  api_keys: ApiKeysTable;
+  auth_throttle: AuthThrottleTable;
   account_policies: AccountPoliciesTable;
   session_legal_holds: SessionLegalHoldsTable;
   deletion_audits: DeletionAuditsTable;
@@ -117,6 +120,38 @@ export interface SessionEventsTable {
   actor: string | null;
   payload: string;
   ingested_at: string;
+}
+
+/** A signed-in session, stored by the SHA-256 of its cookie id (never the id itself). */
+export interface AuthSessionsTable {
+  id_hash: string;
+  user_id: string;
+  /** `credentials` or `basic`. */
+  provider: string;
+  /** 1 when signed in with rememberMe (kept under ss-pid), 0 for a browser session (ss-id). */
+  permanent: number;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A machine's key for one account; only its SHA-256 is kept, the key is shown once. */
+export interface ApiKeysTable {
+  account_id: string;
+  id: string;
+  key_hash: string;
+  name: string;
+  /** JSON array of role names granted to the key. */
+  roles: string;
+  created_by: string | null;
+  date_created: string;
+  date_revoked: string | null;
+}
+
+/** Failed sign-ins per key (`user:{email}|ip:{addr}`, `ip:{addr}`) in the current window. */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  window_start: string;
 }
 
 /** Per-account lifecycle settings; an account without a row gets the defaults. */

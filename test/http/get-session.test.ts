@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { goldenSession, readShared } from '../support/fixtures.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer } from '../support/server.js';
 
 const golden = goldenSession();
 const id = golden.id!;
 const goldenJson = JSON.stringify(golden);
 const goldenXml = readShared('fixtures/session-golden.xml');
 
+const signedIn = (seed = [golden]) => startSignedInServer(seed);
+
 describe('GET /sessions/{sessionId}', () => {
   it('answers JSON with the golden bytes, log included', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const res = await fetch(`${url}/sessions/${id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -18,14 +20,14 @@ describe('GET /sessions/{sessionId}', () => {
   });
 
   it('answers XML byte for byte as .NET writes it', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const res = await fetch(`${url}/sessions/${id}.xml`);
     expect(res.headers.get('content-type')).toBe('application/xml');
     expect(await res.text()).toBe(goldenXml);
   });
 
   it('answers CSV as an attachment with one row', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const res = await fetch(`${url}/sessions/${id}?format=csv`);
     expect(res.headers.get('content-type')).toBe('text/csv');
     expect(res.headers.get('content-disposition')).toBe('attachment;filename="GetSession.csv"');
@@ -37,7 +39,7 @@ describe('GET /sessions/{sessionId}', () => {
   });
 
   it('gives a browser a readable page with the log as a timeline and links to the other formats', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const res = await fetch(`${url}/sessions/${id}`, {
       headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
     });
@@ -51,7 +53,7 @@ describe('GET /sessions/{sessionId}', () => {
   });
 
   it('answers 404 NotFound with a ResponseStatus in JSON and XML', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const json = await fetch(`${url}/sessions/missing`);
     expect(json.status).toBe(404);
     expect(json.statusText).toBe('NotFound');
@@ -75,7 +77,7 @@ describe('predefined routes', () => {
     ['/api/GetSession.xml?sessionId={id}', 'application/xml'],
     ['/json/reply/GetSession?sessionId={id}&format=xml', 'application/xml'],
   ])('%s answers %s, whatever Accept says', async (path, type) => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const res = await fetch(url + path.replace('{id}', id), { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(type);
@@ -85,7 +87,7 @@ describe('predefined routes', () => {
   });
 
   it('binds a POSTed JSON body on /api whatever its Content-Type (PascalCase too)', async () => {
-    const { url } = await startTestServer([golden]);
+    const { url, fetch } = await signedIn();
     const res = await fetch(`${url}/api/GetSession`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
@@ -96,7 +98,7 @@ describe('predefined routes', () => {
   });
 
   it('answers an unknown operation with 405 NotImplementedException', async () => {
-    const { url } = await startTestServer();
+    const { url, fetch } = await signedIn([]);
     const res = await fetch(`${url}/api/NoSuchThing`);
     expect(res.status).toBe(405);
     expect(await res.json()).toEqual({

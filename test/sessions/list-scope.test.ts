@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/errors.js';
 import type { Caller } from '../../src/http/operation.js';
@@ -44,7 +44,7 @@ const callerOf = (accountIds: Caller['accountIds']): Caller => ({ userId: 'u1', 
 
 async function run(lists: SessionListRepository, caller: Caller | undefined, input: ListSessionsInput, allHardCap?: number) {
   const op = listSessionsOperation(lists, { minNeedle: 3, allHardCap });
-  const result = await op.handle(input, { http: {} as FastifyRequest, caller });
+  const result = await op.handle(input, { http: {} as FastifyRequest, reply: {} as FastifyReply, caller });
   return (result as StoredBody).value as { items: { id: string; accountId: string }[]; totalCount?: number };
 }
 

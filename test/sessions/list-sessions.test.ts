@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readShared } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startSignedInServer, type SignedInServer as TestServer } from '../support/server.js';
 import { session, type SessionSpec } from '../support/sessions.js';
 
 interface Page {
@@ -11,13 +11,13 @@ interface Page {
 }
 
 async function server(specs: SessionSpec[], parents: Record<string, string> = {}): Promise<TestServer> {
-  const started = await startTestServer();
+  const started = await startSignedInServer();
   for (const spec of specs) await started.sessions.insertIfAbsent(session(spec), { parentSessionId: parents[spec.id] });
   return started;
 }
 
 async function list(srv: TestServer, query: string): Promise<Page> {
-  const res = await fetch(`${srv.url}/sessions?${query}`);
+  const res = await srv.fetch(`${srv.url}/sessions?${query}`);
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Page;
 }
@@ -97,7 +97,7 @@ describe('GET /sessions: paging', () => {
     ['log=ab', 'Log'],
   ])('%s is a 400 naming %s', async (query, field) => {
     const srv = await server(thirty);
-    const res = await fetch(`${srv.url}/sessions?${query}`);
+    const res = await srv.fetch(`${srv.url}/sessions?${query}`);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { responseStatus: { errorCode: string; errors: { fieldName: string }[] } };
     expect(body.responseStatus.errorCode).toBe('ValidationException');
@@ -106,7 +106,7 @@ describe('GET /sessions: paging', () => {
 
   it('binds a page number that is not a number as a 400 SerializationException', async () => {
     const srv = await server(thirty);
-    const res = await fetch(`${srv.url}/sessions?page=two`);
+    const res = await srv.fetch(`${srv.url}/sessions?page=two`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { responseStatus: { errorCode: string } }).responseStatus.errorCode).toBe('SerializationException');
   });
@@ -201,10 +201,10 @@ describe('GET /sessions: filters', () => {
 
 describe('GET /sessions in every format', () => {
   it('writes XML as .NET names and writes a ListResponse', async () => {
-    const srv = await startTestServer();
+    const srv = await startSignedInServer();
     const golden = JSON.parse(readShared('fixtures/list-golden.json')) as { items: Parameters<typeof srv.sessions.insertIfAbsent>[0][] };
     await srv.sessions.insertIfAbsent(golden.items[0]!);
-    const res = await fetch(`${srv.url}/sessions.xml?countPerPage=1`);
+    const res = await srv.fetch(`${srv.url}/sessions.xml?countPerPage=1`);
     expect(res.headers.get('content-type')).toBe('application/xml');
     const xml = await res.text();
     const expected = readShared('fixtures/list-golden.xml')
@@ -216,7 +216,7 @@ describe('GET /sessions in every format', () => {
 
   it('writes JSON whose items are the stored documents', async () => {
     const srv = await server(thirty.slice(0, 2));
-    const res = await fetch(`${srv.url}/sessions`);
+    const res = await srv.fetch(`${srv.url}/sessions`);
     const text = await res.text();
     expect(text.startsWith('{"items":[{"id":"s00",')).toBe(true);
     expect(text).toContain(`[${(await srv.sessions.findById('s00'))!.json},`);
@@ -225,7 +225,7 @@ describe('GET /sessions in every format', () => {
 
   it('exports CSV with one row per session', async () => {
     const srv = await server(thirty);
-    const res = await fetch(`${srv.url}/sessions?format=csv&all=true`);
+    const res = await srv.fetch(`${srv.url}/sessions?format=csv&all=true`);
     expect(res.headers.get('content-type')).toBe('text/csv');
     expect(res.headers.get('content-disposition')).toBe('attachment;filename="ListSessions.csv"');
     const lines = (await res.text()).split('\r\n');
@@ -236,7 +236,7 @@ describe('GET /sessions in every format', () => {
 
   it('answers on the predefined routes too', async () => {
     const srv = await server(thirty);
-    const res = await fetch(`${srv.url}/api/ListSessions?countPerPage=2&page=1`);
+    const res = await srv.fetch(`${srv.url}/api/ListSessions?countPerPage=2&page=1`);
     expect(((await res.json()) as Page).items.map((i) => i.id)).toEqual(['s02', 's03']);
   });
 });

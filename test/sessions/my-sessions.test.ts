@@ -1,11 +1,11 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/errors.js';
 import type { Caller } from '../../src/http/operation.js';
 import type { StoredBody } from '../../src/http/stored-body.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { getActiveSessionsOperation, getMySessionsOperation } from '../../src/sessions/my-sessions.js';
-import { startTestServer } from '../support/server.js';
+import { startSignedInServer } from '../support/server.js';
 import { session } from '../support/sessions.js';
 
 const now = '2026-11-01T00:00:00.000Z';
@@ -14,7 +14,7 @@ const lee: Caller = { userId: 'u_lee', roles: ['User'], accountIds: ['acct_a'] }
 const member = (endpointId: string | undefined, identity: string) => ({ identity, endpointId, displayName: identity, isOriginalMember: false, applicationData: {}, callState: 'Connected' as const, role: 'Agent' as const, muted: false });
 
 async function fixture() {
-  const srv = await startTestServer();
+  const srv = await startSignedInServer();
   const user = (id: string, email: string) => ({ id, email, roles: '["User"]', date_created: now, date_last_modified: now });
   await srv.store.db.insertInto('users').values([user('u_dana', 'Dana@Example.com'), user('u_lee', 'lee@example.com')]).execute();
   const endpoint = (account_id: string, id: string, email: string, identity: string) => ({
@@ -38,7 +38,7 @@ async function fixture() {
 }
 
 const ids = (result: unknown) => ((result as StoredBody).value.sessions as { id: string }[]).map((s) => s.id);
-const context = (caller?: Caller) => ({ http: {} as FastifyRequest, caller });
+const context = (caller?: Caller) => ({ http: {} as FastifyRequest, reply: {} as FastifyReply, caller });
 
 describe('GET /sessions/my and /sessions/active', () => {
   it("lists the caller's unended sessions as answerer, queue member or member, newest first", async () => {
@@ -60,7 +60,9 @@ describe('GET /sessions/my and /sessions/active', () => {
     for (const path of ['/sessions/my', '/sessions/active']) {
       const res = await fetch(srv.url + path);
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { responseStatus: { errorCode: string } }).responseStatus.errorCode).toBe('Unauthorized');
+      expect(res.headers.get('www-authenticate')).toBeTruthy();
+      const signedIn = await srv.fetch(srv.url + path);
+      expect(signedIn.status, `${path} is its own route, not GET /sessions/{id}`).not.toBe(404);
     }
   });
 });

@@ -1,8 +1,9 @@
 import { onTestFinished } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { adminCookie } from './directory.js';
 
 export interface TestServer {
   readonly url: string;
@@ -11,18 +12,35 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1 over a fresh in-memory SQLite, closed when the test ends. */
-export async function startTestServer(seed: readonly SessionInfo[] = []): Promise<TestServer> {
-  const store = await openStore(process.env.TEST_DATABASE_URL ?? ':memory:');
+export async function startTestServer(
+  seed: readonly SessionInfo[] = [],
+  options: Omit<AppOptions, 'store'> & { store?: Store } = {},
+): Promise<TestServer> {
+  const store = options.store ?? (await openStore(process.env.TEST_DATABASE_URL ?? ':memory:'));
   await store.migrate();
   const sessions = new SessionsRepository(store.db);
   for (const session of seed) await sessions.insertIfAbsent(session);
-  const app = await buildApp({ store });
+  const app = await buildApp({ ...options, store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   onTestFinished(async () => {
     await app.close();
-    await store.close();
+    if (!options.store) await store.close();
   });
   return { url: `http://127.0.0.1:${port}`, store, sessions };
+}
+
+export interface SignedInServer extends TestServer {
+  /** fetch with a SystemAdministrator's session cookie. */
+  readonly fetch: typeof fetch;
+}
+
+/** A server holding `seed`, and a fetch signed in as a SystemAdministrator (by session cookie). */
+export async function startSignedInServer(seed: readonly SessionInfo[] = []): Promise<SignedInServer> {
+  const server = await startTestServer(seed);
+  const cookie = await adminCookie(server.store);
+  const signedFetch = (url: string | URL | Request, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+  return { ...server, fetch: signedFetch };
 }

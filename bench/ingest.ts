@@ -1,0 +1,117 @@
+// Durable ingest of signed Twilio status callbacks over HTTP at increasing concurrency, beside a
+// bare node:http server measured in the same run. Run: npx tsx bench/ingest.ts [eventsPerLevel]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import twilio from 'twilio';
+import { openStore } from '../src/store/open-store.js';
+import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, seedDirectory } from '../test/events/support/directory-seed.js';
+
+const EVENTS_PER_LEVEL = Number(process.argv[2] ?? 3000);
+const LEVELS = [1, 4, 16, 64];
+const PATH = '/twilio/voice/status';
+const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'];
+
+/** Signed callbacks: each call gets its four progress events, calls interleaved as they would be live. */
+function callbacks(level: number, count: number): { body: string; signature: string }[] {
+  const calls = Math.ceil(count / STATUSES.length);
+  const out: { body: string; signature: string }[] = [];
+  for (let step = 0; step < STATUSES.length; step++) {
+    for (let c = 0; c < calls && out.length < count; c++) {
+      const params = {
+        AccountSid: ACCOUNT_SID,
+        CallSid: `CA${level.toString(16).padStart(4, '0')}${c.toString(16).padStart(28, '0')}`,
+        CallStatus: STATUSES[step]!,
+        Direction: 'outbound-api',
+        From: '+15035550100',
+        To: '+15035559999',
+        CallbackSource: 'call-progress-events',
+        SequenceNumber: String(step),
+        Timestamp: new Date(Date.UTC(2026, 10, 27, 14, 0, step)).toUTCString(),
+        ApiVersion: '2010-04-01',
+      };
+      out.push({ body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL + PATH, params) });
+    }
+  }
+  return out;
+}
+
+function start(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
+  const script = fileURLToPath(new URL('./ingest-server.ts', import.meta.url));
+  const proc = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /port (\d+)/.exec(text);
+      if (match) resolve({ proc, port: Number(match[1]) });
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+async function load(port: number, work: { body: string; signature: string }[], concurrency: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const send = (item: { body: string; signature: string }) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        { agent, host: '127.0.0.1', port, path: PATH, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(item.body), 'x-twilio-signature': item.signature } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(item.body);
+    });
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < work.length) {
+        const item = work[next++]!;
+        const t = performance.now();
+        const status = await send(item);
+        latencies.push(performance.now() - t);
+        if (status >= 300) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - began) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { eventsPerSecond: work.length / seconds, p50: p(0.5), p99: p(0.99), failures };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+const database = join(dir, 'bench.db');
+const setup = await openStore(database);
+await setup.migrate();
+await seedDirectory(setup.db);
+await setup.close();
+
+const baseline = await start(['baseline']);
+const switchboard = await start(['switchboard', database, PUBLIC_URL]);
+try {
+  console.log(`Signed Twilio status callbacks, ${EVENTS_PER_LEVEL} per level; Switchboard = durable ingest on SQLite (WAL, synchronous=NORMAL)`);
+  console.log('concurrency | baseline events/s  p99 ms | switchboard events/s  p50 ms  p99 ms  non-2xx');
+  for (const level of LEVELS) {
+    const work = callbacks(level, EVENTS_PER_LEVEL);
+    const base = await load(baseline.port, work, level);
+    const sb = await load(switchboard.port, work, level);
+    console.log(
+      `${String(level).padStart(11)} | ${base.eventsPerSecond.toFixed(0).padStart(17)} ${base.p99.toFixed(2).padStart(7)} | ${sb.eventsPerSecond.toFixed(0).padStart(20)} ${sb.p50.toFixed(2).padStart(7)} ${sb.p99.toFixed(2).padStart(7)} ${String(sb.failures).padStart(8)}`,
+    );
+  }
+} finally {
+  baseline.proc.kill();
+  switchboard.proc.kill();
+  await new Promise((resolve) => switchboard.proc.once('exit', resolve));
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,15 @@
+import { benchAuth } from './auth.js';
+import { benchGetSession } from './get-session.js';
+
+// `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
+const BENCHES: Record<string, () => Promise<void>> = {
+  'get-session': benchGetSession,
+  auth: benchAuth,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, bench] of Object.entries(BENCHES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  await bench();
+}

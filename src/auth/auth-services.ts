@@ -1,0 +1,38 @@
+import type { Store } from '../store/open-store.js';
+import { AccountsRepository } from '../directory/accounts-repository.js';
+import { UsersRepository } from '../directory/users-repository.js';
+import { ApiKeysRepository } from './api-keys-repository.js';
+import { AuthSessionsRepository } from './auth-sessions-repository.js';
+import { Authenticator, DEFAULT_TIMINGS, type AuthTimings } from './authenticator.js';
+import { PasswordSignIn } from './password-sign-in.js';
+import { DEFAULT_THROTTLE, SignInThrottle, type ThrottleRules } from './sign-in-throttle.js';
+
+export interface AuthOptions {
+  readonly timings?: Partial<AuthTimings>;
+  readonly throttle?: ThrottleRules;
+}
+
+export interface AuthServices {
+  readonly users: UsersRepository;
+  readonly accounts: AccountsRepository;
+  readonly sessions: AuthSessionsRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly passwords: PasswordSignIn;
+  readonly authenticator: Authenticator;
+  /** Ends every session of a user, in the database and in this instance's cache. */
+  signOutEverywhere(userId: string): Promise<void>;
+}
+
+/** The authentication collaborators over one store, built once per app. */
+export function authServices(store: Store, options: AuthOptions = {}): AuthServices {
+  const users = new UsersRepository(store.db);
+  const sessions = new AuthSessionsRepository(store.db);
+  const apiKeys = new ApiKeysRepository(store.db);
+  const passwords = new PasswordSignIn(users, new SignInThrottle(store.db, options.throttle ?? DEFAULT_THROTTLE));
+  const authenticator = new Authenticator(users, sessions, apiKeys, passwords, { ...DEFAULT_TIMINGS, ...options.timings });
+  const signOutEverywhere = async (userId: string) => {
+    await sessions.deleteForUser(userId);
+    authenticator.forgetUser(userId);
+  };
+  return { users, accounts: new AccountsRepository(store.db), sessions, apiKeys, passwords, authenticator, signOutEverywhere };
+}

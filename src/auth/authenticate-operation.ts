@@ -1,0 +1,99 @@
+import { ApiError, validationError } from '../http/errors.js';
+import type { Operation, OperationContext } from '../http/operation.js';
+import type { UserRecord, UsersRepository } from '../directory/users-repository.js';
+import { assertTextInput } from '../directory/text-input.js';
+import { nameOf } from '../directory/user-info.js';
+import type { AuthSessionsRepository } from './auth-sessions-repository.js';
+import { Authenticate, AuthenticateResponse, type AuthenticateInput } from './authenticate-dtos.js';
+import { sessionIdOf, type Authenticator } from './authenticator.js';
+import { expiredCookieHeaders, sessionCookieHeaders } from './cookies.js';
+import type { PasswordSignIn } from './password-sign-in.js';
+import { newSessionId } from './tokens.js';
+
+export interface AuthenticateDeps {
+  readonly users: UsersRepository;
+  readonly sessions: AuthSessionsRepository;
+  readonly passwords: PasswordSignIn;
+  readonly authenticator: Authenticator;
+}
+
+/**
+ * `/auth`, `/auth/{provider}` (servicestack-wire.md §7.1–7.6): `credentials` (alias `login`) signs
+ * in with new session ids (no fixation) and sets ss-id/ss-pid/ss-opt; `logout` ends the session and
+ * deletes the cookies; no provider answers who is signed in.
+ */
+export function authenticateOperation(deps: AuthenticateDeps): Operation<AuthenticateInput> {
+  return {
+    request: Authenticate,
+    response: AuthenticateResponse,
+    routes: [
+      { path: '/auth', verbs: ['GET', 'POST'] },
+      { path: '/auth/{provider}', verbs: ['GET', 'POST'] },
+    ],
+    access: { anonymous: true },
+    description: 'Sign in, see who is signed in, or sign out',
+    async handle(input, context) {
+      const provider = (input.provider ?? '').toLowerCase();
+      switch (provider) {
+        case 'credentials':
+        case 'login':
+          // A password in a URL ends up in logs and browser history; ServiceStack refuses it too.
+          if (context.http.method === 'GET') throw new ApiError('MethodNotAllowed', 'Credentials must be sent with POST');
+          return signIn(deps, input, context);
+        case 'logout':
+          return signOut(deps, context);
+        case '': {
+          const user = context.caller && !context.caller.apiKeyId ? await deps.users.findById(context.caller.userId) : undefined;
+          if (!user) throw new ApiError('Unauthorized', 'Not Authenticated');
+          return responseOf(user, sessionIdOf(context.http), 'credentials', context);
+        }
+        default:
+          throw new ApiError('NotFound', `No configuration was added for OAuth provider '${input.provider}'`);
+      }
+    },
+  };
+}
+
+async function signIn(deps: AuthenticateDeps, input: AuthenticateInput, context: OperationContext) {
+  if (!input.userName?.trim()) throw validationError('UserName', 'NotEmpty', "'User Name' must not be empty.");
+  if (!input.password) throw validationError('Password', 'NotEmpty', "'Password' must not be empty.");
+  assertTextInput({ userName: input.userName, password: input.password });
+  const now = deps.authenticator.timings.now();
+  const user = await deps.passwords.verify(input.userName, input.password, context.http.ip, now);
+
+  const previous = sessionIdOf(context.http);
+  if (previous) await forget(deps, previous);
+  const permanent = input.rememberMe === true;
+  const ids = { sessionId: newSessionId(), permanentId: newSessionId(), permanent };
+  const key = permanent ? ids.permanentId : ids.sessionId;
+  const ttl = permanent ? deps.authenticator.timings.permanentSessionTtlMs : deps.authenticator.timings.sessionTtlMs;
+  await deps.sessions.create(key, { userId: user.id, provider: 'credentials', permanent, expiresAt: new Date(now.getTime() + ttl) }, now);
+  context.reply.header('set-cookie', sessionCookieHeaders(ids, context.http.protocol === 'https', now));
+  return responseOf(user, key, 'credentials', context, input.returnUrl);
+}
+
+async function signOut(deps: AuthenticateDeps, context: OperationContext) {
+  const id = sessionIdOf(context.http);
+  if (id) await forget(deps, id);
+  context.reply.header('set-cookie', expiredCookieHeaders(context.http.protocol === 'https', deps.authenticator.timings.now()));
+  return {};
+}
+
+async function forget(deps: AuthenticateDeps, id: string) {
+  deps.authenticator.forget(id);
+  await deps.sessions.delete(id);
+}
+
+function responseOf(user: UserRecord, sessionId: string | undefined, provider: string, context: OperationContext, returnUrl?: string) {
+  const referrer = returnUrl ?? context.http.headers.referer;
+  return {
+    userId: user.id,
+    ...(sessionId ? { sessionId } : {}),
+    userName: user.email,
+    displayName: nameOf(user),
+    ...(referrer ? { referrerUrl: referrer } : {}),
+    roles: [...user.roles],
+    permissions: [],
+    authProvider: provider,
+  };
+}

@@ -1,0 +1,157 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../http/errors.js';
+import type { Caller, Role } from '../http/operation.js';
+import { textProblem } from '../directory/text-input.js';
+import type { UsersRepository } from '../directory/users-repository.js';
+import type { ApiKeysRepository } from './api-keys-repository.js';
+import type { AuthSessionsRepository } from './auth-sessions-repository.js';
+import { parseCookies, PERMANENT_ID, SESSION_ID, SESSION_OPTIONS } from './cookies.js';
+import type { PasswordSignIn } from './password-sign-in.js';
+import { sha256 } from './tokens.js';
+
+export interface AuthTimings {
+  readonly now: () => Date;
+  /** A browser session (rememberMe off) lives this long: ServiceStack's 2 weeks. */
+  readonly sessionTtlMs: number;
+  /** A remembered session: 4 weeks. */
+  readonly permanentSessionTtlMs: number;
+  /**
+   * How long a resolved session or API key is trusted without reading the database again.
+   * Sign-out and revocation on this instance take effect at once; on other instances within this.
+   */
+  readonly cacheTtlMs: number;
+}
+
+export const DEFAULT_TIMINGS: AuthTimings = Object.freeze({
+  now: () => new Date(),
+  sessionTtlMs: 14 * 24 * 3600_000,
+  permanentSessionTtlMs: 28 * 24 * 3600_000,
+  cacheTtlMs: 2_000,
+});
+
+/** Why a request's credentials were refused: the short-circuited 401's `WWW-Authenticate`. */
+export class AuthenticationFailed extends Error {
+  constructor(readonly challenge: string) {
+    super('Unauthorized');
+  }
+}
+
+export const CREDENTIALS_CHALLENGE = 'credentials realm="/auth/credentials"';
+export const BASIC_CHALLENGE = 'basic realm="/auth/basic"';
+
+const MAX_CACHED = 10_000;
+
+/**
+ * Who a request comes from (servicestack-wire.md §7): `Authorization: Bearer <api key>`,
+ * `Authorization: Basic` (an API key as user name with no password, or email and password), then
+ * the session cookies or their `X-ss-*` header twins. No credentials → undefined (anonymous);
+ * credentials that do not check out → AuthenticationFailed; a throttled Basic sign-in → 429.
+ */
+export class Authenticator {
+  private readonly cache = new Map<string, { caller: Caller; until: number }>();
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: AuthSessionsRepository,
+    private readonly apiKeys: ApiKeysRepository,
+    private readonly passwords: PasswordSignIn,
+    readonly timings: AuthTimings = DEFAULT_TIMINGS,
+  ) {}
+
+  async callerOf(request: FastifyRequest): Promise<Caller | undefined> {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) return this.fromAuthorization(authorization, request);
+    const sessionId = sessionIdOf(request);
+    return sessionId === undefined ? undefined : this.fromSession(sessionId);
+  }
+
+  /** The Caller a user record grants: SystemAdministrators see every account. */
+  static callerOfUser(userId: string, grants: { roles: readonly Role[]; accountIds: readonly string[] }): Caller {
+    return {
+      userId,
+      roles: grants.roles,
+      accountIds: grants.roles.includes('SystemAdministrator') ? 'all' : grants.accountIds,
+    };
+  }
+
+  /** Forgets a cached session (after sign-out) so this instance refuses it at once. */
+  forget(sessionId: string): void {
+    this.cache.delete('s:' + sessionId);
+  }
+
+  /** Forgets every cached session of a user (new password, deletion). */
+  forgetUser(userId: string): void {
+    for (const [key, entry] of this.cache) if (entry.caller.userId === userId) this.cache.delete(key);
+  }
+
+  private async fromAuthorization(header: string, request: FastifyRequest): Promise<Caller> {
+    const space = header.indexOf(' ');
+    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+    const value = space < 0 ? '' : header.slice(space + 1).trim();
+    if (scheme === 'bearer' && value) return this.fromApiKey(value, CREDENTIALS_CHALLENGE);
+    if (scheme !== 'basic' || !value) throw new AuthenticationFailed(CREDENTIALS_CHALLENGE);
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0 || !/^[A-Za-z0-9+/=_-]+$/.test(value)) throw new AuthenticationFailed(BASIC_CHALLENGE);
+    const [name, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    if (password === '') return this.fromApiKey(name, BASIC_CHALLENGE);
+    if (textProblem(name, 1000) || textProblem(password, 1024)) throw new AuthenticationFailed(BASIC_CHALLENGE);
+    // Clients using Basic send it on every request; a recent success skips the deliberately slow
+    // hash. Only successes are remembered (by a hash of the header), so guesses still pay and count.
+    const caller = await this.cached('b:' + sha256(value), async () => {
+      const user = await this.passwords.verify(name, password, request.ip, this.timings.now()).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) throw new AuthenticationFailed(BASIC_CHALLENGE);
+        throw error;
+      });
+      return Authenticator.callerOfUser(user.id, user);
+    });
+    return caller!;
+  }
+
+  private async fromApiKey(key: string, challenge: string): Promise<Caller> {
+    const caller = await this.cached('k:' + key, async () => {
+      const record = key.length <= 256 ? await this.apiKeys.findByKey(key) : undefined;
+      return record && { userId: `apikey:${record.id}`, roles: record.roles, accountIds: [record.accountId], apiKeyId: record.id };
+    });
+    if (!caller) throw new AuthenticationFailed(challenge);
+    return caller;
+  }
+
+  private async fromSession(sessionId: string): Promise<Caller | undefined> {
+    return this.cached('s:' + sessionId, async () => {
+      const session = await this.sessions.find(sessionId, this.timings.now());
+      const grants = session && (await this.users.grantsOf(session.userId));
+      return session && grants && { caller: Authenticator.callerOfUser(session.userId, grants), expiresAt: session.expiresAt };
+    });
+  }
+
+  private async cached(key: string, load: () => Promise<Caller | { caller: Caller; expiresAt: Date } | undefined>): Promise<Caller | undefined> {
+    const now = this.timings.now().getTime();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.caller;
+    const loaded = await load();
+    if (!loaded) {
+      this.cache.delete(key);
+      return undefined;
+    }
+    const [caller, expires] = 'caller' in loaded ? [loaded.caller, loaded.expiresAt.getTime()] : [loaded, Infinity];
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, { caller, until: Math.min(now + this.timings.cacheTtlMs, expires) });
+    return caller;
+  }
+}
+
+/**
+ * The session id a request presents: `ss-pid` when `ss-opt` says `perm`, else `ss-id`; the
+ * `X-ss-*` headers stand in for cookies (§1.4, §7.5). Ids longer than 64 characters are no ids.
+ */
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const cookies = request.headers.cookie ? parseCookies(request.headers.cookie) : undefined;
+  const read = (name: string) => header('x-' + name) ?? cookies?.get(name);
+  const id = read(SESSION_OPTIONS)?.includes('perm') ? read(PERMANENT_ID) : read(SESSION_ID);
+  return id && id.length <= 64 ? id : undefined;
+}

@@ -1,0 +1,89 @@
+import { Type } from '@sinclair/typebox';
+import { defineDto } from '../model/dto.js';
+import { CustomerBreadcrumb, EntityInfo } from '../model/session-info.js';
+import { ApiError } from '../http/errors.js';
+import type { Operation } from '../http/operation.js';
+import type { AccountsRepository } from './accounts-repository.js';
+import { crudOperations, optional, required } from './crud-operations.js';
+import type { CustomerRecord, CustomersRepository } from './customers-repository.js';
+import { accountScope, assertMayUse } from './tenancy.js';
+
+const str = (description: string) => Type.Optional(Type.String({ description }));
+const MANAGERS = { anyRole: ['Manager', 'SystemAdministrator'] } as const;
+
+export const CustomerInfo = defineDto(
+  { name: 'CustomerInfo', namespace: 'Voice.Api.Customers', base: EntityInfo, description: 'A node of an account\'s customer tree' },
+  {
+    accountId: str('The ID of the account the customer belongs to'),
+    accountName: str('The name of that account'),
+    parentCustomerId: str('The ID of the parent customer'),
+    name: str('The name of the customer'),
+    breadcrumb: Type.Optional(Type.Array(CustomerBreadcrumb.schema, { description: 'Root → this customer' })),
+  },
+);
+
+/** /customers: readable by every caller of the account, changed by its Managers. */
+export function customerOperations(customers: CustomersRepository, accounts: AccountsRepository, now: () => Date): Operation[] {
+  /** A parent must be in the same account and must not sit below the customer (no cycles). */
+  const assertParent = async (accountId: string, parentId: string | undefined, self?: CustomerRecord) => {
+    if (!parentId) return;
+    const parent = await customers.findById(parentId);
+    if (!parent || parent.accountId !== accountId) throw new ApiError('NotFound', `Customer '${parentId}' does not exist in account '${accountId}'`);
+    if (self && (await customers.breadcrumbOf(parent)).some((c) => c.id === self.id)) {
+      throw new ApiError('Conflict', `Customer '${parentId}' is below '${self.id}'; a tree cannot loop`);
+    }
+  };
+  return crudOperations<CustomerRecord>(
+    {
+      noun: 'Customer',
+      plural: 'Customers',
+      path: '/customers',
+      idKey: 'customerId',
+      namespace: 'Voice.Api.Customers',
+      info: CustomerInfo,
+      listFilters: {
+        accountIds: Type.Optional(Type.Array(Type.String(), { description: 'Filter by accounts' })),
+        parentCustomerId: str('Filter by parent customer'),
+        name: str('Filter by name (contains)'),
+      },
+      newFields: { accountId: str('The account'), parentCustomerId: str('The parent customer'), name: str('The name') },
+      patchFields: { parentCustomerId: str('The parent customer'), name: str('The name') },
+      access: { read: { anyRole: [] }, create: MANAGERS, update: MANAGERS, delete: MANAGERS },
+      find: (id) => customers.findById(id),
+      accountsOf: (customer) => [customer.accountId],
+      list: (input, caller, page) =>
+        customers.list(
+          {
+            accountIds: accountScope(caller, input.accountIds as string[] | undefined),
+            parentCustomerId: optional(input, 'parentCustomerId'),
+            name: optional(input, 'name'),
+            specificIds: input.specificIds,
+          },
+          page,
+        ),
+      create: async (input, caller, at) => {
+        const accountId = required(input, 'accountId', 'Account Id');
+        assertMayUse(caller, accountId);
+        if (!(await accounts.findById(accountId))) throw new ApiError('NotFound', `Account '${accountId}' does not exist`);
+        const parentCustomerId = optional(input, 'parentCustomerId') || undefined;
+        await assertParent(accountId, parentCustomerId);
+        return customers.create({ accountId, name: required(input, 'name', 'Name'), parentCustomerId }, at);
+      },
+      update: async (customer, input, _caller, at) => {
+        const parent = optional(input, 'parentCustomerId');
+        await assertParent(customer.accountId, parent || undefined, customer);
+        return customers.update(customer, { name: optional(input, 'name'), parentCustomerId: parent === undefined ? undefined : parent || null }, at);
+      },
+      remove: async (customer) => {
+        if (await customers.hasChildren(customer)) throw new ApiError('Conflict', `Customer '${customer.id}' has child customers; move or delete them first`);
+        await customers.delete(customer);
+      },
+      infoOf: async (customer) => ({
+        ...customer,
+        accountName: (await accounts.namesOf([customer.accountId]))[0] || undefined,
+        breadcrumb: await customers.breadcrumbOf(customer),
+      }),
+    },
+    now,
+  ) as Operation[];
+}

@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import { newRecordId } from '../auth/tokens.js';
+import type { Database, EndpointsTable } from '../store/schema.js';
+import type { Page, Paged } from './list-paging.js';
+
+export interface EndpointRecord {
+  readonly accountId: string;
+  readonly id: string;
+  readonly customerId?: string;
+  readonly type: string;
+  readonly displayName: string;
+  readonly phoneNumber?: string;
+  readonly identity?: string;
+  readonly email?: string;
+  readonly avatarUrl?: string;
+  readonly dateCreated: string;
+  readonly dateLastModified: string;
+}
+
+export type EndpointFields = Partial<Omit<EndpointRecord, 'accountId' | 'id' | 'dateCreated' | 'dateLastModified'>>;
+
+export interface EndpointFilter {
+  readonly accountIds: readonly string[] | 'all';
+  readonly customerIds?: readonly string[];
+  readonly type?: string;
+  readonly name?: string;
+  readonly specificIds?: readonly string[];
+}
+
+const COLUMNS = {
+  customerId: 'customer_id',
+  type: 'type',
+  displayName: 'display_name',
+  phoneNumber: 'phone_number',
+  identity: 'identity',
+  email: 'email',
+  avatarUrl: 'avatar_url',
+} as const satisfies Record<keyof EndpointFields, keyof EndpointsTable>;
+
+/** Phone numbers, agents, teams… of an account. */
+export class EndpointsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: string): Promise<EndpointRecord | undefined> {
+    const row = await this.db.selectFrom('endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && recordOf(row);
+  }
+
+  /** Creates an endpoint; with an explicit id (import, demo) an existing one is left as it is. */
+  async create(fields: EndpointFields & { accountId: string; type: string; displayName: string; id?: string }, now: Date): Promise<EndpointRecord> {
+    const stamp = now.toISOString();
+    const id = fields.id ?? newRecordId();
+    const row: EndpointsTable = {
+      account_id: fields.accountId,
+      id,
+      customer_id: null,
+      type: fields.type,
+      display_name: fields.displayName,
+      phone_number: null,
+      identity: null,
+      email: null,
+      avatar_url: null,
+      date_created: stamp,
+      date_last_modified: stamp,
+    };
+    for (const [key, column] of Object.entries(COLUMNS)) {
+      const value = fields[key as keyof EndpointFields];
+      if (value) (row as unknown as Record<string, string>)[column] = value;
+    }
+    await this.db.insertInto('endpoints').values(row).onConflict((oc) => oc.columns(['account_id', 'id']).doNothing()).execute();
+    return (await this.findById(id))!;
+  }
+
+  /** Applies the fields given; an empty string clears an optional one. */
+  async update(endpoint: EndpointRecord, fields: EndpointFields, now: Date): Promise<EndpointRecord> {
+    const set: Record<string, string | null> = { date_last_modified: now.toISOString() };
+    for (const [key, column] of Object.entries(COLUMNS)) {
+      const value = fields[key as keyof EndpointFields];
+      if (value !== undefined) set[column] = value || null;
+    }
+    await this.db.updateTable('endpoints').set(set).where('account_id', '=', endpoint.accountId).where('id', '=', endpoint.id).execute();
+    return (await this.findById(endpoint.id))!;
+  }
+
+  async delete(endpoint: EndpointRecord): Promise<void> {
+    await this.db.deleteFrom('endpoints').where('account_id', '=', endpoint.accountId).where('id', '=', endpoint.id).execute();
+  }
+
+  async list(filter: EndpointFilter, page: Page): Promise<Paged<EndpointRecord>> {
+    let query = this.db.selectFrom('endpoints');
+    if (filter.accountIds !== 'all') query = query.where('account_id', 'in', filter.accountIds.length ? [...filter.accountIds] : ['']);
+    if (filter.customerIds?.length) query = query.where('customer_id', 'in', [...filter.customerIds]);
+    if (filter.type) query = query.where('type', '=', filter.type);
+    if (filter.name) query = query.where('display_name', 'like', `%${filter.name}%`);
+    if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
+    const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const rows = await query.selectAll().orderBy('display_name', page.descending ? 'desc' : 'asc').orderBy('id').limit(page.limit).offset(page.offset).execute();
+    return { items: rows.map(recordOf), total: Number(n) };
+  }
+}
+
+function recordOf(row: EndpointsTable): EndpointRecord {
+  const record: Record<string, string> = {
+    accountId: row.account_id,
+    id: row.id,
+    type: row.type,
+    displayName: row.display_name,
+    dateCreated: row.date_created,
+    dateLastModified: row.date_last_modified,
+  };
+  for (const [key, column] of Object.entries(COLUMNS)) {
+    const value = row[column];
+    if (value) record[key] = value;
+  }
+  return record as unknown as EndpointRecord;
+}

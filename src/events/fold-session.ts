@@ -1,0 +1,403 @@
+import type { SessionInfo, SessionLogInfo, SessionMemberInfo } from '../model/session-info.js';
+import { compareEvents, TERMINAL_LEG_STATUSES, type LegStatus, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
+
+/** What the fold needs beyond the events: the missed-call rule's threshold. */
+export interface FoldPolicy {
+  /**
+   * An inbound call that ends unanswered within this many seconds of starting is a short abandon
+   * (a misdial, a caller who thought better of it), not a missed call.
+   */
+  readonly shortAbandonSeconds: number;
+}
+
+export const DEFAULT_FOLD_POLICY: FoldPolicy = Object.freeze({ shortAbandonSeconds: 5 });
+
+/** What the fold remembers that the document does not show. */
+interface Facts {
+  opened: boolean;
+  readonly legs: Map<string, LegStatus>;
+  agentConnected: boolean;
+  queued: boolean;
+  voicemail: boolean;
+  answeredByMachine: boolean;
+  parentStatus?: LegStatus;
+  /** The session ended through an event of this fold (not a snapshot): outcome and wasMissed are ours to set. */
+  endedHere: boolean;
+  explicitOutcome?: string;
+}
+
+type Working = SessionInfo & { log: SessionLogInfo[]; members: SessionMemberInfo[] };
+
+/**
+ * Folds a session's events into its SessionInfo: a pure function of the set of events, whatever
+ * order they are passed in (they are sorted by `compareEvents` first). Terminal leg states are
+ * sticky: a status that comes after a leg ended is written to the log and otherwise ignored.
+ *
+ * @example
+ * foldSession('acct_acme', 'abc', events) // { id: 'abc', callState: 'Connected', … }
+ */
+export function foldSession(
+  accountId: string,
+  sessionId: string,
+  events: readonly RecordedEvent[],
+  policy: FoldPolicy = DEFAULT_FOLD_POLICY,
+): SessionInfo {
+  const ordered = [...events].sort(compareEvents);
+  let session: Working = { id: sessionId, accountId, log: [], members: [] };
+  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false };
+  for (const recorded of ordered) {
+    if (recorded.event.type === 'SessionImported') {
+      session = fromSnapshot(recorded.event.document, accountId, sessionId, facts);
+      continue;
+    }
+    session.dateCreated ??= recorded.occurredAt;
+    apply(session, facts, recorded.event, recorded.occurredAt, recorded.actor);
+    if (session.dateLastModified === undefined || Date.parse(recorded.occurredAt) >= Date.parse(session.dateLastModified)) {
+      session.dateLastModified = recorded.occurredAt;
+      session.lastModifiedBy = recorded.actor ?? 'system';
+    }
+  }
+  if (facts.endedHere) settle(session, facts, policy);
+  return session;
+}
+
+function fromSnapshot(document: SessionInfo, accountId: string, sessionId: string, facts: Facts): Working {
+  const copy = structuredClone(document) as Working;
+  copy.id = sessionId;
+  copy.accountId = accountId;
+  copy.log ??= [];
+  copy.members ??= [];
+  facts.opened = true;
+  facts.agentConnected = copy.answeredById !== undefined || copy.members.some((m) => m.role === 'Agent' && m.callState === 'Connected');
+  facts.queued = copy.queueState !== undefined && copy.queueState !== 'None';
+  if (copy.ended && copy.callSid) facts.legs.set(copy.callSid, 'completed');
+  return copy;
+}
+
+function log(session: Working, date: string, message: string) {
+  session.log.push({ date, message });
+}
+
+function memberFor(session: Working, callSid: string): SessionMemberInfo {
+  let member = session.members.find((m) => m.callSid === callSid);
+  if (!member) {
+    member = { identity: callSid, isOriginalMember: false, applicationData: {}, callState: 'None', role: 'None', callSid, muted: false };
+    session.members.push(member);
+  }
+  return member;
+}
+
+function describe(party: Party | undefined, member: SessionMemberInfo): string {
+  return party?.displayName ?? member.displayName ?? party?.identity ?? member.identity ?? 'a participant';
+}
+
+function merge(member: SessionMemberInfo, party: Party | undefined) {
+  if (!party) return;
+  if (party.identity !== undefined) member.identity = party.identity;
+  if (party.endpointId !== undefined) member.endpointId = party.endpointId;
+  if (party.displayName !== undefined) member.displayName = party.displayName;
+  if (party.avatarUrl !== undefined) member.avatarUrl = party.avatarUrl;
+  if (party.role !== undefined && party.role !== 'None') member.role = party.role;
+}
+
+const isParentLeg = (session: Working, callSid: string, parentCallSid: string | undefined) =>
+  parentCallSid === undefined && (session.callSid === undefined || session.callSid === callSid);
+
+function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { type: 'SessionImported' }>, at: string, actor: string | null) {
+  switch (event.type) {
+    case 'SessionStarted':
+      return started(session, facts, event, at);
+    case 'CallLegStatus': {
+      const previous = facts.legs.get(event.callSid);
+      if (previous && TERMINAL_LEG_STATUSES.has(previous)) {
+        log(session, at, `Ignored ${event.status} for ${event.callSid}: the leg had already ended (${previous})`);
+        return;
+      }
+      facts.legs.set(event.callSid, event.status);
+      if (isParentLeg(session, event.callSid, event.parentCallSid)) return parentLeg(session, facts, event, at);
+      return childLeg(session, facts, event, at);
+    }
+    case 'QueueEntered':
+      facts.queued = true;
+      session.queueState = 'Queued';
+      if (event.ringQueueId !== undefined) session.ringQueueId = event.ringQueueId;
+      log(session, at, `Queued${event.queueName ? ` in ${event.queueName}` : ''}`);
+      return;
+    case 'ConferenceStarted':
+      session.conferenceSid = event.conferenceSid;
+      log(session, at, 'Conference started');
+      return;
+    case 'ConferenceEnded':
+      session.conferenceSid = event.conferenceSid;
+      for (const member of session.members) if (member.callState !== 'None' && member.callState !== 'Ringing') member.callState = 'None';
+      log(session, at, `Conference ended${event.reason ? ` (${event.reason})` : ''}`);
+      return;
+    case 'ParticipantJoined':
+    case 'ParticipantLeft':
+    case 'ParticipantHeld':
+    case 'ParticipantUnheld':
+    case 'ParticipantMuted':
+    case 'ParticipantUnmuted':
+      return participant(session, facts, event, at);
+    case 'SessionPatched':
+      return patched(session, facts, event, at, actor);
+    case 'LogAppended':
+      log(session, at, event.message);
+      return;
+    case 'MemberJoined': {
+      const identity = event.party.identity ?? 'unknown';
+      let member = session.members.find((m) => m.identity === identity && m.callSid === undefined);
+      if (!member) {
+        member = { identity, isOriginalMember: session.members.length === 0, applicationData: {}, callState: 'Connected', role: 'None', muted: false };
+        session.members.push(member);
+      }
+      merge(member, event.party);
+      member.callState = 'Connected';
+      if (member.role === 'Agent') agentConnected(session, facts, member);
+      log(session, at, `${describe(event.party, member)} joined`);
+      return;
+    }
+    case 'MemberLeft': {
+      const member = session.members.find((m) => m.identity === event.party.identity && m.callSid === undefined);
+      if (member) member.callState = 'None';
+      log(session, at, `${member?.displayName ?? event.party.displayName ?? event.party.identity ?? 'A member'} left`);
+      return;
+    }
+    case 'SessionEnded':
+      if (session.ended) return;
+      if (event.outcome !== undefined) facts.explicitOutcome = event.outcome;
+      end(session, facts, at);
+      log(session, at, 'Session ended');
+      return;
+  }
+}
+
+function started(session: Working, facts: Facts, event: SessionOpening, at: string) {
+  const opening = !facts.opened;
+  facts.opened = true;
+  for (const [key, value] of Object.entries(event)) {
+    if (key !== 'type' && value !== undefined) (session as Record<string, unknown>)[key] = structuredClone(value);
+  }
+  session.dialState ??= 'None';
+  session.callState ??= event.channel === 'Voice' ? 'Ringing' : 'Connected';
+  session.queueState ??= 'None';
+  session.holdReason ??= 'None';
+  session.ended ??= false;
+  session.wasMissed ??= false;
+  session.consoleData ??= '';
+  if (event.channel === 'Voice' && event.callSid) {
+    const caller = memberFor(session, event.callSid);
+    caller.isOriginalMember = true;
+    caller.role = 'Caller';
+    caller.identity = event.direction === 'Incoming' ? event.fromAddress ?? event.callSid : event.toAddress ?? event.callSid;
+    if (event.direction === 'Incoming' && event.fromName !== undefined) caller.displayName = event.fromName;
+    if (caller.callState === 'None' && !session.ended) caller.callState = 'Ringing';
+    if (event.direction === 'Outgoing' && !session.ended && session.callState === 'Ringing') session.dialState = 'Active';
+  }
+  if (!opening) return;
+  const what = event.channel === 'Voice' ? 'call' : event.channel === 'Chat' ? 'chat' : 'fax';
+  const from = event.fromAddress ? ` from ${event.fromAddress}` : '';
+  const to = event.toAddress ? ` to ${event.toAddress}` : '';
+  log(session, at, `${event.direction === 'Incoming' ? 'Incoming' : 'Outgoing'} ${what}${from}${to}`);
+}
+
+function parentLeg(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'CallLegStatus' }>, at: string) {
+  if (!facts.opened && event.opening) started(session, facts, event.opening, at);
+  session.callSid ??= event.callSid;
+  session.channel ??= 'Voice';
+  facts.parentStatus = event.status;
+  const caller = memberFor(session, event.callSid);
+  caller.isOriginalMember = true;
+  caller.role = 'Caller';
+  if (event.answeredBy !== undefined && event.answeredBy !== 'human' && event.answeredBy !== 'unknown') facts.answeredByMachine = true;
+  if (event.recordingUrl !== undefined) facts.voicemail = true;
+  if (session.ended) {
+    log(session, at, `Call ${event.status} after the session ended`);
+    return;
+  }
+  switch (event.status) {
+    case 'queued':
+    case 'initiated':
+    case 'ringing':
+      session.callState = 'Ringing';
+      if (caller.callState === 'None') caller.callState = 'Ringing';
+      if (session.direction === 'Outgoing') session.dialState = 'Active';
+      log(session, at, event.status === 'ringing' ? 'Ringing' : `Call ${event.status}`);
+      return;
+    case 'in-progress':
+      session.callState = 'Connected';
+      session.dialState = 'None';
+      caller.callState = 'Connected';
+      log(session, at, event.answeredBy ? `Answered (${event.answeredBy})` : 'Call connected');
+      return;
+    default:
+      if (event.recordingUrl !== undefined) log(session, at, 'Voicemail recorded');
+      end(session, facts, at);
+      log(session, at, `Call ended (${event.status}${event.durationSeconds !== undefined ? `, ${event.durationSeconds}s` : ''})`);
+  }
+}
+
+function childLeg(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'CallLegStatus' }>, at: string) {
+  const member = memberFor(session, event.callSid);
+  merge(member, event.party);
+  if (member.role === 'None') member.role = 'Transfer';
+  const who = describe(event.party, member);
+  switch (event.status) {
+    case 'queued':
+    case 'initiated':
+    case 'ringing':
+      if (member.callState === 'None') member.callState = 'Ringing';
+      if (!session.ended) {
+        session.dialState = 'Active';
+        if (session.queueState === 'Queued') session.queueState = 'Ringing';
+      }
+      log(session, at, event.status === 'ringing' ? `Ringing ${who}` : `Dialling ${who}`);
+      return;
+    case 'in-progress':
+      member.callState = 'Connected';
+      if (!session.ended) {
+        session.dialState = anyRinging(session) ? 'Active' : 'None';
+        session.callState = session.callState === 'Hold' ? 'Hold' : 'Connected';
+      }
+      if (member.role === 'Agent') agentConnected(session, facts, member);
+      log(session, at, member.role === 'Agent' ? `Answered by ${who}` : `${who} answered`);
+      return;
+    default:
+      member.callState = 'None';
+      if (!session.ended) session.dialState = anyRinging(session) ? 'Active' : 'None';
+      log(session, at, event.status === 'completed' ? `${who} hung up` : `${who} did not answer (${event.status})`);
+  }
+}
+
+const anyRinging = (session: Working) => session.members.some((m) => m.callState === 'Ringing' && m.role !== 'Caller');
+
+function agentConnected(session: Working, facts: Facts, member: SessionMemberInfo) {
+  facts.agentConnected = true;
+  if (session.answeredById === undefined && member.endpointId !== undefined) {
+    session.answeredById = member.endpointId;
+    session.queueMemberId = member.endpointId;
+  }
+  if (session.answeredByName === undefined && member.displayName !== undefined) session.answeredByName = member.displayName;
+  if (!session.ended && session.queueState !== undefined && session.queueState !== 'None' && session.queueState !== 'Hold') session.queueState = 'Connected';
+}
+
+function participant(
+  session: Working,
+  facts: Facts,
+  event: Extract<SessionEvent, { type: 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantHeld' | 'ParticipantUnheld' | 'ParticipantMuted' | 'ParticipantUnmuted' }>,
+  at: string,
+) {
+  session.conferenceSid = event.conferenceSid;
+  const member = memberFor(session, event.callSid);
+  merge(member, event.party);
+  const isCaller = member.role === 'Caller';
+  const who = describe(event.party, member);
+  switch (event.type) {
+    case 'ParticipantJoined':
+      session.mostRecentParticipantCallSid = event.callSid;
+      member.callState = event.hold ? 'Hold' : 'Connected';
+      if (event.muted !== undefined) member.muted = event.muted;
+      if (member.role === 'Agent') agentConnected(session, facts, member);
+      log(session, at, `${who} joined the conference`);
+      return;
+    case 'ParticipantLeft':
+      member.callState = 'None';
+      log(session, at, `${who} left the conference${event.reason ? ` (${event.reason})` : ''}`);
+      return;
+    case 'ParticipantHeld':
+      member.callState = 'Hold';
+      if (isCaller && !session.ended) {
+        session.callState = 'Hold';
+        session.holdReason = session.members.some((m) => m.role === 'Transfer' && m.callState !== 'None') ? 'Transferring' : 'None';
+        session.holdQueueName = event.friendlyName;
+        if (session.queueState !== undefined && session.queueState !== 'None') session.queueState = 'Hold';
+      }
+      log(session, at, `${who} placed on hold${isCaller && session.holdReason === 'Transferring' ? ' (Transferring)' : ''}`);
+      return;
+    case 'ParticipantUnheld':
+      member.callState = 'Connected';
+      if (isCaller && !session.ended) {
+        session.callState = 'Connected';
+        session.holdReason = 'None';
+        delete session.holdQueueName;
+        delete session.heldByUserId;
+        if (session.queueState === 'Hold') session.queueState = 'Connected';
+      }
+      log(session, at, `${who} taken off hold`);
+      return;
+    case 'ParticipantMuted':
+      member.muted = true;
+      log(session, at, `${who} muted`);
+      return;
+    case 'ParticipantUnmuted':
+      member.muted = false;
+      log(session, at, `${who} unmuted`);
+      return;
+  }
+}
+
+function patched(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'SessionPatched' }>, at: string, actor: string | null) {
+  const changes: string[] = [];
+  if (event.consoleData !== undefined) {
+    session.consoleData = event.consoleData;
+    changes.push('console data');
+  }
+  if (event.callState !== undefined && !session.ended) {
+    session.callState = event.callState;
+    if (event.callState === 'Hold' && actor) session.heldByUserId = actor;
+    changes.push(`call state ${event.callState}`);
+  }
+  if (event.holdReason !== undefined) {
+    session.holdReason = event.holdReason;
+    changes.push(`hold reason ${event.holdReason}`);
+  }
+  if (event.queueState !== undefined) {
+    session.queueState = event.queueState;
+    if (event.queueState !== 'None') facts.queued = true;
+    changes.push(`queue state ${event.queueState}`);
+  }
+  log(session, at, `Updated ${changes.join(', ') || 'nothing'} by ${actor ?? 'system'}`);
+}
+
+function end(session: Working, facts: Facts, at: string) {
+  session.ended = true;
+  session.dateCompleted = at;
+  session.callState = 'Disconnected';
+  session.dialState = 'None';
+  if (session.queueState !== undefined && session.queueState !== 'None') session.queueState = 'Disconnected';
+  if (session.holdReason !== undefined) session.holdReason = 'None';
+  delete session.holdQueueName;
+  delete session.heldByUserId;
+  for (const member of session.members) member.callState = 'None';
+  facts.endedHere = true;
+}
+
+/** Outcome and wasMissed, once the session has ended (docs/session-states.md). */
+function settle(session: Working, facts: Facts, policy: FoldPolicy) {
+  session.wasMissed = false;
+  if (facts.explicitOutcome !== undefined) {
+    session.outcome = facts.explicitOutcome;
+    return;
+  }
+  if (session.channel !== undefined && session.channel !== 'Voice') {
+    session.outcome = 'Completed';
+    return;
+  }
+  if (session.direction === 'Outgoing') {
+    const byStatus: Partial<Record<LegStatus, string>> = { busy: 'Busy', 'no-answer': 'NoAnswer', failed: 'Failed', canceled: 'Canceled' };
+    session.outcome = byStatus[facts.parentStatus ?? 'completed'] ?? (facts.answeredByMachine ? 'Machine' : 'Answered');
+    return;
+  }
+  if (facts.agentConnected) {
+    session.outcome = 'Answered';
+    return;
+  }
+  const started = Date.parse(session.dateCreated ?? '');
+  const ended = Date.parse(session.dateCompleted ?? '');
+  if (!facts.voicemail && ended - started < policy.shortAbandonSeconds * 1000) {
+    session.outcome = 'ShortAbandon';
+    return;
+  }
+  session.wasMissed = true;
+  session.outcome = facts.voicemail ? 'Voicemail' : facts.queued ? 'Abandoned' : 'Missed';
+}

@@ -1,0 +1,172 @@
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { ApiError } from '../http/errors.js';
+import type { SessionInfo } from '../model/session-info.js';
+import { sessionRow } from '../sessions/session-row.js';
+import type { Database, SessionsTable } from '../store/schema.js';
+import { DEFAULT_FOLD_POLICY, foldSession, type FoldPolicy } from './fold-session.js';
+import { ledgerRow, recordedEvent } from './ledger-row.js';
+import type { RecordedEvent } from './session-event.js';
+
+export interface IngestResult {
+  /** Events stored by this call. */
+  readonly appended: number;
+  /** Events already in the ledger (retries): acknowledged, nothing changed. */
+  readonly duplicates: number;
+  /** Sessions re-folded, in the order first touched. */
+  readonly sessionIds: readonly string[];
+}
+
+interface Pending {
+  readonly events: readonly RecordedEvent[];
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
+
+/** Most requests' events committed together in one group commit. */
+const MAX_GROUP = 256;
+
+/**
+ * Appends events to the ledger and re-folds every session they touch, in ONE transaction: when
+ * `ingest` resolves the events are durable and each session row equals the fold of its ledger; when
+ * it throws, nothing of its events was stored.
+ *
+ * Requests that arrive while a commit is running wait and are committed together (group commit):
+ * SQLite has one writer, and a commit's page writes cost far more than the statements in it, so a
+ * group amortises them (bench/ingest). If a group fails, its requests are retried one by one so one
+ * bad request (say, an event aimed at another account's session) fails alone.
+ */
+export class EventIngest {
+  private readonly pending: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly policy: FoldPolicy = DEFAULT_FOLD_POLICY,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  ingest(events: readonly RecordedEvent[]): Promise<IngestResult> {
+    if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // better-sqlite3 is synchronous: a commit started right here would finish before the other
+        // requests read in this turn of the event loop reach us. Waiting one turn lets them join.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** The fold of a session's ledger, as it should be stored (tests and the crash check compare the row to it). */
+  async foldOf(accountId: string, sessionId: string): Promise<SessionInfo> {
+    return foldSession(accountId, sessionId, await eventsOf(this.db, accountId, sessionId), this.policy);
+  }
+
+  private async drain() {
+    try {
+      while (this.pending.length) {
+        const group = this.pending.splice(0, MAX_GROUP);
+        let results: IngestResult[];
+        try {
+          results = await this.commit(group);
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]!.reject(error);
+            continue;
+          }
+          for (const one of group) await this.commit([one]).then(([r]) => one.resolve(r!), (e: unknown) => one.reject(e));
+          continue;
+        }
+        group.forEach((one, i) => one.resolve(results[i]!));
+        if (this.pending.length) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private commit(group: readonly Pending[]): Promise<IngestResult[]> {
+    const ingestedAt = this.now().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const checked = new Set<string>();
+      const touched = new Map<string, { accountId: string; sessionId: string }>();
+      const results: IngestResult[] = [];
+      for (const { events } of group) {
+        let appended = 0;
+        const sessionIds = new Map<string, string>();
+        for (const event of events) {
+          const key = `${event.accountId}\n${event.sessionId}`;
+          if (!checked.has(key)) {
+            await assertOwnSession(trx, event);
+            checked.add(key);
+          }
+          const result = await trx
+            .insertInto('session_events')
+            .values(ledgerRow(event, ingestedAt))
+            .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
+            .executeTakeFirst();
+          if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+            appended++;
+            sessionIds.set(key, event.sessionId);
+            touched.set(key, { accountId: event.accountId, sessionId: event.sessionId });
+          }
+        }
+        results.push({ appended, duplicates: events.length - appended, sessionIds: [...sessionIds.values()] });
+      }
+      for (const { accountId, sessionId } of touched.values()) await refold(trx, accountId, sessionId, this.policy);
+      return results;
+    });
+  }
+}
+
+/** Session ids are unique across accounts; an event may not reach into another account's session. */
+async function assertOwnSession(trx: Transaction<Database>, event: RecordedEvent) {
+  const other = await trx
+    .selectFrom('sessions')
+    .select('account_id')
+    .where('id', '=', event.sessionId)
+    .where('account_id', '!=', event.accountId)
+    .executeTakeFirst();
+  if (other) throw new ApiError('Forbidden', `Session '${event.sessionId}' belongs to another account`);
+}
+
+export async function eventsOf(db: Kysely<Database>, accountId: string, sessionId: string): Promise<RecordedEvent[]> {
+  const rows = await db
+    .selectFrom('session_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('session_id', '=', sessionId)
+    .execute();
+  return rows.map(recordedEvent);
+}
+
+/**
+ * Takes the session row's lock first (an upsert that bumps the version), so a concurrent ingest for
+ * the same session on PostgreSQL waits and then reads this one's events: no lost update. SQLite has
+ * one writer, so the lock is free there.
+ */
+async function refold(trx: Transaction<Database>, accountId: string, sessionId: string, policy: FoldPolicy) {
+  const placeholder = sessionRow({ id: sessionId, accountId }, 1);
+  const before = await trx
+    .insertInto('sessions')
+    .values(placeholder)
+    .onConflict((oc) => oc.columns(['account_id', 'id']).doUpdateSet({ version: sql<number>`sessions.version + 1` }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const session = foldSession(accountId, sessionId, await eventsOf(trx, accountId, sessionId), policy);
+  // Only the columns that changed: SQLite rewrites every index whose columns appear in SET, and
+  // those page writes are most of a commit's cost (bench/ingest). The parent link is a row fact set
+  // when the session was created or imported, not part of the fold: never written here.
+  const after = sessionRow(session, Number(before.version));
+  const changed: Updateable<SessionsTable> = {};
+  for (const key of Object.keys(after) as (keyof typeof after)[]) {
+    if (key === 'version' || key === 'parent_session_id') continue;
+    if (after[key] !== before[key] && !(after[key] === null && before[key] === undefined)) {
+      (changed as Record<string, unknown>)[key] = after[key];
+    }
+  }
+  if (Object.keys(changed).length) {
+    await trx.updateTable('sessions').set(changed).where('account_id', '=', accountId).where('id', '=', sessionId).execute();
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiError } from '../http/errors.js';
+import type { Operation } from '../http/operation.js';
+import type { DirectoryReads } from './directory-reads.js';
+import type { EventIngest } from './ingest-events.js';
+import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
+import { readNeutralEvent } from './read-neutral-event.js';
+import type { ResponseError } from '../model/response-status.js';
+import { existingAccountFor } from './command-context.js';
+
+/** Largest batch accepted in one request; bigger feeds split their batches. */
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+/**
+ * POST /sessions/events: a batch of provider-neutral events, all stored or none (a bad event is a
+ * 400 naming it, and nothing of the batch lands). Retries are acknowledged and change nothing.
+ */
+export function postSessionEventsOperation(ingest: EventIngest, directory: DirectoryReads): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
+  return {
+    request: PostSessionEvents,
+    response: PostSessionEventsResponse,
+    routes: [{ path: '/sessions/events', verbs: ['POST'] }],
+    access: { anyRole: ['Manager'] },
+    description: 'Ingests a batch of provider-neutral session events',
+    async handle(input, context) {
+      const accountId = await existingAccountFor(input.accountId, context, directory);
+      const events = input.events ?? [];
+      if (!events.length) throw new ApiError('ValidationException', "'Events' must not be empty.", [{ errorCode: 'NotEmpty', fieldName: 'Events', message: "'Events' must not be empty." }]);
+      if (events.length > MAX_EVENTS_PER_BATCH) throw new ApiError('PayloadTooLarge', `At most ${MAX_EVENTS_PER_BATCH} events per request`);
+      const problems: ResponseError[] = [];
+      const recorded = [];
+      for (const [index, raw] of events.entries()) {
+        // Provider events are the telephony system's, like Twilio's: no person's name goes on them
+        // (lastModifiedBy stays `system`); who may deliver them is checked by access above.
+        const read = await readNeutralEvent(accountId, raw, index, directory, null);
+        problems.push(...read.problems);
+        if (read.event) recorded.push(read.event);
+      }
+      if (problems.length) throw new ApiError('ValidationException', problems[0]?.message ?? 'Invalid events', problems);
+      const result = await ingest.ingest(recorded);
+      return { accepted: result.appended, duplicates: result.duplicates, sessionIds: [...new Set(recorded.map((e) => e.sessionId))] };
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import type { SessionInfo } from '../model/session-info.js';
+
+/** The call-leg statuses Twilio and the neutral vocabulary report (telephony-events.md §1(a)). */
+export const LEG_STATUSES = ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type LegStatus = (typeof LEG_STATUSES)[number];
+export const TERMINAL_LEG_STATUSES: ReadonlySet<LegStatus> = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
+export const isLegStatus = (value: string): value is LegStatus => (LEG_STATUSES as readonly string[]).includes(value);
+
+export type Channel = 'Voice' | 'Chat' | 'Fax';
+export type Direction = 'Incoming' | 'Outgoing';
+export type MemberRole = 'None' | 'Caller' | 'Agent' | 'Transfer';
+
+/** Who a leg or member is, as the directory resolved it when the event was ingested. */
+export interface Party {
+  readonly identity?: string;
+  readonly endpointId?: string;
+  readonly displayName?: string;
+  readonly avatarUrl?: string;
+  readonly role?: MemberRole;
+}
+
+/**
+ * Everything that can happen to a session, as one discriminated union (style habit 11). Events are
+ * facts already enriched from the directory at ingest, so folding them needs nothing but the events.
+ */
+export type SessionEvent =
+  /** A snapshot (import, demo seed): the fold starts from this document. */
+  | { readonly type: 'SessionImported'; readonly document: SessionInfo }
+  | ({ readonly type: 'SessionStarted' } & SessionOpening)
+  | {
+      readonly type: 'CallLegStatus';
+      readonly callSid: string;
+      /** Set for a child leg (a `<Dial>` to an agent or a transfer target). */
+      readonly parentCallSid?: string;
+      readonly status: LegStatus;
+      readonly party?: Party;
+      readonly answeredBy?: string;
+      readonly durationSeconds?: number;
+      readonly recordingUrl?: string;
+      /**
+       * What a parent leg's callback tells about the call, so a call that never reached the
+       * incoming-call webhook (API-originated, or a lost webhook) still opens its session: the first
+       * such event in fold order opens it.
+       */
+      readonly opening?: SessionOpening;
+    }
+  | { readonly type: 'QueueEntered'; readonly queueName?: string; readonly ringQueueId?: string }
+  | { readonly type: 'ConferenceStarted' | 'ConferenceEnded'; readonly conferenceSid: string; readonly friendlyName?: string; readonly reason?: string }
+  | {
+      readonly type: 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantHeld' | 'ParticipantUnheld' | 'ParticipantMuted' | 'ParticipantUnmuted';
+      readonly conferenceSid: string;
+      readonly friendlyName?: string;
+      readonly callSid: string;
+      readonly party?: Party;
+      readonly hold?: boolean;
+      readonly muted?: boolean;
+      readonly reason?: string;
+    }
+  | {
+      readonly type: 'SessionPatched';
+      readonly consoleData?: string;
+      readonly callState?: NonNullable<SessionInfo['callState']>;
+      readonly holdReason?: NonNullable<SessionInfo['holdReason']>;
+      readonly queueState?: NonNullable<SessionInfo['queueState']>;
+    }
+  | { readonly type: 'LogAppended'; readonly message: string }
+  | { readonly type: 'MemberJoined' | 'MemberLeft'; readonly party: Party }
+  | { readonly type: 'SessionEnded'; readonly outcome?: string };
+
+/** What opens a session: its channel, direction, addresses and directory facts. */
+export interface SessionOpening {
+  readonly channel: Channel;
+  readonly direction: Direction;
+  readonly callSid?: string;
+  readonly fromAddress?: string;
+  readonly toAddress?: string;
+  readonly fromName?: string;
+  readonly displayName?: string;
+  readonly accountName?: string;
+  readonly customerId?: string;
+  readonly customerName?: string;
+  readonly customerBreadcrumb?: readonly { readonly id: string; readonly name: string }[];
+  readonly endpointId?: string;
+  readonly endpointName?: string;
+  readonly destination?: string;
+}
+
+export type SessionEventType = SessionEvent['type'];
+
+export const SESSION_EVENT_TYPES: readonly SessionEventType[] = Object.freeze([
+  'SessionImported',
+  'SessionStarted',
+  'CallLegStatus',
+  'QueueEntered',
+  'ConferenceStarted',
+  'ConferenceEnded',
+  'ParticipantJoined',
+  'ParticipantLeft',
+  'ParticipantHeld',
+  'ParticipantUnheld',
+  'ParticipantMuted',
+  'ParticipantUnmuted',
+  'SessionPatched',
+  'LogAppended',
+  'MemberJoined',
+  'MemberLeft',
+  'SessionEnded',
+]);
+
+/** An event with its ledger envelope: where it belongs, how it is deduplicated, when it happened. */
+export interface RecordedEvent {
+  readonly accountId: string;
+  readonly sessionId: string;
+  /** Unique per account: a retry carries the same key and is stored once. */
+  readonly dedupeKey: string;
+  /** `twilio`, `api`, `import`, or the neutral source name. */
+  readonly source: string;
+  /** ISO-8601 UTC, the provider's time of the event. */
+  readonly occurredAt: string;
+  readonly sequence: number | null;
+  /** Who caused it (a user id for API commands); provider events have none. */
+  readonly actor: string | null;
+  readonly event: SessionEvent;
+  /** Ledger position; set once stored. */
+  readonly seq?: number;
+}
+
+/**
+ * Events that open a session sort before anything at the same instant, and a snapshot before
+ * everything (it is where the fold starts), so second-resolution provider clocks still fold the same way.
+ */
+export function rankOf(event: SessionEvent): number {
+  switch (event.type) {
+    case 'SessionImported':
+      return 0;
+    case 'SessionStarted':
+      return 1;
+    case 'SessionEnded':
+      return 3;
+    case 'CallLegStatus':
+      return TERMINAL_LEG_STATUSES.has(event.status) ? 3 : 2;
+    default:
+      return 2;
+  }
+}
+
+/**
+ * The fold order: snapshot first, then provider time, then phase, then the provider's sequence, then
+ * the dedupe key. The last tiebreak is the dedupe key rather than arrival order so that any
+ * permutation of the same events folds to the same session.
+ */
+export function compareEvents(a: RecordedEvent, b: RecordedEvent): number {
+  const snapA = a.event.type === 'SessionImported' ? 0 : 1;
+  const snapB = b.event.type === 'SessionImported' ? 0 : 1;
+  if (snapA !== snapB) return snapA - snapB;
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt < b.occurredAt ? -1 : 1;
+  const rank = rankOf(a.event) - rankOf(b.event);
+  if (rank !== 0) return rank;
+  const seqA = a.sequence ?? -1;
+  const seqB = b.sequence ?? -1;
+  if (seqA !== seqB) return seqA - seqB;
+  return a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0;
+}

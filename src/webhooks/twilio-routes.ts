@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
+import type { EventIngest } from '../events/ingest-events.js';
+import type { RecordedEvent } from '../events/session-event.js';
+import { callStatusEvent, conferenceEvent, voiceWebhookEvent } from './twilio-callbacks.js';
+import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
+
+export interface TwilioWebhookOptions {
+  /** The public base URL Twilio calls (e.g. `https://switchboard.example.com`); signatures are over it. */
+  readonly publicUrl?: string;
+  /**
+   * The TwiML answered to an incoming call. Default: a `<Redirect>` to `voiceRedirectUrl` with
+   * `{accountId}` and `{accountSid}` filled in, so Switchboard sits in front of the account's voice app.
+   */
+  readonly voiceTwiml?: (account: TwilioAccount) => string;
+  readonly voiceRedirectUrl?: string;
+  readonly now: () => Date;
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The default answer: redirect the call to the account's own voice app (or an empty Response when none is configured). */
+export function redirectTwiml(template: string | undefined) {
+  return (account: TwilioAccount, accountSid: string): string => {
+    const body = template
+      ? `<Redirect method="POST">${escapeXml(template.replaceAll('{accountId}', encodeURIComponent(account.id)).replaceAll('{accountSid}', encodeURIComponent(accountSid)))}</Redirect>`
+      : '';
+    return `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
+  };
+}
+
+/**
+ * Twilio's three webhooks as plain Fastify routes (they are not ServiceStack operations: the body is
+ * a signed form, the answer TwiML or nothing). Each verifies its signature before anything is read
+ * into an event, and answers only after the event is committed. Errors go through the central
+ * handler, so they are ServiceStack ResponseStatus bodies like everywhere else.
+ */
+export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest, directory: DirectoryReads, options: TwilioWebhookOptions): void {
+  const fallbackTwiml = redirectTwiml(options.voiceRedirectUrl);
+  const verified = async (request: FastifyRequest): Promise<{ account: TwilioAccount; params: FormParams }> => {
+    const params = formParams(request);
+    return { account: await verifyTwilioRequest(request, params, directory, options.publicUrl), params };
+  };
+  const acknowledge = async (reply: FastifyReply, event: RecordedEvent | undefined) => {
+    if (event) await ingest.ingest([event]);
+    return reply.code(204).send();
+  };
+
+  app.post('/twilio/voice', async (request, reply) => {
+    const { account, params } = await verified(request);
+    await ingest.ingest([await voiceWebhookEvent(account, params, directory, options.now())]);
+    const twiml = options.voiceTwiml ? options.voiceTwiml(account) : fallbackTwiml(account, String(params.AccountSid));
+    return reply.code(200).type('text/xml; charset=utf-8').send(twiml);
+  });
+
+  app.post('/twilio/voice/status', async (request, reply) => {
+    const { account, params } = await verified(request);
+    return acknowledge(reply, await callStatusEvent(account, params, request.query as Record<string, unknown>, directory, options.now()));
+  });
+
+  app.post('/twilio/conference/status', async (request, reply) => {
+    const { account, params } = await verified(request);
+    return acknowledge(reply, await conferenceEvent(account, params, request.query as Record<string, unknown>, directory, options.now()));
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * The tenant wall, walked over every operation `operations(store)` registers: each route (and
+ * `/api/{Name}`) × five callers, asserting the status and that no other tenant's data (nor any
+ * Twilio auth token) appears in any body.
+ *
+ * ADDING AN OPERATION: give it an entry in EXPECTATIONS below, keyed by its request DTO name. An
+ * entry says which account-A record to aim at (`params`, filled into `{placeholders}` of the route,
+ * the rest sent as query or JSON body) and the status each caller gets. `params` may create a fresh
+ * record each time (deletes). An operation without an entry fails this test on purpose.
+ */
+import { describe, expect, it } from 'vitest';
+import { operations } from '../../src/app.js';
+import { CustomersRepository } from '../../src/directory/customers-repository.js';
+import { EndpointsRepository } from '../../src/directory/endpoints-repository.js';
+import { operationName, type Operation } from '../../src/http/operation.js';
+import type { SessionInfo } from '../../src/model/session-info.js';
+import type { Store } from '../../src/store/open-store.js';
+import { addAccount, addUser, sessionCookie } from '../support/directory.js';
+import { goldenSession } from '../support/fixtures.js';
+import { startTestServer } from '../support/server.js';
+
+const CALLERS = ['anonymous', 'otherAccount', 'user', 'manager', 'admin'] as const;
+type CallerName = (typeof CALLERS)[number];
+type Statuses = Record<CallerName, number>;
+
+/** Words that only account A's data holds, and only account B's; and the secrets no body may hold. */
+const A_MARKER = 'zephyr';
+const B_MARKER = 'quokka';
+const SECRETS = ['tok-alpha-secret', 'tok-bravo-secret'];
+
+const A = 'acct_a';
+const B = 'acct_b';
+
+interface Fixture {
+  readonly store: Store;
+  readonly sessionId: string;
+  readonly customerId: string;
+  readonly endpointId: string;
+  readonly userId: string;
+  /** A fresh, unique suffix for records a request creates. */
+  readonly next: () => number;
+}
+
+interface Expectation {
+  readonly params: (f: Fixture) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  readonly statuses: Statuses;
+}
+
+const readable: Statuses = { anonymous: 401, otherAccount: 403, user: 200, manager: 200, admin: 200 };
+const managed: Statuses = { anonymous: 401, otherAccount: 403, user: 403, manager: 200, admin: 200 };
+const managedDelete: Statuses = { ...managed, manager: 204, admin: 204 };
+const adminOnly: Statuses = { anonymous: 401, otherAccount: 403, user: 403, manager: 403, admin: 200 };
+
+const freshCustomer = async (f: Fixture) =>
+  (await new CustomersRepository(f.store.db).create({ accountId: A, name: `Zephyr Temp ${f.next()}` }, new Date())).id;
+const freshEndpoint = async (f: Fixture) =>
+  (await new EndpointsRepository(f.store.db).create({ accountId: A, type: 'Team', displayName: `Zephyr Team ${f.next()}` }, new Date())).id;
+
+const EXPECTATIONS: Record<string, Expectation> = {
+  GetSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: readable },
+  Authenticate: { params: () => ({}), statuses: { ...readable, otherAccount: 200 } },
+  GetAuthStatus: { params: () => ({}), statuses: { ...readable, otherAccount: 200 } },
+
+  ListAccounts: { params: () => ({}), statuses: { ...readable, otherAccount: 200 } },
+  GetAccount: { params: () => ({ accountId: A }), statuses: readable },
+  NewAccount: { params: (f) => ({ name: `Zephyr New ${f.next()}` }), statuses: adminOnly },
+  PatchAccount: { params: () => ({ accountId: A, name: 'Zephyr Holdings' }), statuses: managed },
+  DeleteAccount: {
+    params: async (f) => ({ accountId: (await addAccount(f.store, `acct_tmp_${f.next()}`, 'Zephyr Temp')).id }),
+    statuses: { ...adminOnly, admin: 204 },
+  },
+
+  ListCustomers: { params: () => ({ accountIds: [A] }), statuses: readable },
+  GetCustomer: { params: (f) => ({ customerId: f.customerId }), statuses: readable },
+  NewCustomer: { params: (f) => ({ accountId: A, name: `Zephyr Kid ${f.next()}`, parentCustomerId: f.customerId }), statuses: managed },
+  PatchCustomer: { params: (f) => ({ customerId: f.customerId, name: 'Zephyr Retail' }), statuses: managed },
+  DeleteCustomer: { params: async (f) => ({ customerId: await freshCustomer(f) }), statuses: managedDelete },
+
+  ListEndpoints: { params: () => ({ accountIds: [A] }), statuses: readable },
+  GetEndpoint: { params: (f) => ({ endpointId: f.endpointId }), statuses: readable },
+  NewEndpoint: { params: (f) => ({ accountId: A, type: 'PhoneNumber', displayName: `Zephyr Line ${f.next()}`, phoneNumber: '+15035550111' }), statuses: managed },
+  PatchEndpoint: { params: (f) => ({ endpointId: f.endpointId, displayName: 'Zephyr Line' }), statuses: managed },
+  DeleteEndpoint: { params: async (f) => ({ endpointId: await freshEndpoint(f) }), statuses: managedDelete },
+
+  ListUsers: { params: () => ({ accountIds: [A] }), statuses: managed },
+  GetUser: { params: (f) => ({ userId: f.userId }), statuses: managed },
+  NewUser: { params: (f) => ({ emailAddress: `zephyr-${f.next()}@a.test`, password: 'long enough', accountIds: [A] }), statuses: managed },
+  PatchUser: { params: (f) => ({ userId: f.userId, firstName: 'Zephyr' }), statuses: managed },
+  DeleteUser: { params: async (f) => ({ userId: (await addUser(f.store, `zephyr-${f.next()}@a.test`, ['User'], [A])).id }), statuses: managedDelete },
+
+  ListSessions: { params: () => ({ accountIds: [A] }), statuses: readable },
+  // The caller's own sessions: nobody sees another's, so another account's User gets its own (none).
+  // role:User as the contract says; a Manager without the User role is refused.
+  GetMySessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 200, user: 200, manager: 403, admin: 200 } },
+  // For agents: the fixture's `user` is a User endpoint of account A; others are no agent (403).
+  GetActiveSessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 403, user: 200, manager: 403, admin: 403 } },
+  // Provider events come from machines with a Manager key (or a Manager); agents may not forge them.
+  PostSessionEvents: {
+    params: (f) => ({
+      accountId: A,
+      events: [{ id: `m${f.next()}`, source: 'matrix', sessionKey: `zephyr-${f.next()}`, type: 'SessionStarted', occurredAt: '2026-11-27T14:00:00Z', data: { channel: 'Chat' } }],
+    }),
+    statuses: managed,
+  },
+  NewSession: { params: () => ({ accountId: A, channel: 'Chat', direction: 'Outgoing', toAddress: 'zephyr-visitor' }), statuses: readable },
+  PatchSession: { params: (f) => ({ sessionId: f.sessionId, consoleData: 'zephyr notes' }), statuses: readable },
+  AppendSessionLog: { params: (f) => ({ sessionId: f.sessionId, message: 'zephyr called back' }), statuses: readable },
+  // An empty range: the wall is what is tested here, deleting is tested in test/lifecycle.
+  DeleteSessions: {
+    params: () => ({ accountId: A, startDateTime: '2001-01-01T00:00:00Z', endDateTime: '2001-01-02T00:00:00Z' }),
+    statuses: managedDelete,
+  },
+};
+
+/** The golden session, renamed into one tenant's words. */
+function sessionOf(accountId: string, id: string, word: string): SessionInfo {
+  return { ...JSON.parse(JSON.stringify(goldenSession()).replace(/Acme/g, word)), id, accountId };
+}
+
+async function tenants() {
+  const server = await startTestServer([sessionOf(A, 'sess_a', 'Zephyr'), sessionOf(B, 'sess_b', 'Quokka')]);
+  const { store } = server;
+  await addAccount(store, A, 'Zephyr Holdings', { twilioAuthToken: SECRETS[0] });
+  await addAccount(store, B, 'Quokka Ltd', { twilioAuthToken: SECRETS[1] });
+  const customers = new CustomersRepository(store.db);
+  const endpoints = new EndpointsRepository(store.db);
+  const customer = await customers.create({ accountId: A, name: 'Zephyr Retail' }, new Date());
+  await customers.create({ accountId: B, name: 'Quokka Retail' }, new Date());
+  const endpoint = await endpoints.create({ accountId: A, type: 'PhoneNumber', displayName: 'Zephyr Line', phoneNumber: '+15035550100' }, new Date());
+  await endpoints.create({ accountId: B, type: 'PhoneNumber', displayName: 'Quokka Line', phoneNumber: '+15035550199' }, new Date());
+  await endpoints.create({ accountId: A, type: 'User', displayName: 'Zephyr Agent', email: 'zephyr-user@a.test', identity: 'client:zephyr' }, new Date());
+  const target = await addUser(store, 'zephyr-agent@a.test', ['User'], [A]);
+  await addUser(store, 'quokka-agent@b.test', ['User'], [B]);
+  const users = {
+    otherAccount: await addUser(store, 'quokka-user@b.test', ['User'], [B]),
+    user: await addUser(store, 'zephyr-user@a.test', ['User'], [A]),
+    manager: await addUser(store, 'zephyr-manager@a.test', ['Manager'], [A]),
+    admin: await addUser(store, 'root@switchboard.test', ['SystemAdministrator'], []),
+  };
+  let counter = 0;
+  const fixture: Fixture = { store, sessionId: 'sess_a', customerId: customer.id, endpointId: endpoint.id, userId: target.id, next: () => ++counter };
+  // A fresh session per request, so a sign-out (Authenticate/logout) cannot spoil the next call.
+  const cookieOf = async (caller: CallerName) => (caller === 'anonymous' ? undefined : sessionCookie(store, users[caller]));
+  return { ...server, fixture, cookieOf };
+}
+
+/** Every way to reach the operation: its custom routes, then `/api/{Name}`. */
+function requestsFor(op: Operation, params: Record<string, unknown>) {
+  const asQuery = (values: Record<string, unknown>) => {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(values)) query.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    return query.size ? `?${query}` : '';
+  };
+  const requestOf = (verb: string, path: string, rest: Record<string, unknown>) =>
+    verb === 'GET' || verb === 'DELETE'
+      ? { verb, url: path + asQuery(rest) }
+      : { verb, url: path, body: JSON.stringify(rest) };
+  const custom = op.routes.map((route) => {
+    const rest = { ...params };
+    const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = rest[name];
+      delete rest[name];
+      return encodeURIComponent(String(value ?? ''));
+    });
+    return requestOf(route.verbs[0]!, path, rest);
+  });
+  return [...custom, requestOf(op.routes[0]!.verbs[0]!, `/api/${operationName(op)}`, params)];
+}
+
+describe('the tenant wall', () => {
+  it('has an expectation for every registered operation', async () => {
+    const { store } = await startTestServer();
+    const missing = operations(store).map(operationName).filter((name) => !EXPECTATIONS[name]);
+    expect(missing, 'add these to EXPECTATIONS in test/auth/tenant-matrix.test.ts').toEqual([]);
+  });
+
+  it('holds on every route for every caller', async () => {
+    const { url, store, fixture, cookieOf } = await tenants();
+    const failures: string[] = [];
+    for (const op of operations(store)) {
+      const expectation = EXPECTATIONS[operationName(op)];
+      if (!expectation) continue;
+      for (const caller of CALLERS) {
+        // Fresh params for each request: a delete needs a record of its own every time.
+        for (let i = 0; i <= op.routes.length; i++) {
+          const request = requestsFor(op, await expectation.params(fixture))[i]!;
+          const cookie = await cookieOf(caller);
+          const res = await fetch(url + request.url, {
+            method: request.verb,
+            headers: { ...(cookie ? { cookie } : {}), ...(request.body ? { 'content-type': 'application/json' } : {}) },
+            body: request.body,
+          });
+          const body = (await res.text()).toLowerCase();
+          const where = `${operationName(op)} ${request.verb} ${request.url} as ${caller}`;
+          if (res.status !== expectation.statuses[caller]) failures.push(`${where}: ${res.status}, expected ${expectation.statuses[caller]} ${body.slice(0, 200)}`);
+          const foreign = caller === 'admin' ? [] : caller === 'anonymous' || caller === 'otherAccount' ? [A_MARKER] : [B_MARKER];
+          for (const word of [...foreign, ...SECRETS]) if (body.includes(word)) failures.push(`${where}: body holds '${word}'`);
+          if (res.status === 401 && caller === 'anonymous' && operationName(op) !== 'Authenticate') {
+            if (body !== '' || !res.headers.get('www-authenticate')) failures.push(`${where}: 401 not short-circuited`);
+          }
+          if (res.status === 500) failures.push(`${where}: 500`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});

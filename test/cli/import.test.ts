@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { importSessions } from '../../src/import/import-sessions.js';
+import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
+import { openStore } from '../../src/store/open-store.js';
+import { demoSessions } from '../../src/demo/demo-sessions.js';
+import { goldenSession, readShared } from '../support/fixtures.js';
+import { startSignedInServer } from '../support/server.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'switchboard-import-'));
+
+describe('switchboard import', () => {
+  it('round-trips: sessions read over HTTP, exported, imported elsewhere, read back identically', async () => {
+    const sessions = [goldenSession(), ...demoSessions(new Date('2026-11-27T15:00:00Z'))];
+    const source = await startSignedInServer(sessions);
+    const exported = await Promise.all(
+      sessions.map(async (s) => (await source.fetch(`${source.url}/sessions/${s.id}`)).json()),
+    );
+    const dir = tempDir();
+    const file = join(dir, 'evo-sessions.json');
+    writeFileSync(file, JSON.stringify({ items: exported, totalCount: exported.length, totalPages: 1, hasMorePages: false }));
+    const database = join(dir, 'target.db');
+
+    const run = capture();
+    expect(await main(['import', file, '--database', database], {}, run.io)).toBe(0);
+    expect(run.out).toEqual([`${file}: ${sessions.length} imported, 0 already present, 0 rejected`]);
+
+    const store = await openStore(database);
+    const repo = new SessionsRepository(store.db);
+    for (const [i, s] of sessions.entries()) expect((await repo.findById(s.id!))?.json).toBe(JSON.stringify(exported[i]));
+    await store.close();
+
+    const again = capture();
+    expect(await main(['import', file, '--database', database], {}, again.io)).toBe(0);
+    expect(again.out).toEqual([`${file}: 0 imported, ${sessions.length} already present, 0 rejected`]);
+  });
+
+  it('reports a malformed record with its position and reason, and lands the rest', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'mixed.json');
+    const good = goldenSession();
+    writeFileSync(
+      file,
+      JSON.stringify([
+        good,
+        { Id: 'bad-enum', AccountId: 'acct_acme', CallState: 'Exploded' },
+        { accountId: 'acct_acme' },
+        'not a session',
+        { id: 'no-account' },
+        { ID: 'pascal', ACCOUNTID: 'acct_acme', Ended: true, Log: [{ Date: '2026-01-01T00:00:00Z', Message: 'hi' }] },
+      ]),
+    );
+    const database = join(dir, 'db.sqlite');
+    const run = capture();
+    expect(await main(['import', file, '--database', database], {}, run.io)).toBe(1);
+    expect(run.out).toEqual([`${file}: 2 imported, 0 already present, 4 rejected`]);
+    expect(run.err).toEqual([
+      "  record 1 (bad-enum): CallState: 'Exploded' is not a SessionCallState (Disconnected, Ringing, Connected, Hold, Passive)",
+      "  record 2: Id: 'Session Id' must not be empty.",
+      '  record 3: SessionInfo: expected an object (SessionInfo)',
+      '  record 4 (no-account): AccountId: every session belongs to an account',
+    ]);
+    const store = await openStore(database);
+    const pascal = await new SessionsRepository(store.db).findById('pascal');
+    expect(JSON.parse(pascal!.json)).toEqual({ id: 'pascal', accountId: 'acct_acme', ended: true, log: [{ date: '2026-01-01T00:00:00Z', message: 'hi' }] });
+    await store.close();
+  });
+
+  it('refuses what is not an export, without touching the database', async () => {
+    const dir = tempDir();
+    const notJson = join(dir, 'x.json');
+    writeFileSync(notJson, '{"items": [');
+    const object = join(dir, 'y.json');
+    writeFileSync(object, '{"sessions": []}');
+    const run = capture();
+    expect(await main(['import', notJson, object, join(dir, 'missing.json'), '--database', join(dir, 'db')], {}, run.io)).toBe(1);
+    expect(run.err[0]).toMatch(/x\.json: cannot read:/);
+    expect(run.err[1]).toBe(`${object}: expected a ListResponse ({"items": […]}) or an array of sessions`);
+    expect(run.err[2]).toMatch(/missing\.json: cannot read:/);
+  });
+
+  it('imports the list fixture through the library call', async () => {
+    const store = await openStore(':memory:');
+    await store.migrate();
+    const report = await importSessions(new SessionsRepository(store.db), JSON.parse(readShared('fixtures/list-golden.json')).items);
+    expect(report).toEqual({ imported: 1, alreadyPresent: 0, rejected: [] });
+    await store.close();
+  });
+});
+
+describe('switchboard CLI', () => {
+  it('explains usage for no command, an unknown command, a bad flag', async () => {
+    for (const argv of [[], ['frobnicate'], ['serve', '--port', 'eighty'], ['import']]) {
+      const run = capture();
+      expect(await main(argv, {}, run.io)).toBe(2);
+      expect([...run.out, ...run.err].join('\n')).toContain('Usage: switchboard <command>');
+    }
+  });
+
+  it('migrates a database', async () => {
+    const run = capture();
+    const database = join(tempDir(), 'm.db');
+    expect(await main(['migrate', '--database', database], {}, run.io)).toBe(0);
+    expect(run.out).toEqual([`Database ${database} is up to date.`]);
+  });
+});

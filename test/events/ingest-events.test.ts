@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { EventIngest } from '../../src/events/ingest-events.js';
+import type { RecordedEvent } from '../../src/events/session-event.js';
+import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
+import { openStore } from '../../src/store/open-store.js';
+import { goldenSession } from '../support/fixtures.js';
+
+async function freshStore() {
+  const store = await openStore(process.env.TEST_DATABASE_URL ?? ':memory:');
+  await store.migrate();
+  return store;
+}
+
+const event = (dedupeKey: string, second: number, accountId = 'acct'): RecordedEvent => ({
+  accountId,
+  sessionId: 's1',
+  dedupeKey,
+  source: 'test',
+  occurredAt: new Date(Date.UTC(2026, 10, 27, 14, 0, second)).toISOString(),
+  sequence: null,
+  actor: null,
+  event: second === 0 ? { type: 'SessionStarted', channel: 'Chat', direction: 'Incoming', fromAddress: 'web' } : { type: 'LogAppended', message: `line ${second}` },
+});
+
+describe('EventIngest', () => {
+  it('stores each event once and acknowledges a retry without changing the session', async () => {
+    const store = await freshStore();
+    const ingest = new EventIngest(store.db);
+    expect(await ingest.ingest([event('a', 0), event('b', 2)])).toEqual({ appended: 2, duplicates: 0, sessionIds: ['s1'] });
+    const before = await new SessionsRepository(store.db).findById('s1');
+    expect(await ingest.ingest([event('b', 2)])).toEqual({ appended: 0, duplicates: 1, sessionIds: [] });
+    expect(await new SessionsRepository(store.db).findById('s1')).toEqual(before);
+    await store.close();
+  });
+
+  it('re-folds on a late event so the row equals the fold of the ledger', async () => {
+    const store = await freshStore();
+    const ingest = new EventIngest(store.db);
+    await ingest.ingest([event('a', 0), event('c', 9)]);
+    await ingest.ingest([event('b', 5)]);
+    const row = await new SessionsRepository(store.db).findById('s1');
+    const doc = JSON.parse(row!.json);
+    expect(doc.log.map((l: { message: string }) => l.message)).toEqual(['Incoming chat from web', 'line 5', 'line 9']);
+    expect(doc).toEqual(await ingest.foldOf('acct', 's1'));
+    expect(row!.version).toBe(2);
+    await store.close();
+  });
+
+  it('refuses an event for another account’s session and stores nothing of the batch', async () => {
+    const store = await freshStore();
+    const ingest = new EventIngest(store.db);
+    await ingest.ingest([event('a', 0)]);
+    await expect(ingest.ingest([event('x', 3, 'other'), event('y', 4, 'other')])).rejects.toMatchObject({ status: 403 });
+    const n = await store.db.selectFrom('session_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+    await store.close();
+  });
+
+  it('records imported sessions as a snapshot the fold starts from', async () => {
+    const store = await freshStore();
+    const golden = goldenSession();
+    await new SessionsRepository(store.db).insertIfAbsent(golden);
+    const row = await new SessionsRepository(store.db).findById(golden.id!);
+    expect(JSON.parse(row!.json)).toEqual(await new EventIngest(store.db).foldOf(golden.accountId!, golden.id!));
+    await store.close();
+  });
+
+  it('never loses an update when many events for one session arrive at once, and a bad neighbour fails alone', async () => {
+    const store = await freshStore();
+    const ingest = new EventIngest(store.db);
+    await ingest.ingest([event('start', 0)]);
+    const lines = Array.from({ length: 60 }, (_, i) => ingest.ingest([event(`line-${i}`, 1 + (i % 50))]));
+    const intruder = ingest.ingest([event('intruder', 3, 'other')]);
+    const results = await Promise.allSettled([...lines, intruder]);
+    expect(results.slice(0, 60).every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(results[60]).toMatchObject({ status: 'rejected', reason: { status: 403 } });
+    const doc = JSON.parse((await new SessionsRepository(store.db).findById('s1'))!.json);
+    expect(doc.log).toHaveLength(61);
+    expect(doc).toEqual(await ingest.foldOf('acct', 's1'));
+    await store.close();
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { EventIngest } from '../../src/events/ingest-events.js';
+import { deliver } from './support/deliver.js';
+import { ACCOUNT_ID, PUBLIC_URL, seedDirectory } from './support/directory-seed.js';
+import { addApiKey } from '../support/directory.js';
+import { golden } from './support/golden.js';
+import { SCENARIOS } from './support/scenarios.js';
+import { startTestServer } from '../support/server.js';
+
+describe('scenarios over signed HTTP callbacks', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: every callback is acknowledged and the session ends as its golden`, async () => {
+      let clock = new Date(0);
+      const server = await startTestServer([], { events: { publicUrl: PUBLIC_URL, now: () => clock } });
+      await seedDirectory(server.store.db);
+      // The voice app or chat platform that feeds neutral events holds a Manager API key.
+      const authorization = `Bearer ${await addApiKey(server.store, ACCOUNT_ID, ['Manager'])}`;
+      for (const d of scenario.deliveries) {
+        clock = new Date(d.at);
+        const res = await deliver(server.url, d, undefined, authorization);
+        expect(res.status, `${d.kind} ${d.at}: ${await res.clone().text()}`).toBeLessThan(300);
+      }
+      const res = await fetch(`${server.url}/sessions/${scenario.sessionId}`, { headers: { authorization } });
+      expect(res.status).toBe(200);
+      const session = await res.json();
+      expect(session).toEqual(golden(scenario.name, session));
+      expect(session).toEqual(await new EventIngest(server.store.db).foldOf(session.accountId, scenario.sessionId));
+    });
+  }
+});
