@@ -68,7 +68,12 @@ const QUERIES: Record<string, (i: number) => string> = {
 console.log('Building…');
 const built = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(1);
-const server = spawn(process.execPath, [`${root}dist/cli/run.js`, 'serve', '--database', database, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// Signed in as every real client is: the first start makes this SystemAdministrator.
+const admin = { userName: 'bench-admin@switchboard.local', password: 'bench-list-password' };
+const server = spawn(process.execPath, [`${root}dist/cli/run.js`, 'serve', '--database', database, '--port', '0', '--host', '127.0.0.1', '--log-level', 'warn'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, SWITCHBOARD_ADMIN_EMAIL: admin.userName, SWITCHBOARD_ADMIN_PASSWORD: admin.password },
+});
 const url = await new Promise<string>((resolve, reject) => {
   server.stdout.on('data', (chunk: Buffer) => {
     const found = /listening on (http:\/\/\S+)/.exec(chunk.toString());
@@ -76,6 +81,14 @@ const url = await new Promise<string>((resolve, reject) => {
   });
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
+
+const signIn = await fetch(`${url}/auth/credentials`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ ...admin, rememberMe: true }),
+});
+if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
+const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 let peakRss = 0;
@@ -89,7 +102,7 @@ for (const [name, path] of Object.entries(QUERIES)) {
   let total = 0;
   for (let i = -10; i < runs; i++) {
     const started = performance.now();
-    const res = await fetch(url + path(Math.abs(i)));
+    const res = await fetch(url + path(Math.abs(i)), { headers: { cookie } });
     const body = await res.text();
     const elapsed = performance.now() - started;
     if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body.slice(0, 200)}`);
