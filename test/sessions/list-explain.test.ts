@@ -34,7 +34,7 @@ beforeAll(async () => {
   store = await openStore(process.env.TEST_DATABASE_URL ?? ':memory:');
   await store.migrate();
   lists = new SessionListRepository(store.db, store.capabilities.textSearch);
-  await loadGenerated(store.db, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 5, endAt: new Date('2026-11-27T00:00:00Z') });
+  await loadGenerated(store.db, store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 5, endAt: new Date('2026-11-27T00:00:00Z') });
   // Plans follow statistics, as in production (the store refreshes them; see planner statistics).
   await store.capabilities.refreshStatistics(store.db);
   return () => store.close();
