@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseCommandLine, type CommandOptions, type Config } from '../config.js';
+import { generateCommand } from '../generate/generate-command.js';
 import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
 import { directoryFromSessions } from '../directory/directory-from-session.js';
@@ -13,6 +14,7 @@ Commands:
   serve [--demo]     Run the HTTP server (migrates first; --demo seeds an empty database)
   migrate            Bring the database schema up to date
   import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
+  generate [COUNT]   Add COUNT realistic sessions (default 1000000) for benchmarks and demos
 ${DIRECTORY_USAGE}
 
 Options:
@@ -59,6 +61,8 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     case 'import':
       return importFiles(config, files, io);
+    case 'generate':
+      return generateCommand(config, files, io.out, new Date());
     case 'user':
     case 'account':
     case 'apikey': {
