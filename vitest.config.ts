@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { testDialects } from './test/support/dialects.js';
 
@@ -10,6 +11,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: a single worker on a 2-core CI box. Our
+    // tests mostly wait (on PostgreSQL, on child servers), so one worker per core finished the
+    // suite in 160 s instead of 242 s on the shared 2-core machine.
+    maxWorkers: availableParallelism(),
     projects: testDialects().map((dialect) => ({
       extends: true,
       test: {
