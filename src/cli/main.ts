@@ -6,7 +6,7 @@ import { closeOnSignals, startServer } from '../server.js';
 import { directoryFromSessions } from '../directory/directory-from-session.js';
 import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, printableDatabaseUrl } from '../store/open-store.js';
 
 const USAGE = `Usage: switchboard <command> [options]
 
@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     case 'migrate': {
       const store = await openStore(config.databaseUrl);
       await store.migrate().finally(() => store.close());
-      io.out(`Database ${config.databaseUrl} is up to date.`);
+      io.out(`Database ${printableDatabaseUrl(config.databaseUrl)} is up to date.`);
       return 0;
     }
     case 'import':
