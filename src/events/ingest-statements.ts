@@ -19,7 +19,8 @@ const placeholders = (columns: readonly string[]) => Object.fromEntries(columns.
 export class IngestStatements {
   private readonly otherOwner: CompiledQuery<Pick<SessionsTable, 'account_id'>>;
   private readonly append: CompiledQuery;
-  private readonly lock: CompiledQuery<Selectable<SessionsTable>>;
+  private readonly bump: CompiledQuery<Selectable<SessionsTable>>;
+  private readonly create: CompiledQuery;
   private readonly events: CompiledQuery<Selectable<SessionEventsTable>>;
 
   constructor(db: Kysely<Database>) {
@@ -29,11 +30,17 @@ export class IngestStatements {
       .values(placeholders(LEDGER_COLUMNS) as unknown as Insertable<SessionEventsTable>)
       .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
       .compile();
-    this.lock = db
+    this.bump = db
+      .updateTable('sessions')
+      .set({ version: sql<number>`version + 1` })
+      .where('account_id', '=', '')
+      .where('id', '=', '')
+      .returningAll()
+      .compile();
+    this.create = db
       .insertInto('sessions')
       .values(placeholders(SESSION_COLUMNS) as unknown as Insertable<SessionsTable>)
-      .onConflict((oc) => oc.columns(['account_id', 'id']).doUpdateSet({ version: sql<number>`sessions.version + 1` }))
-      .returningAll()
+      .onConflict((oc) => oc.columns(['account_id', 'id']).doNothing())
       .compile();
     this.events = db.selectFrom('session_events').selectAll().where('account_id', '=', '').where('session_id', '=', '').compile();
   }
@@ -50,10 +57,16 @@ export class IngestStatements {
     return Number(numAffectedRows ?? 0) > 0;
   }
 
-  /** Inserts `placeholder`, or bumps the existing row's version; returns the row as it was before (version bumped). */
-  async lockSession(db: Executor, placeholder: Insertable<SessionsTable>): Promise<Selectable<SessionsTable>> {
-    const { rows } = await db.executeQuery<Selectable<SessionsTable>>({ ...this.lock, parameters: SESSION_COLUMNS.map((column) => placeholder[column] ?? null) });
-    return rows[0]!;
+  /** Bumps a session row's version (taking its row lock); the row as stored, version bumped, or undefined when there is none. */
+  async bumpVersion(db: Executor, accountId: string, sessionId: string): Promise<Selectable<SessionsTable> | undefined> {
+    const { rows } = await db.executeQuery<Selectable<SessionsTable>>({ ...this.bump, parameters: [accountId, sessionId] });
+    return rows[0];
+  }
+
+  /** Inserts a session row unless one with its key exists; true when it was inserted. */
+  async createSession(db: Executor, row: Insertable<SessionsTable>): Promise<boolean> {
+    const { numAffectedRows } = await db.executeQuery({ ...this.create, parameters: SESSION_COLUMNS.map((column) => row[column] ?? null) });
+    return Number(numAffectedRows ?? 0) > 0;
   }
 
   /** A session's ledger rows. */
