@@ -1,9 +1,11 @@
 import { benchAuth } from './auth.js';
 import { benchGetSession } from './get-session.js';
+import { benchScaling } from './scaling.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
 const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
+  scaling: benchScaling,
   auth: benchAuth,
 };
 

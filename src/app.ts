@@ -51,7 +51,7 @@ export interface EventsOptions {
 
 function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
   const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
-  return new EventIngest(store.db, policy, events.now);
+  return new EventIngest(store.db, policy, events.now, store.capabilities.writes);
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */

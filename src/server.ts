@@ -9,7 +9,7 @@ import { seedDemo } from './demo/seed-demo.js';
 import { systemClock } from './lifecycle/clock.js';
 import { startLifecycleJobs } from './lifecycle/lifecycle-jobs.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
-import { openStore, type Store } from './store/open-store.js';
+import { openStore, printableDatabaseUrl, type Store } from './store/open-store.js';
 
 /** Archive and retention rounds; each is cheap when there is nothing to do. */
 const LIFECYCLE_INTERVAL_MS = 10 * 60_000;
@@ -63,7 +63,7 @@ export async function startServer(config: Config, print: (line: string) => void 
       await store.close();
     })());
 
-  print(`Switchboard listening on ${url} (database: ${config.databaseUrl})`);
+  print(`Switchboard listening on ${url} (database: ${printableDatabaseUrl(config.databaseUrl)})`);
   if (admin) {
     print(`Created the SystemAdministrator ${admin.email}` + (admin.generatedPassword ? ` with password ${admin.generatedPassword} (shown once; change it with 'switchboard user passwd')` : ''));
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 
 export interface Throughput {
@@ -16,9 +16,45 @@ export function wrk(url: string, { connections = 32, seconds = 8, headers = {} a
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   // A throughput of 401s (or 404s) is no measurement.
   if (/Non-2xx or 3xx responses/.test(run.stdout)) throw new Error(`wrk saw error answers from ${url}:\n${run.stdout}`);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
-  const pct = (p: string) => toMs(new RegExp(`\\s${p}%\\s+([\\d.]+\\w+)`).exec(run.stdout)?.[1] ?? 'NaNms');
+  return wrkResult(run.stdout);
+}
+
+function wrkResult(stdout: string): Throughput {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const pct = (p: string) => toMs(new RegExp(`\\s${p}%\\s+([\\d.]+\\w+)`).exec(stdout)?.[1] ?? 'NaNms');
   return { rps, p50ms: pct('50'), p99ms: pct('99') };
+}
+
+/**
+ * wrk against several servers at once, the connections split evenly (what a round-robin load
+ * balancer does), each request from a wrk Lua `script` when given (its `init(args)` gets the
+ * server's index, so scripts can keep their requests apart). The rates add up; the latency
+ * percentiles are the worst server's.
+ */
+export async function wrkAcross(
+  urls: readonly string[],
+  { connections = 32, seconds = 8, script, headers = {} }: { connections?: number; seconds?: number; script?: string; headers?: Record<string, string> } = {},
+): Promise<Throughput> {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  const runs = await Promise.all(
+    urls.map(
+      (url, index) =>
+        new Promise<Throughput>((resolve, reject) => {
+          const args = ['-t1', `-c${Math.max(1, Math.round(connections / urls.length))}`, `-d${seconds}s`, '--latency', ...headerArgs, ...(script ? ['-s', script] : []), url, ...(script ? ['--', String(index)] : [])];
+          execFile('wrk', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+            const failed = /Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1];
+            if (error) reject(new Error(`wrk failed: ${stderr || error.message}`));
+            else if (failed) reject(new Error(`wrk: ${failed} requests of ${url} failed`));
+            else resolve(wrkResult(stdout));
+          });
+        }),
+    ),
+  );
+  return {
+    rps: runs.reduce((sum, r) => sum + r.rps, 0),
+    p50ms: Math.max(...runs.map((r) => r.p50ms)),
+    p99ms: Math.max(...runs.map((r) => r.p99ms)),
+  };
 }
 
 function toMs(text: string): number {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseCommandLine, type CommandOptions, type Config } from '../config.js';
+import { generateCommand } from '../generate/generate-command.js';
 import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
 import { directoryFromSessions } from '../directory/directory-from-session.js';
 import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, printableDatabaseUrl } from '../store/open-store.js';
 
 const USAGE = `Usage: switchboard <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   serve [--demo]     Run the HTTP server (migrates first; --demo seeds an empty database)
   migrate            Bring the database schema up to date
   import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
+  generate [COUNT]   Add COUNT realistic sessions (default 1000000) for benchmarks and demos
 ${DIRECTORY_USAGE}
 
 Options:
@@ -54,11 +56,13 @@ export async function main(argv: readonly string[], env: Record<string, string |
     case 'migrate': {
       const store = await openStore(config.databaseUrl);
       await store.migrate().finally(() => store.close());
-      io.out(`Database ${config.databaseUrl} is up to date.`);
+      io.out(`Database ${printableDatabaseUrl(config.databaseUrl)} is up to date.`);
       return 0;
     }
     case 'import':
       return importFiles(config, files, io);
+    case 'generate':
+      return generateCommand(config, files, io.out, new Date());
     case 'user':
     case 'account':
     case 'apikey': {

@@ -6,7 +6,7 @@ import type { Operation } from '../http/operation.js';
 import type { AccountsRepository } from './accounts-repository.js';
 import { crudOperations, optional, required } from './crud-operations.js';
 import type { CustomerRecord, CustomersRepository } from './customers-repository.js';
-import { accountScope, assertMayUse } from './tenancy.js';
+import { accountScope, accountToCreateIn } from './tenancy.js';
 
 const str = (description: string) => Type.Optional(Type.String({ description }));
 const MANAGERS = { anyRole: ['Manager', 'SystemAdministrator'] } as const;
@@ -62,9 +62,7 @@ export function customerOperations(customers: CustomersRepository, accounts: Acc
           page,
         ),
       create: async (input, caller, at) => {
-        const accountId = required(input, 'accountId', 'Account Id');
-        assertMayUse(caller, accountId);
-        if (!(await accounts.findById(accountId))) throw new ApiError('NotFound', `Account '${accountId}' does not exist`);
+        const accountId = await accountToCreateIn(caller, required(input, 'accountId', 'Account Id'), accounts);
         const parentCustomerId = optional(input, 'parentCustomerId') || undefined;
         await assertParent(accountId, parentCustomerId);
         return customers.create({ accountId, name: required(input, 'name', 'Name'), parentCustomerId }, at);

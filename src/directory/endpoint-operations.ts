@@ -7,7 +7,7 @@ import type { AccountsRepository } from './accounts-repository.js';
 import { crudOperations, optional, required } from './crud-operations.js';
 import type { CustomersRepository } from './customers-repository.js';
 import type { EndpointFields, EndpointRecord, EndpointsRepository } from './endpoints-repository.js';
-import { accountScope, assertMayUse } from './tenancy.js';
+import { accountScope, accountToCreateIn } from './tenancy.js';
 
 const str = (description: string) => Type.Optional(Type.String({ description }));
 const MANAGERS = { anyRole: ['Manager', 'SystemAdministrator'] } as const;
@@ -95,9 +95,7 @@ export function endpointOperations(
           page,
         ),
       create: async (input, caller, at) => {
-        const accountId = required(input, 'accountId', 'Account Id');
-        assertMayUse(caller, accountId);
-        if (!(await accounts.findById(accountId))) throw new ApiError('NotFound', `Account '${accountId}' does not exist`);
+        const accountId = await accountToCreateIn(caller, required(input, 'accountId', 'Account Id'), accounts);
         const type = required(input, 'type', 'Type');
         const fields = await fieldsOf(input, accountId);
         return endpoints.create({ ...fields, accountId, type, displayName: required(input, 'displayName', 'Display Name') }, at);

@@ -17,6 +17,20 @@ export function notVisible(caller: Caller, noun: string, id: string): ApiError {
     : new ApiError('Forbidden', `${noun} '${id}' does not exist or is not in your accounts`);
 }
 
+/**
+ * The account a new record is created in: one the caller may use (403 otherwise) and that exists
+ * (404), so a typo never creates records for nobody.
+ */
+export async function accountToCreateIn(
+  caller: Caller,
+  accountId: string,
+  accounts: { findById(id: string): Promise<unknown> },
+): Promise<string> {
+  assertMayUse(caller, accountId);
+  if (!(await accounts.findById(accountId))) throw new ApiError('NotFound', `Account '${accountId}' does not exist`);
+  return accountId;
+}
+
 /** Refuses an account the caller may not use (403). */
 export function assertMayUse(caller: Caller, accountId: string): void {
   if (!mayUse(caller, accountId)) throw new ApiError('Forbidden', `Account '${accountId}' is not one of your accounts`);

@@ -1,8 +1,9 @@
-import { type Kysely, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { ApiError } from '../http/errors.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow } from '../sessions/session-row.js';
 import type { Database, SessionsTable } from '../store/schema.js';
+import { postgresWriteConcurrency, type WriteConcurrency } from '../store/write-concurrency.js';
 import { DEFAULT_FOLD_POLICY, foldSession, type FoldPolicy } from './fold-session.js';
 import { IngestStatements } from './ingest-statements.js';
 import { ledgerRow, recordedEvent } from './ledger-row.js';
@@ -27,6 +28,15 @@ interface Pending {
 const MAX_GROUP = 256;
 
 /**
+ * Group commits in flight at once where the store does not serialize writers (PostgreSQL): one at a
+ * time would cap ingest at one commit's latency; the server merges concurrent commits' WAL flushes.
+ */
+const PARALLEL_COMMITS = 4;
+
+/** Attempts of a commit that lost a deadlock or serialization race to another instance's. */
+const MAX_ATTEMPTS = 5;
+
+/**
  * Appends events to the ledger and re-folds every session they touch, in ONE transaction: when
  * `ingest` resolves the events are durable and each session row equals the fold of its ledger; when
  * it throws, nothing of its events was stored.
@@ -38,13 +48,16 @@ const MAX_GROUP = 256;
  */
 export class EventIngest {
   private readonly pending: Pending[] = [];
-  private draining = false;
   private readonly statements: IngestStatements;
+  /** Commit loops running; one where the store serializes writers, a few where it does not. */
+  private drains = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly policy: FoldPolicy = DEFAULT_FOLD_POLICY,
     private readonly now: () => Date = () => new Date(),
+    // Without the store's own, the safe choice: lock in canonical order and retry lost races.
+    private readonly writes: WriteConcurrency = postgresWriteConcurrency,
   ) {
     this.statements = new IngestStatements(db);
   }
@@ -53,8 +66,8 @@ export class EventIngest {
     if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
     return new Promise((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
+      if (this.drains < (this.writes.serializesWriters ? 1 : PARALLEL_COMMITS)) {
+        this.drains++;
         // better-sqlite3 is synchronous: a commit started right here would finish before the other
         // requests read in this turn of the event loop reach us. Waiting one turn lets them join.
         setImmediate(() => void this.drain());
@@ -86,13 +99,30 @@ export class EventIngest {
         if (this.pending.length) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.draining = false;
+      this.drains--;
     }
   }
 
-  private commit(group: readonly Pending[]): Promise<IngestResult[]> {
+  private async commit(group: readonly Pending[]): Promise<IngestResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commitOnce(group);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !this.writes.isTransientConflict(error)) throw error;
+      }
+    }
+  }
+
+  private commitOnce(group: readonly Pending[]): Promise<IngestResult[]> {
     const ingestedAt = this.now().toISOString();
     return this.db.transaction().execute(async (trx) => {
+      // Many instances: every session's row lock first, in one order, before any ledger row. Two
+      // commits then wait for each other at their first common session instead of each holding
+      // what the other needs (a deadlock, ingest-contention.postgres.test.ts).
+      if (!this.writes.serializesWriters) {
+        const sessions = new Map(group.flatMap(({ events }) => events.map((e) => [`${e.accountId}\n${e.sessionId}`, e] as const)));
+        for (const key of [...sessions.keys()].sort()) await lockSession(trx, sessions.get(key)!.accountId, sessions.get(key)!.sessionId);
+      }
       const checked = new Set<string>();
       const touched = new Map<string, { accountId: string; sessionId: string }>();
       const results: IngestResult[] = [];
@@ -116,7 +146,10 @@ export class EventIngest {
         }
         results.push({ appended, duplicates: events.length - appended, sessionIds: [...sessionIds.values()] });
       }
-      for (const { accountId, sessionId } of touched.values()) await this.refold(trx, accountId, sessionId);
+      for (const key of [...touched.keys()].sort()) {
+        const { accountId, sessionId } = touched.get(key)!;
+        await this.refold(trx, accountId, sessionId);
+      }
       return results;
     });
   }
@@ -155,4 +188,16 @@ export class EventIngest {
       await trx.updateTable('sessions').set(changed).where('account_id', '=', accountId).where('id', '=', sessionId).execute();
     }
   }
+}
+
+/**
+ * Locks the session's row, creating an empty one (version 0) if the session is new, without
+ * changing an existing one: a retry that turns out to hold only duplicates leaves it as it was.
+ */
+async function lockSession(trx: Transaction<Database>, accountId: string, sessionId: string) {
+  await trx
+    .insertInto('sessions')
+    .values(sessionRow({ id: sessionId, accountId }, 0))
+    .onConflict((oc) => oc.columns(['account_id', 'id']).doUpdateSet({ version: sql<number>`sessions.version` }))
+    .execute();
 }

@@ -1,20 +1,26 @@
 import type { Kysely } from 'kysely';
 import { sessionRow } from '../sessions/session-row.js';
 import type { Database } from '../store/schema.js';
+import type { TextSearch } from '../store/text-search.js';
 import { generatedCustomers, generateSessions, type GeneratorOptions } from './generate-sessions.js';
 
 // SQLite allows 32766 bound values per statement; a sessions row has 18 columns.
 const BATCH = 1000;
 
 /**
- * Writes generated sessions (and each account's customer tree) through the ordinary row mapping,
- * so the store's triggers keep the search index in step exactly as for any other write.
+ * Writes generated sessions (and each account's customer tree) through the ordinary row mapping;
+ * the search index is brought up to date once at the end (the store's bulk-load path).
  */
 export async function loadGenerated(
   db: Kysely<Database>,
+  textSearch: TextSearch,
   options: GeneratorOptions,
   progress: (loaded: number) => void = () => {},
 ): Promise<number> {
+  return textSearch.bulkLoad(db, () => load(db, options, progress));
+}
+
+async function load(db: Kysely<Database>, options: GeneratorOptions, progress: (loaded: number) => void): Promise<number> {
   const now = options.endAt.toISOString();
   const customers = generatedCustomers(options, now);
   for (let i = 0; i < customers.length; i += BATCH) {

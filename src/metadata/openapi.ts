@@ -41,7 +41,9 @@ export function openApiDocument(operations: readonly Operation[]): object {
             description: m.description,
             schema: refs(op.request.schema.properties[m.key] as TSchema, false),
           }));
+        const anonymous = op.access !== undefined && 'anonymous' in op.access;
         (paths[path] ??= {})[verb.toLowerCase()] = {
+          ...(anonymous ? { security: [] } : {}),
           operationId: route.verbs.length > 1 || op.routes.length > 1 ? `${name}_${verb}` : name,
           summary: route.summary ?? op.description,
           parameters,
@@ -76,6 +78,15 @@ export function openApiDocument(operations: readonly Operation[]): object {
     openapi: '3.0.3',
     info: { title: 'Switchboard (Evo Voice Sessions API)', version: '0.1.0' },
     paths,
-    components: { schemas: components },
+    // Every operation needs one of these unless it says `security: []` (sign-in itself).
+    security: [{ basic: [] }, { apiKey: [] }, { session: [] }],
+    components: {
+      schemas: components,
+      securitySchemes: {
+        basic: { type: 'http', scheme: 'basic', description: 'email:password, or an API key as the user name' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key (ak-…)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'ss-id', description: 'set by POST /auth/credentials' },
+      },
+    },
   };
 }

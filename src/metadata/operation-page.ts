@@ -46,6 +46,14 @@ function sampleBody(dto: Dto, format: MetadataFormat): string {
   }
 }
 
+/** ServiceStack's "Requires Authentication" box: shown unless the operation is anonymous. */
+function authenticationTable(op: Operation): string {
+  const access = op.access ?? { anyRole: [] };
+  if ('anonymous' in access) return '';
+  const roles = access.anyRole.length ? `<tr><th>Required roles (any of):</th><td>${access.anyRole.join(', ')}</td></tr>` : '';
+  return `<table class="auth"><caption><b>Requires Authentication</b></caption><tbody>${roles}</tbody></table>`;
+}
+
 /** The page ServiceStack serves at `/{format}/metadata?op={Operation}`, generated from the DTOs. */
 export function operationPage(op: Operation, format: MetadataFormat, host: string): string {
   const name = operationName(op);
@@ -76,7 +84,7 @@ export function operationPage(op: Operation, format: MetadataFormat, host: strin
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2733}table{border-collapse:collapse;margin:14px 0}td,th{border:1px solid #dde3ea;padding:4px 8px;text-align:left}
 caption{text-align:left;padding:4px 0}pre{background:#f5f7fa;border:1px solid #dde3ea;padding:10px;overflow:auto}</style></head><body>
 <a href="/metadata">&lt;back to all web services</a><h2>${name}</h2>${op.description ? `<h3>${escapeHtml(op.description)}</h3>` : ''}
-<div class="routes"><p>The following routes are available for this service:</p><table>${routes}</table></div>
+${authenticationTable(op)}<div class="routes"><p>The following routes are available for this service:</p><table>${routes}</table></div>
 ${tables}
 <div class="call-info"><p>To override the Content-type in your clients, use the HTTP <b>Accept</b> Header, append the <b>.${format}</b> suffix or <b>?format=${format}</b></p>${jsonp}
 <h4>HTTP + ${format.toUpperCase()}</h4><p>The following are sample HTTP requests and responses. The placeholders shown need to be replaced with actual values.</p>

@@ -31,7 +31,9 @@ function build<P extends TProperties>(item: Dto<P>, name: string) {
       items: Type.Array(item.schema, { description: 'The items on this page' }),
       totalCount: Type.Optional(Type.Integer({ description: 'How many items match, on every page' })),
       totalPages: Type.Optional(Type.Integer({ description: 'How many pages there are' })),
-      hasMorePages: Type.Boolean({ description: 'Whether a page follows this one' }),
+      // Optional in the schema only so that the JSON writer keeps .NET's member order (it writes
+      // required members first); every response sets it.
+      hasMorePages: Type.Optional(Type.Boolean({ description: 'Whether a page follows this one' })),
     },
   );
 }

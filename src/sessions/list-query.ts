@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { SearchTerm, TextSearch } from '../store/text-search.js';
+import { likeLiteral, type SearchTerm, type TextSearch } from '../store/text-search.js';
 
 /** What a list of sessions is filtered by, once the caller's scope and the customer tree are resolved. */
 export interface SessionQuery {
@@ -46,8 +46,6 @@ export interface SessionSort {
 }
 
 type Sessions = ExpressionBuilder<Database & { s: Database['sessions'] }, 's'>;
-
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
  * `sessions` aliased `s`, narrowed to a query's matches. Every condition is one an index answers:

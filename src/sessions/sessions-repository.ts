@@ -42,7 +42,13 @@ export class SessionsRepository {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('sessions').select('id').where('id', '=', session.id ?? '').executeTakeFirst();
       if (existing) return 'exists';
-      await trx.insertInto('sessions').values(sessionRow(session, 1, links)).execute();
+      // Another instance may insert the same session between the check and here: its row wins.
+      const { numInsertedOrUpdatedRows } = await trx
+        .insertInto('sessions')
+        .values(sessionRow(session, 1, links))
+        .onConflict((oc) => oc.columns(['account_id', 'id']).doNothing())
+        .executeTakeFirst();
+      if (Number(numInsertedOrUpdatedRows ?? 0) === 0) return 'exists';
       await trx.insertInto('session_events').values(ledgerRow(snapshotEvent(session), new Date().toISOString())).execute();
       return 'inserted';
     });

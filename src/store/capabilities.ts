@@ -2,6 +2,7 @@ import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { postgresJobLock, sqliteJobLock, type JobLock } from './job-lock.js';
 import { postgresTextSearch, sqliteTextSearch, type TextSearch } from './text-search.js';
+import { postgresWriteConcurrency, sqliteWriteConcurrency, type WriteConcurrency } from './write-concurrency.js';
 
 /**
  * What differs between the stores, named once and chosen at construction (style habit 4): code
@@ -20,6 +21,8 @@ export interface StoreCapabilities {
    * account holds ten sessions and sorts a whole account instead of using a covering index.
    */
   refreshStatistics(db: Kysely<Database>): Promise<void>;
+  /** Whether writers are serialized by the store, and which failures a retry cures (row locks, deadlocks). */
+  readonly writes: WriteConcurrency;
 }
 
 export const sqliteCapabilities: StoreCapabilities = Object.freeze({
@@ -29,6 +32,7 @@ export const sqliteCapabilities: StoreCapabilities = Object.freeze({
   },
   textSearch: sqliteTextSearch,
   jobLock: sqliteJobLock,
+  writes: sqliteWriteConcurrency,
   async refreshStatistics(db: Kysely<Database>) {
     // Sampled ANALYZE of every table that needs it (sqlite.org/lang_analyze.html#approx): milliseconds at 1M rows.
     await sql`PRAGMA analysis_limit = 1000`.execute(db);
@@ -43,6 +47,7 @@ export const postgresCapabilities: StoreCapabilities = Object.freeze({
   },
   textSearch: postgresTextSearch,
   jobLock: postgresJobLock,
+  writes: postgresWriteConcurrency,
   async refreshStatistics(db: Kysely<Database>) {
     await sql`ANALYZE sessions`.execute(db);
   },

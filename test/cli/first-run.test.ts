@@ -1,10 +1,12 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
+import { dialect, freshDatabaseUrl } from '../support/test-store.js';
 
 async function serve(env: Record<string, string>, demo = false) {
   const lines: string[] = [];
-  const config = { ...parseConfig(['--port', '0', '--host', '127.0.0.1', '--database', ':memory:', '--log-level', 'silent'], env), demo };
+  const database = dialect === 'sqlite' ? ':memory:' : await freshDatabaseUrl();
+  const config = { ...parseConfig(['--port', '0', '--host', '127.0.0.1', '--database', database, '--log-level', 'silent'], env), demo };
   const server = await startServer(config, (line) => lines.push(line));
   onTestFinished(() => server.close());
   return { url: server.url, output: lines.join('\n') };

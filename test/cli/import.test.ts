@@ -9,6 +9,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { demoSessions } from '../../src/demo/demo-sessions.js';
 import { goldenSession, readShared } from '../support/fixtures.js';
 import { startSignedInServer } from '../support/server.js';
+import { freshDatabaseUrl, openTestStore } from '../support/test-store.js';
 
 function capture() {
   const out: string[] = [];
@@ -28,7 +29,7 @@ describe('switchboard import', () => {
     const dir = tempDir();
     const file = join(dir, 'evo-sessions.json');
     writeFileSync(file, JSON.stringify({ items: exported, totalCount: exported.length, totalPages: 1, hasMorePages: false }));
-    const database = join(dir, 'target.db');
+    const database = await freshDatabaseUrl();
 
     const run = capture();
     expect(await main(['import', file, '--database', database], {}, run.io)).toBe(0);
@@ -59,7 +60,7 @@ describe('switchboard import', () => {
         { ID: 'pascal', ACCOUNTID: 'acct_acme', Ended: true, Log: [{ Date: '2026-01-01T00:00:00Z', Message: 'hi' }] },
       ]),
     );
-    const database = join(dir, 'db.sqlite');
+    const database = await freshDatabaseUrl();
     const run = capture();
     expect(await main(['import', file, '--database', database], {}, run.io)).toBe(1);
     expect(run.out).toEqual([`${file}: 2 imported, 0 already present, 4 rejected`]);
@@ -89,11 +90,9 @@ describe('switchboard import', () => {
   });
 
   it('imports the list fixture through the library call', async () => {
-    const store = await openStore(':memory:');
-    await store.migrate();
+    const store = await openTestStore();
     const report = await importSessions(new SessionsRepository(store.db), JSON.parse(readShared('fixtures/list-golden.json')).items);
     expect(report).toEqual({ imported: 1, alreadyPresent: 0, rejected: [] });
-    await store.close();
   });
 });
 
@@ -108,7 +107,7 @@ describe('switchboard CLI', () => {
 
   it('migrates a database', async () => {
     const run = capture();
-    const database = join(tempDir(), 'm.db');
+    const database = await freshDatabaseUrl();
     expect(await main(['migrate', '--database', database], {}, run.io)).toBe(0);
     expect(run.out).toEqual([`Database ${database} is up to date.`]);
   });

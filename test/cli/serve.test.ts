@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { dialect, freshDatabaseUrl } from '../support/test-store.js';
 
 const run = fileURLToPath(new URL('../../src/cli/run.ts', import.meta.url));
 
@@ -32,7 +31,7 @@ function serve(args: string[]) {
 
 describe('switchboard serve', () => {
   it('seeds the demo, prints what to try, serves it, and stops cleanly on SIGTERM', async () => {
-    const database = join(mkdtempSync(join(tmpdir(), 'switchboard-serve-')), 'demo.db');
+    const database = await freshDatabaseUrl();
     const server = serve(['--demo', '--database', database]);
     const url = await server.ready;
     expect(server.output()).toMatch(/Seeded \d+ demo sessions\./);
@@ -45,11 +44,11 @@ describe('switchboard serve', () => {
     expect((await fetch(`${url}/metadata`)).status).toBe(200);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(existsSync(`${database}-wal`)).toBe(false); // closed: WAL checkpointed and removed
+    if (dialect === 'sqlite') expect(existsSync(`${database}-wal`)).toBe(false); // closed: WAL checkpointed and removed
   });
 
   it('seeds nothing without --demo', async () => {
-    const database = join(mkdtempSync(join(tmpdir(), 'switchboard-serve-')), 'empty.db');
+    const database = await freshDatabaseUrl();
     const server = serve(['--database', database]);
     await server.ready;
     expect(server.output()).not.toMatch(/Seeded|Try:/);

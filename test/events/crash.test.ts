@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EventIngest } from '../../src/events/ingest-events.js';
 import { openStore } from '../../src/store/open-store.js';
+import { freshDatabaseUrl } from '../support/test-store.js';
 import { deliver } from './support/deliver.js';
 import { ACCOUNT_SID, seedDirectory } from './support/directory-seed.js';
 import type { Delivery } from './support/scenarios.js';
@@ -48,9 +46,8 @@ async function startChild(database: string) {
 
 describe('crash safety', () => {
   it('keeps every acknowledged event and never a half-applied session when killed with SIGKILL mid-stream', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-crash-'));
-    const database = join(dir, 'crash.db');
-    try {
+    const database = await freshDatabaseUrl();
+    {
       const setup = await openStore(database);
       await setup.migrate();
       await seedDirectory(setup.db);
@@ -94,8 +91,6 @@ describe('crash safety', () => {
       } finally {
         await store.close();
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventIngest } from '../../src/events/ingest-events.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
-import { openStore } from '../../src/store/open-store.js';
+import { emptyStore, openTestStore } from '../support/test-store.js';
 import { seedDirectory } from './support/directory-seed.js';
 import { eventsOf } from './support/events-of.js';
 import { readGolden } from './support/golden.js';
@@ -11,11 +11,10 @@ import { SCENARIOS } from './support/scenarios.js';
 describe('any order, any retries: the same session', () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.name}: every permutation with random duplicates folds to the golden`, async () => {
-      const directoryStore = await openStore(':memory:');
-      await directoryStore.migrate();
+      const directoryStore = await openTestStore();
       await seedDirectory(directoryStore.db);
       const events = await eventsOf(directoryStore, scenario.deliveries);
-      await directoryStore.close();
+      const store = await openTestStore();
       const expected = readGolden(scenario.name);
       const deliveryOrder = fc
         .array(fc.nat({ max: events.length - 1 }), { maxLength: events.length })
@@ -25,16 +24,11 @@ describe('any order, any retries: the same session', () => {
         });
       await fc.assert(
         fc.asyncProperty(deliveryOrder, async (order) => {
-          const store = await openStore(':memory:');
-          try {
-            await store.migrate();
-            const ingest = new EventIngest(store.db);
-            for (const i of order) await ingest.ingest([events[i]!]);
-            const row = await new SessionsRepository(store.db).findById(scenario.sessionId);
-            expect(JSON.parse(row!.json)).toEqual(expected);
-          } finally {
-            await store.close();
-          }
+          await emptyStore(store);
+          const ingest = new EventIngest(store.db);
+          for (const i of order) await ingest.ingest([events[i]!]);
+          const row = await new SessionsRepository(store.db).findById(scenario.sessionId);
+          expect(JSON.parse(row!.json)).toEqual(expected);
         }),
         { numRuns: 25 },
       );

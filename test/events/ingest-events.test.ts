@@ -2,14 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { EventIngest } from '../../src/events/ingest-events.js';
 import type { RecordedEvent } from '../../src/events/session-event.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
-import { openStore } from '../../src/store/open-store.js';
 import { goldenSession } from '../support/fixtures.js';
+import { openTestStore } from '../support/test-store.js';
 
-async function freshStore() {
-  const store = await openStore(process.env.TEST_DATABASE_URL ?? ':memory:');
-  await store.migrate();
-  return store;
-}
+const freshStore = openTestStore;
 
 const event = (dedupeKey: string, second: number, accountId = 'acct'): RecordedEvent => ({
   accountId,

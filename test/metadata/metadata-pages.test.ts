@@ -53,6 +53,13 @@ describe('metadata pages', () => {
     expect(page).toContain('To override the Content-type in your clients, use the HTTP <b>Accept</b> Header, append the <b>.xml</b> suffix or <b>?format=xml</b>');
   });
 
+  it('says which operations require authentication and which roles', async () => {
+    const { url } = await startTestServer();
+    expect(await (await fetch(`${url}/xml/metadata?op=GetSession`)).text()).toContain('<b>Requires Authentication</b>');
+    expect(await (await fetch(`${url}/xml/metadata?op=PostSessionEvents`)).text()).toContain('<th>Required roles (any of):</th><td>Manager</td>');
+    expect(await (await fetch(`${url}/xml/metadata?op=Authenticate`)).text()).not.toContain('Requires Authentication');
+  });
+
   it('serves JSON and CSV pages, an index and an OpenAPI document', async () => {
     const { url } = await startTestServer();
     const json = await (await fetch(`${url}/json/metadata?op=getsession`)).text();
@@ -67,6 +74,8 @@ describe('metadata pages', () => {
     };
     expect(openapi.paths['/sessions/{sessionId}']?.get?.operationId).toBe('GetSession');
     expect(Object.keys(openapi.components.schemas.SessionInfo!.properties!)).toContain('wasMissed');
+    expect(openapi.paths['/auth/{provider}']).toBeDefined();
+    expect((openapi.paths['/auth/{provider}'] as Record<string, { security?: unknown[] }>).post?.security).toEqual([]);
     expect((await fetch(`${url}/xml/metadata?op=Nope`)).status).toBe(404);
   });
 });

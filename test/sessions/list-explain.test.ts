@@ -4,7 +4,8 @@ import { DEFAULT_GENERATOR } from '../../src/generate/generate-sessions.js';
 import { loadGenerated } from '../../src/generate/load-generated.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import type { SessionQuery, SessionSort } from '../../src/sessions/list-query.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
+import { openFileStore } from '../support/test-store.js';
 
 const A = ['acct_0001'];
 const newest: SessionSort = { field: 'dateCreated', order: 'Descend' };
@@ -31,13 +32,13 @@ let lists: SessionListRepository;
 
 
 beforeAll(async () => {
-  store = await openStore(process.env.TEST_DATABASE_URL ?? ':memory:');
-  await store.migrate();
+  const opened = await openFileStore();
+  store = opened.store;
   lists = new SessionListRepository(store.db, store.capabilities.textSearch);
-  await loadGenerated(store.db, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 5, endAt: new Date('2026-11-27T00:00:00Z') });
+  await loadGenerated(store.db, store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 5, endAt: new Date('2026-11-27T00:00:00Z') });
   // Plans follow statistics, as in production (the store refreshes them; see planner statistics).
   await store.capabilities.refreshStatistics(store.db);
-  return () => store.close();
+  return opened.close;
 });
 
 async function plan(query: Compilable): Promise<string> {

@@ -2,8 +2,9 @@ import { onTestFinished } from 'vitest';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
-import { openStore, type Store } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/open-store.js';
 import { adminCookie } from './directory.js';
+import { openTestStore } from './test-store.js';
 
 export interface TestServer {
   readonly url: string;
@@ -11,23 +12,23 @@ export interface TestServer {
   readonly sessions: SessionsRepository;
 }
 
-/** A real server on 127.0.0.1 over a fresh in-memory SQLite, closed when the test ends. */
+/**
+ * A real server on 127.0.0.1 closed when the test ends, over `options.store` or a fresh store of the
+ * file's dialect (SQLite or PostgreSQL, see test-store.ts).
+ */
 export async function startTestServer(
   seed: readonly SessionInfo[] = [],
   options: Omit<AppOptions, 'store'> & { store?: Store } = {},
 ): Promise<TestServer> {
-  const store = options.store ?? (await openStore(process.env.TEST_DATABASE_URL ?? ':memory:'));
-  await store.migrate();
+  const store = options.store ?? (await openTestStore());
+  if (options.store) await store.migrate();
   const sessions = new SessionsRepository(store.db);
   for (const session of seed) await sessions.insertIfAbsent(session);
   const app = await buildApp({ ...options, store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  onTestFinished(async () => {
-    await app.close();
-    if (!options.store) await store.close();
-  });
+  onTestFinished(() => app.close());
   return { url: `http://127.0.0.1:${port}`, store, sessions };
 }
 

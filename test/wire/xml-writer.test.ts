@@ -54,3 +54,12 @@ describe('XML of lists and errors', () => {
     );
   });
 });
+
+describe('JSON of lists', () => {
+  it('writes the golden ListResponse in .NET member order', async () => {
+    const { listResponseOf } = await import('../../src/model/list-response.js');
+    const { writeJson } = await import('../../src/wire/json-writer.js');
+    const page = JSON.parse(readShared('fixtures/list-golden.json'));
+    expect(writeJson(listResponseOf(SessionInfo), page)).toBe(JSON.stringify(page));
+  });
+});
