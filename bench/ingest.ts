@@ -1,7 +1,7 @@
 // Durable ingest of signed Twilio status callbacks over HTTP at increasing concurrency, beside a
 // bare node:http server measured in the same run. Run: npx tsx bench/ingest.ts [eventsPerLevel]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,19 @@ function callbacks(level: number, count: number): { body: string; signature: str
     }
   }
   return out;
+}
+
+/**
+ * CPU milliseconds a process has used (Linux /proc, clock ticks of 10 ms), NaN elsewhere. Per event
+ * it is the steadiest figure on a shared machine: events/s and p99 follow the other tenants' load.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 function start(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
@@ -100,13 +113,15 @@ const baseline = await start(['baseline']);
 const switchboard = await start(['switchboard', database, PUBLIC_URL]);
 try {
   console.log(`Signed Twilio status callbacks, ${EVENTS_PER_LEVEL} per level; Switchboard = durable ingest on SQLite (WAL, synchronous=NORMAL)`);
-  console.log('concurrency | baseline events/s  p99 ms | switchboard events/s  p50 ms  p99 ms  non-2xx');
+  console.log('concurrency | baseline events/s  p99 ms | switchboard events/s  p50 ms  p99 ms  non-2xx  server CPU µs/event');
   for (const level of LEVELS) {
     const work = callbacks(level, EVENTS_PER_LEVEL);
     const base = await load(baseline.port, work, level);
+    const cpuBefore = cpuMs(switchboard.proc.pid!);
     const sb = await load(switchboard.port, work, level);
+    const cpuPerEvent = ((cpuMs(switchboard.proc.pid!) - cpuBefore) * 1000) / work.length;
     console.log(
-      `${String(level).padStart(11)} | ${base.eventsPerSecond.toFixed(0).padStart(17)} ${base.p99.toFixed(2).padStart(7)} | ${sb.eventsPerSecond.toFixed(0).padStart(20)} ${sb.p50.toFixed(2).padStart(7)} ${sb.p99.toFixed(2).padStart(7)} ${String(sb.failures).padStart(8)}`,
+      `${String(level).padStart(11)} | ${base.eventsPerSecond.toFixed(0).padStart(17)} ${base.p99.toFixed(2).padStart(7)} | ${sb.eventsPerSecond.toFixed(0).padStart(20)} ${sb.p50.toFixed(2).padStart(7)} ${sb.p99.toFixed(2).padStart(7)} ${String(sb.failures).padStart(8)} ${cpuPerEvent.toFixed(0).padStart(20)}`,
     );
   }
 } finally {
