@@ -68,7 +68,9 @@ export class UsersRepository {
     const email = fields.email.trim().toLowerCase();
     return this.db.transaction().execute(async (trx) => {
       if (await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) return undefined;
-      await trx
+      // Another instance may create the same email between the check and here (two instances
+      // starting on an empty database both create the first administrator): its user wins.
+      const { numInsertedOrUpdatedRows } = await trx
         .insertInto('users')
         .values({
           id,
@@ -81,7 +83,9 @@ export class UsersRepository {
           date_created: stamp,
           date_last_modified: stamp,
         })
-        .execute();
+        .onConflict((oc) => oc.column('email').doNothing())
+        .executeTakeFirst();
+      if (Number(numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
       for (const accountId of new Set(fields.accountIds ?? [])) {
         await trx.insertInto('user_accounts').values({ account_id: accountId, user_id: id }).execute();
       }
