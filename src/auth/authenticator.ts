@@ -5,7 +5,7 @@ import { textProblem } from '../directory/text-input.js';
 import type { UsersRepository } from '../directory/users-repository.js';
 import type { ApiKeysRepository } from './api-keys-repository.js';
 import type { AuthSessionsRepository } from './auth-sessions-repository.js';
-import { parseCookies, PERMANENT_ID, SESSION_ID, SESSION_OPTIONS } from './cookies.js';
+import { cookieValue, PERMANENT_ID, SESSION_ID, SESSION_OPTIONS } from './cookies.js';
 import type { PasswordSignIn } from './password-sign-in.js';
 import { sha256 } from './tokens.js';
 
@@ -159,11 +159,14 @@ export class Authenticator {
  */
 export function sessionIdOf(request: FastifyRequest): string | undefined {
   const { headers } = request;
-  const cookies = headers.cookie ? parseCookies(headers.cookie) : undefined;
-  const options = stringOf(headers['x-' + SESSION_OPTIONS]) ?? cookies?.get(SESSION_OPTIONS);
-  const name = options?.includes('perm') ? PERMANENT_ID : SESSION_ID;
-  const id = stringOf(headers['x-' + name]) ?? cookies?.get(name);
+  const name = presented(headers, SESSION_OPTIONS)?.includes('perm') ? PERMANENT_ID : SESSION_ID;
+  const id = presented(headers, name);
   return id && id.length <= 64 ? id : undefined;
+}
+
+/** A session value from its `X-ss-*` header, else its cookie. */
+function presented(headers: FastifyRequest['headers'], name: string): string | undefined {
+  return stringOf(headers['x-' + name]) ?? (headers.cookie ? cookieValue(headers.cookie, name) : undefined);
 }
 
 const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);

@@ -7,30 +7,37 @@ const MAX_COOKIE_HEADER = 8192;
 const TWENTY_YEARS_MS = 20 * 365.25 * 24 * 3600 * 1000;
 
 /**
- * Reads a Cookie header leniently: pairs without `=`, names with spaces (the Node client's junk
- * `01 Jan 2100 00:00:00 GMT=null`, §3.3) and undecodable values are skipped, never an error. Only
- * the first 8 KiB are read; the session cookies come first from every client we know.
+ * One cookie's value from a Cookie header, read leniently: pairs without `=`, names with spaces
+ * (the Node client's junk `01 Jan 2100 00:00:00 GMT=null`, §3.3) and undecodable values are
+ * skipped, never an error; the first good pair of a name wins. Only the first 8 KiB are read; the
+ * session cookies come first from every client we know. One name at a time, without collecting
+ * the others: the session cookies are read on every request (bench auth).
  */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  if (!header) return cookies;
-  for (const pair of header.slice(0, MAX_COOKIE_HEADER).split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    if (!name || /\s/.test(name) || cookies.has(name)) continue;
-    let value = pair.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    if (!value.includes('%')) cookies.set(name, value);
-    else {
-      try {
-        cookies.set(name, decodeURIComponent(value));
-      } catch {
-        continue;
-      }
+export function cookieValue(header: string, name: string): string | undefined {
+  const text = header.length > MAX_COOKIE_HEADER ? header.slice(0, MAX_COOKIE_HEADER) : header;
+  for (let from = 0; from < text.length; ) {
+    const semicolon = text.indexOf(';', from);
+    const end = semicolon < 0 ? text.length : semicolon;
+    const eq = text.indexOf('=', from);
+    if (eq > from && eq < end && text.slice(from, eq).trim() === name) {
+      const value = cookieText(text.slice(eq + 1, end));
+      if (value !== undefined) return value;
     }
+    from = end + 1;
   }
-  return cookies;
+  return undefined;
+}
+
+/** A cookie's raw value: quotes dropped, percent-decoded; undefined when it cannot be decoded. */
+function cookieText(raw: string): string | undefined {
+  let value = raw.trim();
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface SessionCookies {
