@@ -31,6 +31,12 @@ export class CustomersRepository {
     return row && recordOf(row);
   }
 
+  /** A customer of one account (ids are only unique within their account). */
+  async findInAccount(accountId: string, id: string): Promise<CustomerRecord | undefined> {
+    const row = await this.db.selectFrom('customers').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && recordOf(row);
+  }
+
   /** Root → self, as sessions copy it into `customerBreadcrumb`. */
   async breadcrumbOf(customer: CustomerRecord): Promise<{ id: string; name: string }[]> {
     const trail = [{ id: customer.id, name: customer.name }];

@@ -24,12 +24,13 @@ export function assertTextInput(input: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(input)) {
     const max = /Ids?$/.test(key) ? MAX_ID : key === 'password' ? MAX_PASSWORD : MAX_TEXT;
     for (const item of Array.isArray(value) ? value : [value]) {
-      if (typeof item !== 'string') continue;
-      const problem = textProblem(item, max);
-      if (problem) {
-        const name = pascalCase(key);
-        throw validationError(name, /characters or fewer/.test(problem) ? 'MaximumLength' : 'Predicate', `'${spaced(name)}' ${problem}`);
-      }
+      if (typeof item === 'string') assertText(pascalCase(key), item, max);
     }
   }
+}
+
+/** One text member: a 400 naming it (`MaximumLength` or `Predicate`) when `textProblem` finds one. */
+export function assertText(name: string, value: string, max: number): void {
+  const problem = textProblem(value, max);
+  if (problem) throw validationError(name, /characters or fewer/.test(problem) ? 'MaximumLength' : 'Predicate', `'${spaced(name)}' ${problem}`);
 }

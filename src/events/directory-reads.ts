@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { CustomersRepository } from '../directory/customers-repository.js';
 import type { Database } from '../store/schema.js';
 import type { Party } from './session-event.js';
 
@@ -26,7 +27,7 @@ export interface CustomerFacts {
 }
 
 /**
- * The few read-only directory questions ingest asks (the directory itself is owned elsewhere): which
+ * The few read-only directory questions ingest asks, cached (the directory itself is src/directory): which
  * account a Twilio AccountSid is, which endpoint a number or client identity is, and a customer's trail.
  */
 export class DirectoryReads {
@@ -36,10 +37,14 @@ export class DirectoryReads {
    * @param ttlMs how long an answer is reused. Every callback asks the same few questions, and
    * the directory changes rarely: a new endpoint or a rotated token is seen within this delay.
    */
+  private readonly customers: CustomersRepository;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ttlMs = 5000,
-  ) {}
+  ) {
+    this.customers = new CustomersRepository(db);
+  }
 
   private memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
@@ -111,22 +116,9 @@ export class DirectoryReads {
   }
 
   private async loadCustomer(accountId: string, customerId: string): Promise<CustomerFacts | undefined> {
-    const trail: { id: string; name: string }[] = [];
-    let next: string | null = customerId;
-    // Bounded walk: a cycle in parent links must not hang ingest.
-    while (next !== null && trail.length < 32 && !trail.some((c) => c.id === next)) {
-      const row = await this.db
-        .selectFrom('customers')
-        .select(['id', 'name', 'parent_customer_id'])
-        .where('account_id', '=', accountId)
-        .where('id', '=', next)
-        .executeTakeFirst();
-      if (!row) break;
-      trail.unshift({ id: row.id, name: row.name });
-      next = row.parent_customer_id;
-    }
-    const own = trail.at(-1);
-    return own && own.id === customerId ? { customerId, customerName: own.name, customerBreadcrumb: trail } : undefined;
+    const customer = await this.customers.findInAccount(accountId, customerId);
+    if (!customer) return undefined;
+    return { customerId, customerName: customer.name, customerBreadcrumb: await this.customers.breadcrumbOf(customer) };
   }
 
   /** A party as a member: an agent when the address is a User endpoint, a transfer target otherwise. */

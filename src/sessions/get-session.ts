@@ -3,6 +3,7 @@ import { defineDto } from '../model/dto.js';
 import { SessionInfo } from '../model/session-info.js';
 import { ApiError, validationError } from '../http/errors.js';
 import { mayUse, notVisible } from '../directory/tenancy.js';
+import { assertText } from '../directory/text-input.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
 import type { SessionsRepository } from './sessions-repository.js';
@@ -21,13 +22,7 @@ export const MAX_SESSION_ID_LENGTH = 128;
  */
 export function assertSessionId(id: string | undefined): string {
   if (!id) throw validationError('SessionId', 'NotEmpty', "'Session Id' must not be empty.");
-  if (id.length > MAX_SESSION_ID_LENGTH) {
-    throw validationError('SessionId', 'MaximumLength', `'Session Id' must be ${MAX_SESSION_ID_LENGTH} characters or fewer. You entered ${id.length} characters.`);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001F\u007F]/.test(id) || /[\uD800-\uDFFF]/.test(id.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
-    throw validationError('SessionId', 'Predicate', "'Session Id' must not contain control characters.");
-  }
+  assertText('SessionId', id, MAX_SESSION_ID_LENGTH);
   return id;
 }
 
