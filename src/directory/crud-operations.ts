@@ -1,9 +1,10 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 import { defineDto, type Dto } from '../model/dto.js';
+import { ListRequest as ListRequestBase } from '../model/list-request.js';
 import { listResponseOf } from '../model/list-response.js';
 import { validationError } from '../http/errors.js';
 import type { Access, Caller, Operation } from '../http/operation.js';
-import { listRequestMembers, listResponse, pageOf, type ListInput, type Page, type Paged } from './list-paging.js';
+import { listResponse, pageOf, type ListInput, type Page, type Paged } from './list-paging.js';
 import { mayUse, notVisible } from './tenancy.js';
 import { assertTextInput } from './text-input.js';
 
@@ -44,12 +45,16 @@ const idMember = (noun: string, key: string) => ({ [key]: Type.Optional(Type.Str
 export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, now: () => Date): Operation<Input>[] {
   const { noun, plural, path, idKey, namespace, info } = spec;
   const item = `${path}/{${idKey}}`;
-  const dto = (name: string, description: string, members: TProperties) => {
+  const dto = (name: string, description: string, members: TProperties, base?: Dto) => {
     let found = requestDtos.get(name);
-    if (!found) requestDtos.set(name, (found = defineDto({ name, namespace, description }, members)));
+    if (!found) {
+      found = base ? defineDto({ name, namespace, description, base }, members) : defineDto({ name, namespace, description }, members);
+      requestDtos.set(name, found);
+    }
     return found;
   };
-  const ListRequest = dto(`List${plural}`, `Lists ${plural.toLowerCase()}`, { ...listRequestMembers, ...spec.listFilters });
+  // As in .NET, `List{Plural} : ListRequest<T>`: paging and sorting come from the one ListRequest.
+  const ListRequest = dto(`List${plural}`, `Lists ${plural.toLowerCase()}`, spec.listFilters, ListRequestBase);
   const NewRequest = dto(`New${noun}`, `Creates a ${noun.toLowerCase()}`, spec.newFields);
   const GetRequest = dto(`Get${noun}`, `Gets the specified ${noun.toLowerCase()}`, idMember(noun, idKey));
   const PatchRequest = dto(`Patch${noun}`, `Updates the specified ${noun.toLowerCase()}; only the fields sent change`, { ...idMember(noun, idKey), ...spec.patchFields });

@@ -1,22 +1,4 @@
-import { Type } from '@sinclair/typebox';
-import { defineEnum } from '../model/dto.js';
 import { validationError } from '../http/errors.js';
-
-export const SortOrders = defineEnum('SortOrders', 'Voice.Api', ['Ascend', 'Descend']);
-
-/**
- * ListRequest's members (evo-voice-sessions-api.md §2), spread into each directory list request.
- * Kept as members rather than a base DTO so the ListSessions work can own `ListRequest` itself.
- */
-export const listRequestMembers = {
-  page: Type.Optional(Type.Integer({ description: 'The page of data to retrieve, from 0' })),
-  all: Type.Optional(Type.Boolean({ description: 'If you want all objects to be returned. This should be used with care' })),
-  countPerPage: Type.Optional(Type.Integer({ description: 'The number per page to retrieve (default 25)' })),
-  specificIds: Type.Optional(Type.Array(Type.String(), { description: 'Specific IDs' })),
-  sortField: Type.Optional(Type.String({ description: 'Specify a sort field' })),
-  sortOrder: Type.Optional({ ...SortOrders.schema, description: 'Specify a sort order' }),
-  simplifiedPaging: Type.Optional(Type.Boolean({ description: 'Disables total / page counts - improves performance' })),
-};
 
 export interface ListInput {
   readonly page?: number;
