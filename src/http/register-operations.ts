@@ -70,8 +70,9 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
           const access = await authorize(op, request, options);
           if (access.refused) return refuse(reply, access.refused);
           // Custom routes: body < path < query < form (§2.3).
-          const form = isForm(request) ? (request.body as StringMap) : {};
-          const fromBody = isForm(request) ? {} : bindBody(op.request, bodyOf(request));
+          const formPost = isForm(request);
+          const form = formPost ? (request.body as StringMap) : {};
+          const fromBody = formPost ? {} : bindBody(op.request, bodyOf(request));
           const input = bindStrings(op.request, fromBody, request.params as StringMap, request.query as StringMap, form);
           return run(op, input, request, reply, access.caller);
         },
