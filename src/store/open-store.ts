@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
+import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -51,10 +52,16 @@ async function openSqlite(path: string): Promise<Store> {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return storeOf(db, sqliteCapabilities);
+  if (path === ':memory:') return storeOf(db, sqliteCapabilities);
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts); the writer's own is a backstop.
+  database.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
+  const checkpointer = startCheckpointer(path, undefined, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
+  // Stopped first, so the writer's connection is the last one and its close checkpoints the WAL away.
+  return storeOf(db, sqliteCapabilities, () => checkpointer.stop());
 }
 
-export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): Store {
+/** @param beforeClose runs before the connections close (a store's background work). */
+export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities, beforeClose: () => Promise<void> = async () => {}): Store {
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -66,6 +73,6 @@ export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities): 
       if (error) throw new StoreError(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
     },
     // Idempotent: a server and its owner may both close the store they share.
-    close: () => (closing ??= db.destroy()),
+    close: () => (closing ??= beforeClose().then(() => db.destroy())),
   };
 }

@@ -1,0 +1,40 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { CHECKPOINT_INTERVAL_MS, WRITER_CHECKPOINT_BACKSTOP_PAGES } from '../../src/store/sqlite-checkpointer.js';
+
+// About SQLite files themselves (the WAL beside them), so it opens one directly rather than the
+// project's store from test-store.ts; it needs no PostgreSQL and runs the same in both projects.
+describe('SQLite checkpoints off the request path', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('copies committed pages into the database file in the background, and the writer closes last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
+    dirs.push(dir);
+    const path = join(dir, 'store.db');
+    const store = await openStore(path);
+    await store.migrate();
+    const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db);
+    expect(rows[0]!.wal_autocheckpoint).toBe(WRITER_CHECKPOINT_BACKSTOP_PAGES);
+
+    await new Promise((resolve) => setTimeout(resolve, 3 * CHECKPOINT_INTERVAL_MS));
+    const before = statSync(path).size;
+    // ~500 pages: far below the writer's backstop, so only the background connection copies them.
+    await sql`CREATE TABLE filler (b BLOB)`.execute(store.db);
+    await sql`INSERT INTO filler VALUES (randomblob(2000000))`.execute(store.db);
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size < before + 1_900_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_INTERVAL_MS));
+    expect(statSync(path).size).toBeGreaterThanOrEqual(before + 1_900_000);
+
+    await store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false); // the last connection's close checkpointed and removed it
+    const reopened = await openStore(path);
+    const count = await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(reopened.db);
+    expect(count.rows[0]!.n).toBe(1);
+    await reopened.close();
+  });
+});
