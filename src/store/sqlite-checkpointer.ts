@@ -62,7 +62,8 @@ export function startCheckpointer(path: string, intervalMs = CHECKPOINT_INTERVAL
   let stopping: Promise<void> | undefined;
   return {
     stop() {
-      stopping ??= (worker.postMessage('stop'), exited);
+      // Ref'd again while stopping: an unref'd worker's exit would not keep an awaiting process alive.
+      stopping ??= (worker.ref(), worker.postMessage('stop'), exited);
       return stopping;
     },
   };

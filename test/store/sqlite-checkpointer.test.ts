@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
@@ -36,5 +38,16 @@ describe('SQLite checkpoints off the request path', () => {
     const count = await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(reopened.db);
     expect(count.rows[0]!.n).toBe(1);
     await reopened.close();
+  });
+
+  it('lets a command that opens, uses and closes a store exit on its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
+    dirs.push(dir);
+    // The worker is unref'd so a server that never closes its store still exits; awaiting its stop
+    // must keep the process alive meanwhile (it once ended with 13, an unsettled top-level await).
+    const openStoreUrl = new URL('../../src/store/open-store.ts', import.meta.url).href;
+    const script = `const { openStore } = await import(${JSON.stringify(openStoreUrl)}); const store = await openStore(${JSON.stringify(join(dir, 'cli.db'))}); await store.migrate(); await store.close(); console.log('closed');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 20_000 });
+    expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
   });
 });
