@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { CompiledQuery, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { sessionRow } from '../sessions/session-row.js';
 import type { Database, SessionEventsTable, SessionsTable } from '../store/schema.js';
 
@@ -6,6 +6,9 @@ type Executor = Kysely<Database> | Transaction<Database>;
 
 const LEDGER_COLUMNS = ['account_id', 'session_id', 'dedupe_key', 'source', 'type', 'occurred_at', 'sequence_no', 'actor', 'payload', 'ingested_at'] as const;
 const SESSION_COLUMNS = Object.keys(sessionRow({}, 0)) as (keyof Insertable<SessionsTable>)[];
+
+/** Distinct column sets kept compiled; in practice a few dozen (bench/ingest: 9). */
+const MAX_UPDATE_SHAPES = 256;
 
 /** A row of nulls for `columns`: compiled, each becomes one parameter, in `columns` order. */
 const placeholders = (columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, null]));
@@ -19,24 +22,20 @@ const placeholders = (columns: readonly string[]) => Object.fromEntries(columns.
 export class IngestStatements {
   private readonly otherOwner: CompiledQuery<Pick<SessionsTable, 'account_id'>>;
   private readonly append: CompiledQuery;
-  private readonly bump: CompiledQuery<Selectable<SessionsTable>>;
+  private readonly row: CompiledQuery<Selectable<SessionsTable>>;
+  /** UPDATEs by the columns they set: a session's refolds change a few combinations of columns. */
+  private readonly updates = new Map<string, CompiledQuery>();
   private readonly create: CompiledQuery;
   private readonly events: CompiledQuery<Selectable<SessionEventsTable>>;
 
-  constructor(db: Kysely<Database>) {
+  constructor(private readonly db: Kysely<Database>) {
     this.otherOwner = db.selectFrom('sessions').select('account_id').where('id', '=', '').where('account_id', '!=', '').compile();
     this.append = db
       .insertInto('session_events')
       .values(placeholders(LEDGER_COLUMNS) as unknown as Insertable<SessionEventsTable>)
       .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
       .compile();
-    this.bump = db
-      .updateTable('sessions')
-      .set({ version: sql<number>`version + 1` })
-      .where('account_id', '=', '')
-      .where('id', '=', '')
-      .returningAll()
-      .compile();
+    this.row = db.selectFrom('sessions').selectAll().where('account_id', '=', '').where('id', '=', '').compile();
     this.create = db
       .insertInto('sessions')
       .values(placeholders(SESSION_COLUMNS) as unknown as Insertable<SessionsTable>)
@@ -57,10 +56,28 @@ export class IngestStatements {
     return Number(numAffectedRows ?? 0) > 0;
   }
 
-  /** Bumps a session row's version (taking its row lock); the row as stored, version bumped, or undefined when there is none. */
-  async bumpVersion(db: Executor, accountId: string, sessionId: string): Promise<Selectable<SessionsTable> | undefined> {
-    const { rows } = await db.executeQuery<Selectable<SessionsTable>>({ ...this.bump, parameters: [accountId, sessionId] });
+  /** A session's row as stored, or undefined when there is none. */
+  async sessionRow(db: Executor, accountId: string, sessionId: string): Promise<Selectable<SessionsTable> | undefined> {
+    const { rows } = await db.executeQuery<Selectable<SessionsTable>>({ ...this.row, parameters: [accountId, sessionId] });
     return rows[0];
+  }
+
+  /** Sets `changes` (some columns of a session row) on the session's row. */
+  async updateSession(db: Executor, accountId: string, sessionId: string, changes: Updateable<SessionsTable>): Promise<void> {
+    const columns = Object.keys(changes) as (keyof SessionsTable)[];
+    const key = columns.join(',');
+    let update = this.updates.get(key);
+    if (!update) {
+      update = this.db
+        .updateTable('sessions')
+        .set(placeholders(columns) as Updateable<SessionsTable>)
+        .where('account_id', '=', '')
+        .where('id', '=', '')
+        .compile();
+      if (this.updates.size >= MAX_UPDATE_SHAPES) this.updates.clear();
+      this.updates.set(key, update);
+    }
+    await db.executeQuery({ ...update, parameters: [...columns.map((column) => changes[column] ?? null), accountId, sessionId] });
   }
 
   /** Inserts a session row unless one with its key exists; true when it was inserted. */
