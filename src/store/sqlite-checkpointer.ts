@@ -5,8 +5,11 @@ import { Worker } from 'node:worker_threads';
 export const CHECKPOINT_INTERVAL_MS = 100;
 
 /**
- * The writer's own automatic checkpoint, in pages, kept only as a backstop: should the background
- * checkpointer ever fall behind, the WAL is still bounded (SQLite's default is 1,000 pages).
+ * The writer's own automatic checkpoint, in pages, kept as a backstop (SQLite's default is 1,000).
+ * SQLite starts the WAL over only when a write begins with every frame already copied, which a
+ * checkpoint running beside back-to-back commits rarely achieves: under sustained ingest the WAL
+ * grows to this size (~40 MB), then the writer checkpoints the few frames the worker has not
+ * copied yet, and the next commit starts the WAL over (measured: 6,000 calls' events, WAL ≤ 45 MB).
  */
 export const WRITER_CHECKPOINT_BACKSTOP_PAGES = 10_000;
 
