@@ -7,7 +7,7 @@ type Executor = Kysely<Database> | Transaction<Database>;
 const LEDGER_COLUMNS = ['account_id', 'session_id', 'dedupe_key', 'source', 'type', 'occurred_at', 'sequence_no', 'actor', 'payload', 'ingested_at'] as const;
 const SESSION_COLUMNS = Object.keys(sessionRow({}, 0)) as (keyof Insertable<SessionsTable>)[];
 
-/** Distinct column sets kept compiled; in practice a few dozen (bench/ingest: 9). */
+/** Distinct column sets kept compiled: a fold changes a handful of combinations, this only bounds a surprise. */
 const MAX_UPDATE_SHAPES = 256;
 
 /** A row of nulls for `columns`: compiled, each becomes one parameter, in `columns` order. */
