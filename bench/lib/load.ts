@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface Throughput {
@@ -10,9 +11,13 @@ export interface Throughput {
 export const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined;
 
 /** Closed-loop maximum throughput with wrk (a C client, so the load costs little of our 2 cores). */
-export function wrk(url: string, { connections = 32, seconds = 8, headers = {} as Record<string, string> } = {}): Throughput {
+export function wrk(
+  url: string,
+  { connections = 32, seconds = 8, headers = {} as Record<string, string>, script = undefined as string | undefined } = {},
+): Throughput {
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url], { encoding: 'utf8' });
+  const scriptArgs = script ? ['-s', script] : [];
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, ...scriptArgs, url], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   // A throughput of 401s (or 404s) is no measurement.
   if (/Non-2xx or 3xx responses/.test(run.stdout)) throw new Error(`wrk saw error answers from ${url}:\n${run.stdout}`);
@@ -64,9 +69,26 @@ function toMs(text: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-/** Open-loop latency at a fixed request rate (autocannon's overallRate), for "p99 at half the max". */
-export async function atRate(url: string, rate: number, seconds = 8, headers: Record<string, string> = {}): Promise<Throughput> {
-  const result = await autocannon({ url, connections: 16, duration: seconds, overallRate: Math.round(rate), headers });
+/**
+ * A wrk Lua script (written to `file`) whose every request is `pathOf(random id)`, ids 0…count-1
+ * as `%024x`: reads spread over many rows.
+ */
+export function randomIdScript(file: string, count: number, suffix = ''): string {
+  writeFileSync(
+    file,
+    `math.randomseed(os.time())\nrequest = function() return wrk.format(nil, string.format("/sessions/%024x${suffix}", math.random(0, ${count - 1}))) end\n`,
+  );
+  return file;
+}
+
+/**
+ * Latency at a fixed request rate (autocannon's overallRate), for "p99 at half the max"; with
+ * `paths`, each request takes the next path (round robin), as `randomIdScript` spreads wrk's.
+ */
+export async function atRate(url: string, rate: number, seconds = 8, headers: Record<string, string> = {}, paths?: readonly string[]): Promise<Throughput> {
+  let next = 0;
+  const requests = paths && [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length]! }) }];
+  const result = await autocannon({ url, connections: 16, duration: seconds, overallRate: Math.round(rate), headers, ...(requests ? { requests } : {}) });
   if (result.non2xx) throw new Error(`autocannon saw ${result.non2xx} error answers from ${url}`);
   return { rps: result.requests.average, p50ms: result.latency.p50, p99ms: result.latency.p99 };
 }
