@@ -34,6 +34,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Clock, session lifetimes and sign-in throttle; defaults suit production. */
   readonly auth?: AuthOptions;
+  /** Sign-in services already built over `store` (the server seeds users with the same ones); else built from `auth`. */
+  readonly authServices?: AuthServices;
   /**
    * Replaces authentication. Only the benchmark sets it, to measure what authentication costs
    * against the same app without it; nothing reads it from configuration.
@@ -118,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  const auth = authServices(options.store, options.auth);
+  const auth = options.authServices ?? authServices(options.store, options.auth);
   const all = operations(options.store, auth, options.events);
   registerMetadata(app, all);
   registerOperations(app, all, {
