@@ -1,6 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import autocannon from 'autocannon';
 
 export interface Throughput {
   readonly rps: number;
@@ -70,25 +69,35 @@ function toMs(text: string): number {
 }
 
 /**
- * A wrk Lua script (written to `file`) whose every request is `pathOf(random id)`, ids 0…count-1
- * as `%024x`: reads spread over many rows.
+ * A wrk Lua script (written to `file`) whose every request is a random id 0…count-1 as `%024x`
+ * (`/sessions/{id}{suffix}`): reads spread over many rows. With `delayMs`, each connection waits
+ * that long before each request (wrk's `delay()`), for a steady rate below the maximum.
  */
-export function randomIdScript(file: string, count: number, suffix = ''): string {
-  writeFileSync(
-    file,
-    `math.randomseed(os.time())\nrequest = function() return wrk.format(nil, string.format("/sessions/%024x${suffix}", math.random(0, ${count - 1}))) end\n`,
-  );
+export function randomIdScript(file: string, count: number, suffix = '', delayMs?: number): string {
+  const lines = [
+    'math.randomseed(os.time())',
+    `request = function() return wrk.format(nil, string.format("/sessions/%024x${suffix}", math.random(0, ${count - 1}))) end`,
+    ...(delayMs === undefined ? [] : [`delay = function() return ${delayMs} end`]),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
 
+/** Each connection's pause before a request at a steady rate: long beside a request's own latency. */
+export const PACING_MS = 10;
+
 /**
- * Latency at a fixed request rate (autocannon's overallRate), for "p99 at half the max"; with
- * `paths`, each request takes the next path (round robin), as `randomIdScript` spreads wrk's.
+ * Latency at about `rate` requests/s: enough wrk connections, each pausing PACING_MS before every
+ * request (`randomIdScript(…, PACING_MS)`), so requests arrive spread out as independent clients'
+ * do. (autocannon's overallRate sends each second's quota as fast as it can and then idles, which
+ * measures a saturated server's p99 at any rate.) Returns the rate reached and wrk's percentiles.
  */
-export async function atRate(url: string, rate: number, seconds = 8, headers: Record<string, string> = {}, paths?: readonly string[]): Promise<Throughput> {
-  let next = 0;
-  const requests = paths && [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length]! }) }];
-  const result = await autocannon({ url, connections: 16, duration: seconds, overallRate: Math.round(rate), headers, ...(requests ? { requests } : {}) });
-  if (result.non2xx) throw new Error(`autocannon saw ${result.non2xx} error answers from ${url}`);
-  return { rps: result.requests.average, p50ms: result.latency.p50, p99ms: result.latency.p99 };
+export function atRate(
+  url: string,
+  rate: number,
+  { seconds = 8, headers = {} as Record<string, string>, pacedScript }: { seconds?: number; headers?: Record<string, string>; pacedScript: string },
+): Throughput {
+  const connections = Math.max(1, Math.round((rate * (PACING_MS + 0.5)) / 1000));
+  return wrk(url, { connections, seconds, headers, script: pacedScript });
 }
+
