@@ -57,7 +57,7 @@ export function matchingSessions(db: Kysely<Database>, query: SessionQuery, text
   const terms = textTerms(query, textSearch.minNeedle);
   const from = terms.length === 0
     ? base
-    : (base.innerJoin(textSearch.hits(terms).as('h'), (join) =>
+    : (base.innerJoin(textSearch.hits(terms, query).as('h'), (join) =>
         join.onRef('h.account_id', '=', 's.account_id').onRef('h.session_id', '=', 's.id'),
       ) as unknown as typeof base);
   return from.where(sessionConditions(query, textSearch.minNeedle));

@@ -230,6 +230,16 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const table of ['deletion_audit_sessions', 'deletion_audits', 'session_legal_holds', 'account_policies']) await db.schema.dropTable(table).execute();
       },
     },
+    '004-search-log-chunks': {
+      async up(db: Kysely<unknown>) {
+        // Log text indexed once per appended batch of lines, by account and archive state (see
+        // text-search.ts); converts the whole-log index 003 built, existing sessions included.
+        await caps.textSearch.indexLogChunks(db);
+      },
+      async down(db: Kysely<unknown>) {
+        await caps.textSearch.unindexLogChunks(db);
+      },
+    },
   };
 }
 

@@ -1,0 +1,45 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { likeLiteral, type SearchField, type SearchHit, type SearchTerm, type TextSearch } from './text-search.js';
+
+const COLUMN: Record<SearchField, string> = { log: 'log_text', from: 'from_address', to: 'to_address' };
+
+/**
+ * PostgreSQL: pg_trgm GIN indexes answer ILIKE '%…%'. The log text is kept in a column by a
+ * trigger (a generated column cannot aggregate a JSON array).
+ */
+export const postgresTextSearch: TextSearch = Object.freeze({
+  minNeedle: 3,
+  async install(db: Kysely<unknown>) {
+    const statements = [
+      `CREATE EXTENSION IF NOT EXISTS pg_trgm`,
+      `ALTER TABLE sessions ADD COLUMN log_text text`,
+      `CREATE FUNCTION sessions_log_text() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         NEW.log_text := (SELECT string_agg(e->>'message', E'\\n' ORDER BY n)
+                          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.document::jsonb->'log') = 'array'
+                                                         THEN NEW.document::jsonb->'log' ELSE '[]'::jsonb END)
+                               WITH ORDINALITY AS l(e, n));
+         RETURN NEW;
+       END $$`,
+      `CREATE TRIGGER sessions_log_text BEFORE INSERT OR UPDATE OF document ON sessions FOR EACH ROW EXECUTE FUNCTION sessions_log_text()`,
+      `UPDATE sessions SET document = document`,
+      `CREATE INDEX sessions_log_trgm ON sessions USING gin (log_text gin_trgm_ops)`,
+      `CREATE INDEX sessions_from_trgm ON sessions USING gin (from_address gin_trgm_ops)`,
+      `CREATE INDEX sessions_to_trgm ON sessions USING gin (to_address gin_trgm_ops)`,
+    ];
+    for (const statement of statements) await sql.raw(statement).execute(db);
+  },
+  async indexLogChunks() {
+    // The GIN index over one log_text column per session already answers every scope; PostgreSQL
+    // keeps 003's layout.
+  },
+  async unindexLogChunks() {},
+  bulkLoad<T>(_db: Kysely<Database>, load: () => Promise<T>) {
+    return load();
+  },
+  hits(terms: readonly SearchTerm[]) {
+    const conditions = terms.map(({ field, needle }) => sql`${sql.ref(COLUMN[field])} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`);
+    return sql<SearchHit>`(SELECT account_id, id AS session_id FROM sessions WHERE ${sql.join(conditions, sql` AND `)})`;
+  },
+});
