@@ -66,7 +66,7 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     const started = performance.now();
     const query = await shape(Math.abs(i));
     const count = await lists.count(query);
-    if (count > 0) await lists.page(query, newest, name === 'day' ? 1000 : 0, 25);
+    if (count > 0) await lists.page(query, newest, name === 'day' ? 1000 : 0, 25, count);
     if (i < 0) continue;
     times.push(performance.now() - started);
     total += count;

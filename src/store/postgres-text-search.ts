@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import { likeLiteral, type SearchField, type SearchHit, type SearchTerm, type TextSearch } from './text-search.js';
+import { likeLiteral, type Search, type SearchField, type SearchHit, type SearchScope, type SearchTerm, type TextSearch } from './text-search.js';
 
 const COLUMN: Record<SearchField, string> = { log: 'log_text', from: 'from_address', to: 'to_address' };
 
@@ -38,8 +38,18 @@ export const postgresTextSearch: TextSearch = Object.freeze({
   bulkLoad<T>(_db: Kysely<Database>, load: () => Promise<T>) {
     return load();
   },
-  hits(terms: readonly SearchTerm[]) {
-    const conditions = terms.map(({ field, needle }) => sql`${sql.ref(COLUMN[field])} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`);
-    return sql<SearchHit>`(SELECT account_id, id AS session_id FROM sessions WHERE ${sql.join(conditions, sql` AND `)})`;
+  async search(_db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search> {
+    // The GIN indexes serve ILIKE on the row itself: the same condition drives a bitmap scan or
+    // checks rows walked in another index's order, as the planner likes.
+    const on = (row: string) => sql.join(terms.map(({ field, needle }) => sql`${sql.ref(`${row}.${COLUMN[field]}`)} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`), sql` AND `);
+    const inScope: RawBuilder<unknown>[] = [];
+    if (scope.accountIds !== 'all') inScope.push(scope.accountIds.length ? sql`t.account_id IN (${sql.join(scope.accountIds.map((id) => sql`${id}`))})` : sql`1 = 0`);
+    if (!scope.searchArchive) inScope.push(sql`t.archived = 0`);
+    const where = sql.join([on('t'), ...inScope], sql` AND `);
+    return {
+      hits: () => sql<SearchHit>`(SELECT t.account_id, t.id AS session_id FROM sessions t WHERE ${where})`,
+      matches: (row: string) => sql<SqlBool>`(${on(row)})`,
+      count: () => sql<{ n: string }>`SELECT count(*) AS n FROM sessions t WHERE ${where}`,
+    };
   },
 });

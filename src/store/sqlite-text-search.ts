@@ -1,6 +1,7 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import type { SearchHit, SearchScope, SearchTerm, TextSearch } from './text-search.js';
+import { firstChunk, lastChunk, phrase, planLogWalk, type LogWalk } from './sqlite-log-walk.js';
+import type { Search, SearchHit, SearchScope, SearchTerm, TextSearch } from './text-search.js';
 import { wholeLogIndex } from './sqlite-whole-log-index.js';
 
 /**
@@ -20,8 +21,9 @@ import { wholeLogIndex } from './sqlite-whole-log-index.js';
  * Archiving a session moves its log to the archived partition (one chunk again).
  *
  * A needle without a newline lies within one line, hence within one chunk: a phrase MATCH is exact.
- * A needle spanning lines may span chunks: candidates come from its longest line-free piece and are
- * re-checked against the session's whole log.
+ * A needle spanning lines may span chunks, and a needle made mostly of common trigrams is cheaper
+ * found by its rarest ones: then the chunks found are candidates, re-checked against the session's
+ * whole log (sqlite-log-walk.ts plans which).
  */
 export const sqliteTextSearch: TextSearch = Object.freeze({
   minNeedle: 3,
@@ -59,20 +61,39 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
       for (const statement of [...indexUnindexed(afterKey), INSERT_TRIGGER]) await sql.raw(statement).execute(db);
     }
   },
-  hits(terms: readonly SearchTerm[], scope: SearchScope) {
-    const conditions = terms.map(({ field, needle }) =>
-      field === 'log' ? logCondition(needle, scope) : sql`k.key IN (SELECT rowid FROM session_address_search WHERE session_address_search MATCH ${`${field}_address : ${phrase(needle)}`})`,
+  async search(db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search> {
+    const walks = await Promise.all(
+      terms.map(async ({ field, needle }): Promise<LogWalk & { scoped: boolean }> => {
+        if (field === 'log') return { ...(await planLogWalk(db, needle, scope)), scoped: true };
+        const keys = sql`SELECT rowid FROM session_address_search WHERE session_address_search MATCH ${`${field}_address : ${phrase(needle)}`}`;
+        return { keys: () => keys, holds: (key) => sql<SqlBool>`${key} IN (${keys})`, count: () => undefined, scoped: false };
+      }),
     );
-    return sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search_keys k WHERE ${sql.join(conditions, sql` AND `)})`;
+    const globs = walks.flatMap((walk) => (walk.glob === undefined ? [] : [walk.glob]));
+    const logMatches = (row: string) => globs.map((glob) => sql`${sql.raw(logText(row))} GLOB ${glob}`);
+    // Log walks stay in their partitions; addresses have one index for every account, so a search
+    // by address alone is held to the scope here.
+    const inScope = walks.some((walk) => walk.scoped)
+      ? []
+      : [
+          ...(scope.accountIds === 'all' ? [] : [scope.accountIds.length ? sql`k.account_id IN (${sql.join(scope.accountIds.map((id) => sql`${id}`))})` : sql`1 = 0`]),
+          ...(scope.searchArchive ? [] : [sql`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND v.archived = 0)`]),
+        ];
+    const hitConditions = [
+      ...walks.map((walk) => sql`k.key IN (${walk.keys()})`),
+      ...inScope,
+      ...(globs.length ? [sql`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND ${sql.join(logMatches('v'), sql` AND `)})`] : []),
+    ];
+    const hits = sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search_keys k WHERE ${sql.join(hitConditions, sql` AND `)})`;
+    const counted = walks.length === 1 ? walks[0]!.count() : undefined;
+    return {
+      hits: () => hits,
+      matches: (row: string) => sql<SqlBool>`(${sql.join([...walks.map((walk) => walk.holds(sql.raw(keyOf(row)))), ...logMatches(row)], sql` AND `)})`,
+      count: () => counted ?? sql<{ n: number }>`SELECT count(*) AS n FROM ${hits} AS h`,
+    };
   },
 });
 
-/** An FTS5 phrase: the needle quoted, its quotes doubled. */
-const phrase = (needle: string) => `"${needle.replace(/"/g, '""')}"`;
-
-// A partition's chunk ids: `id << 40` up to the next partition's; 2^40 chunks each, 2^23 partitions.
-const first = (partition: string) => `(${partition}.id << 40)`;
-const last = (partition: string) => `((${partition}.id << 40) + 1099511627775)`;
 
 /**
  * The messages of `row`'s log from entry `from` (0-based) on, joined by newlines: the text the
@@ -87,7 +108,7 @@ const keyOf = (row: string) => `(SELECT key FROM session_search_keys WHERE accou
 const appendChunk = (row: string, text: string) => [
   `INSERT OR IGNORE INTO session_log_partitions (account_id, archived) VALUES (${row}.account_id, ${row}.archived)`,
   `INSERT INTO session_log_chunks (chunk, session_key)
-     SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${first('p')} AND ${last('p')}), ${first('p')}) + 1, ${keyOf(row)}
+     SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${firstChunk('p')} AND ${lastChunk('p')}), ${firstChunk('p')}) + 1, ${keyOf(row)}
      FROM session_log_partitions p WHERE p.account_id = ${row}.account_id AND p.archived = ${row}.archived AND ${text} IS NOT NULL`,
   `INSERT INTO session_log_search (rowid, log) SELECT last_insert_rowid(), ${text} WHERE changes() > 0`,
 ];
@@ -122,15 +143,16 @@ const TRIGGERS = [
      DELETE FROM session_address_search WHERE rowid = ${keyOf('OLD')};
      INSERT INTO session_address_search (rowid, from_address, to_address) VALUES (${keyOf('NEW')}, NEW.from_address, NEW.to_address);
    END`,
-  // Log lines are appended by the event fold: index only the new ones.
+  // Log lines are appended by the event fold: index only the new ones (of a live session; an
+  // archived one keeps its log in one chunk, which lets a search count archived hits unlooked-up).
   `CREATE TRIGGER sessions_search_log_appended AFTER UPDATE OF document ON sessions
-   WHEN OLD.archived IS NEW.archived AND ${LOG_CHANGED} AND ${LOG_APPENDED} = 1
+   WHEN OLD.archived = 0 AND NEW.archived = 0 AND ${LOG_CHANGED} AND ${LOG_APPENDED} = 1
    BEGIN
      ${appendChunk('NEW', logText('NEW', `coalesce(json_array_length(OLD.document, '$.log'), 0)`)).join(';\n     ')};
    END`,
   // Anything else (a log rewritten, a session archived or restored): its log again, as one chunk.
   `CREATE TRIGGER sessions_search_log_rewritten AFTER UPDATE OF document, archived ON sessions
-   WHEN OLD.archived IS NOT NEW.archived OR (${LOG_CHANGED} AND ${LOG_APPENDED} = 0)
+   WHEN OLD.archived IS NOT NEW.archived OR (${LOG_CHANGED} AND (${LOG_APPENDED} = 0 OR NEW.archived <> 0))
    BEGIN
      ${[...forgetChunks('OLD'), ...appendChunk('NEW', logText('NEW'))].join(';\n     ')};
    END`,
@@ -158,7 +180,7 @@ const indexUnindexed = (afterKey: number) => {
        WHERE k.key > ${after}`,
     // A chunk for every session with log entries, numbered on within its partition.
     `INSERT INTO session_log_chunks (chunk, session_key)
-       SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${first('p')} AND ${last('p')}), ${first('p')})
+       SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${firstChunk('p')} AND ${lastChunk('p')}), ${firstChunk('p')})
                 + row_number() OVER (PARTITION BY p.id ORDER BY k.key), k.key
        FROM session_search_keys k
        JOIN sessions s ON s.account_id = k.account_id AND s.id = k.session_id
@@ -172,52 +194,3 @@ const indexUnindexed = (afterKey: number) => {
        WHERE c.session_key > ${after}`,
   ];
 };
-
-/**
- * `k.key` is a session whose log contains `needle`, walking only the chunks of the partitions in
- * `scope`. SQLite's planner takes the partitions as the outer loop and hands each one's rowid
- * range to FTS5 (checked by EXPLAIN in test/sessions/list-explain.test.ts).
- */
-function logCondition(needle: string, scope: SearchScope): RawBuilder<unknown> {
-  const partitions = [
-    scope.accountIds === 'all' ? sql`1 = 1` : sql`p.account_id IN (${sql.join(scope.accountIds.map((id) => sql`${id}`))})`,
-    scope.searchArchive ? sql`1 = 1` : sql`p.archived = 0`,
-  ];
-  const pieces = needle.split('\n');
-  if (pieces.length === 1) {
-    return sql`k.key IN (SELECT c.session_key FROM session_log_partitions p
-      JOIN session_log_search f ON f.rowid BETWEEN ${sql.raw(first('p'))} AND ${sql.raw(last('p'))}
-      JOIN session_log_chunks c ON c.chunk = f.rowid
-      WHERE session_log_search MATCH ${`log : ${phrase(needle)}`} AND ${sql.join(partitions, sql` AND `)})`;
-  }
-  // Spanning lines: the longest piece finds candidates (every chunk in scope when no piece has a
-  // trigram), and the session's whole log decides.
-  const longest = pieces.reduce((a, b) => ([...b].length > [...a].length ? b : a));
-  const candidates =
-    [...longest].length >= 3
-      ? sql`SELECT c.session_key FROM session_log_partitions p
-          JOIN session_log_search f ON f.rowid BETWEEN ${sql.raw(first('p'))} AND ${sql.raw(last('p'))}
-          JOIN session_log_chunks c ON c.chunk = f.rowid
-          WHERE session_log_search MATCH ${`log : ${phrase(longest)}`} AND ${sql.join(partitions, sql` AND `)}`
-      : sql`SELECT c.session_key FROM session_log_partitions p
-          JOIN session_log_chunks c ON c.chunk BETWEEN ${sql.raw(first('p'))} AND ${sql.raw(last('p'))}
-          WHERE ${sql.join(partitions, sql` AND `)}`;
-  return sql`k.key IN (${candidates}) AND (SELECT ${sql.raw(logText('s'))} FROM sessions s WHERE s.account_id = k.account_id AND s.id = k.session_id) GLOB ${caseInsensitiveGlob(needle)}`;
-}
-
-/**
- * A GLOB pattern matching text that contains `needle`, ignoring case one character at a time
- * (`[eE]`), as the trigram tokenizer folds case; `*`, `?` and `[` are taken literally.
- *
- * @example
- * caseInsensitiveGlob('a*1') // '*[aA][*]1*'
- */
-export function caseInsensitiveGlob(needle: string): string {
-  let pattern = '*';
-  for (const char of needle) {
-    const forms = new Set([char, char.toLowerCase(), char.toUpperCase()].filter((form) => [...form].length === 1));
-    if (forms.size > 1) pattern += `[${[...forms].join('')}]`;
-    else pattern += '*?['.includes(char) ? `[${char}]` : char;
-  }
-  return pattern + '*';
-}

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 
 /** The session fields the substring index answers for. */
@@ -22,11 +22,26 @@ export interface TextSearch {
   /** Runs a bulk insert of sessions, indexing them at the end instead of row by row. */
   bulkLoad<T>(db: Kysely<Database>, load: () => Promise<T>): Promise<T>;
   /**
-   * The sessions whose fields contain every term's needle, ignoring case, as `(account_id,
-   * session_id)` rows: a list query joins it, so the index drives and the table is read only for
-   * its hits. `scope` narrows the walk (the list query still checks it on every row).
+   * How to find the sessions in `scope` whose fields contain every term's needle, ignoring case.
+   * It may look at the index first (how rare the needle's trigrams are) to choose its walk.
    */
-  hits(terms: readonly SearchTerm[], scope: SearchScope): RawBuilder<SearchHit>;
+  search(db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search>;
+}
+
+/** One search, planned: the same matches as three query shapes. */
+export interface Search {
+  /**
+   * The matches as `(account_id, session_id)` rows, exactly those in scope: a list query joins
+   * them, so the index drives and the table is read only for its hits.
+   */
+  hits(): RawBuilder<SearchHit>;
+  /**
+   * Whether the session row aliased `row` matches: for walking sessions in a list index's order,
+   * which reads fewer rows than sorting every hit when the text is common and the page is early.
+   */
+  matches(row: string): RawBuilder<SqlBool>;
+  /** How many sessions match, in scope, read from the index as far as it can. */
+  count(): RawBuilder<{ n: number | string }>;
 }
 
 export interface SearchTerm {

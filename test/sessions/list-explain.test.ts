@@ -57,7 +57,7 @@ async function plan(query: Compilable): Promise<string> {
 
 describe('EXPLAIN of every list query shape', () => {
   it.each(SHAPES)('%s: page and count come from an index, never a table scan', async (_name, query, index) => {
-    for (const explained of [await plan(lists.pageQuery(query, newest, 1000, 25)), await plan(lists.countQuery(query))]) {
+    for (const explained of [await plan(await lists.pageQuery(query, newest, 1000, 25)), await plan(await lists.countQuery(query))]) {
       if (store.capabilities.kind === 'postgres') {
         expect(explained).not.toMatch(/Seq Scan on sessions/);
         continue;

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/model/session-info.js';
+import { DEFAULT_GENERATOR } from '../../src/generate/generate-sessions.js';
+import { loadGenerated } from '../../src/generate/load-generated.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
@@ -41,6 +43,8 @@ const life = fc.record({
   appended: fc.array(fc.array(line, { minLength: 1, maxLength: 2 }), { maxLength: 4 }),
   rewrite: fc.option(fc.array(line, { minLength: 1, maxLength: 2 }), { freq: 4 }),
   archived: fc.boolean(),
+  // Lines a late event appends after the session was archived.
+  late: fc.option(fc.array(line, { minLength: 1, maxLength: 2 }), { freq: 3 }),
 });
 
 describe('log search: exactly the sessions whose log contains the text, however the log was written', () => {
@@ -59,6 +63,7 @@ describe('log search: exactly the sessions whose log contains the text, however 
           for (const batch of spec.appended) await writeLog(store, id, spec.account, (log = [...log, ...batch]), version++);
           if (spec.rewrite) await writeLog(store, id, spec.account, (log = spec.rewrite), version++);
           if (spec.archived) await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', id).execute();
+          if (spec.late) await writeLog(store, id, spec.account, (log = [...log, ...spec.late]), version++);
           logs.set(id, { log, archived: spec.archived, account: spec.account });
         }
         // Needles cut from the logs as stored (so many cross a line, hence a chunk), their case
@@ -102,6 +107,25 @@ describe('log search: exactly the sessions whose log contains the text, however 
     expect(await search('7781\nrefund')).toEqual(['c1']);
     expect(await search('1\nR')).toEqual(['c1']);
     expect(await search('7781 refund')).toEqual([]);
+  });
+});
+
+describe('a text in many sessions', () => {
+  it('pages alike whether its hits are sorted or the newest sessions are checked against the index', async () => {
+    const store = await openTestStore();
+    await loadGenerated(store.db, store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 1, endAt: new Date('2026-11-27T00:00:00Z') });
+    await store.db.updateTable('sessions').set({ archived: 1 }).where('date_created', '<', '2026-09-28').execute();
+    const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
+    const newest = { field: 'dateCreated', order: 'Descend' } as const;
+    for (const log of ['call completed', 'answered by']) {
+      for (const searchArchive of [false, true]) {
+        const query = { accountIds: 'all' as const, searchArchive, log };
+        const count = await lists.count(query);
+        expect(count).toBeGreaterThan(1000);
+        // Told the count, a first page walks the date index; not told, it sorts the hits.
+        for (const offset of [0, 100]) expect(await lists.page(query, newest, offset, 25, count)).toEqual(await lists.page(query, newest, offset, 25));
+      }
+    }
   });
 });
 
