@@ -61,7 +61,9 @@ function matchWalk(match: string, scope: SearchScope, glob?: string): LogWalk {
   return {
     glob,
     keys: () => chunksMatching(match, scope, 'c.session_key', { keyed: true }),
-    holds: (key) => sql<SqlBool>`EXISTS (SELECT 1 FROM session_log_chunks k_c WHERE k_c.session_key = ${key} AND k_c.chunk IN (${chunksMatching(match, scope, 'f.rowid')}))`,
+    // The keys found once, then each row's key looked up among them (an IN list nested in a
+    // correlated subquery would be walked again for every row).
+    holds: (key) => sql<SqlBool>`${key} IN (${chunksMatching(match, scope, 'c.session_key', { keyed: true })})`,
     // An archived session's log is one chunk (archiving rewrites it so, and later changes rewrite
     // it again), so archived hits need no lookup to be counted once each; live ones may repeat.
     count: () =>

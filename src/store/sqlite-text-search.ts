@@ -104,12 +104,16 @@ const logText = (row: string, from = '0') =>
 
 const keyOf = (row: string) => `(SELECT key FROM session_search_keys WHERE account_id = ${row}.account_id AND session_id = ${row}.id)`;
 
-/** Appends `text` to `row`'s log index as a new chunk of its partition (nothing when it is NULL). */
+/**
+ * Appends `text` to `row`'s log index as a new chunk of its partition: nothing when it is NULL, or
+ * when the session has no key yet (written during a bulk load, which indexes it at its end).
+ */
 const appendChunk = (row: string, text: string) => [
   `INSERT OR IGNORE INTO session_log_partitions (account_id, archived) VALUES (${row}.account_id, ${row}.archived)`,
   `INSERT INTO session_log_chunks (chunk, session_key)
-     SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${firstChunk('p')} AND ${lastChunk('p')}), ${firstChunk('p')}) + 1, ${keyOf(row)}
-     FROM session_log_partitions p WHERE p.account_id = ${row}.account_id AND p.archived = ${row}.archived AND ${text} IS NOT NULL`,
+     SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${firstChunk('p')} AND ${lastChunk('p')}), ${firstChunk('p')}) + 1, k.key
+     FROM session_log_partitions p JOIN session_search_keys k ON k.account_id = p.account_id AND k.session_id = ${row}.id
+     WHERE p.account_id = ${row}.account_id AND p.archived = ${row}.archived AND ${text} IS NOT NULL`,
   `INSERT INTO session_log_search (rowid, log) SELECT last_insert_rowid(), ${text} WHERE changes() > 0`,
 ];
 
