@@ -56,6 +56,13 @@ async function plan(query: Compilable): Promise<string> {
 }
 
 describe('EXPLAIN of every list query shape', () => {
+  it('a common text, first page: walks the date index newest first, checking each session against the text index', async () => {
+    const explained = await plan(await lists.pageQuery({ ...live, accountIds: A, log: 'call' }, newest, 0, 25, 3000));
+    if (store.capabilities.kind === 'postgres') return expect(explained).not.toMatch(/Seq Scan on sessions/);
+    expect(explained).toMatch(/sessions_list_date_created/);
+    expect(explained).not.toMatch(/^SCAN (s|d|sessions)$/m);
+  });
+
   it.each(SHAPES)('%s: page and count come from an index, never a table scan', async (_name, query, index) => {
     for (const explained of [await plan(await lists.pageQuery(query, newest, 1000, 25)), await plan(await lists.countQuery(query))]) {
       if (store.capabilities.kind === 'postgres') {
