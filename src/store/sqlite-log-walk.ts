@@ -10,8 +10,11 @@ import type { SearchScope } from './text-search.js';
 export interface LogWalk {
   /** The session keys of the chunks found (a key may repeat). */
   keys(): RawBuilder<unknown>;
-  /** Whether the session keyed `key` has a chunk found: for rows walked in another index's order. */
-  holds(key: RawBuilder<unknown>): RawBuilder<SqlBool>;
+  /**
+   * Whether the session row aliased `row`, keyed `key`, has a chunk found: for rows walked in
+   * another index's order.
+   */
+  holds(row: string, key: RawBuilder<unknown>): RawBuilder<SqlBool>;
   /** The number of sessions matching, when the chunks found are the answer (no `glob`). */
   count(): RawBuilder<{ n: number }> | undefined;
   readonly glob?: string;
@@ -62,8 +65,13 @@ function matchWalk(match: string, scope: SearchScope, glob?: string): LogWalk {
     glob,
     keys: () => chunksMatching(match, scope, 'c.session_key', { keyed: true }),
     // The keys found once, then each row's key looked up among them (an IN list nested in a
-    // correlated subquery would be walked again for every row).
-    holds: (key) => sql<SqlBool>`${key} IN (${chunksMatching(match, scope, 'c.session_key', { keyed: true })})`,
+    // correlated subquery would be walked again for every row). Archived keys only when an
+    // archived row comes: a first page of the newest sessions rarely reaches the archive.
+    holds: (row, key) =>
+      scope.searchArchive
+        ? sql<SqlBool>`(CASE WHEN ${sql.raw(row)}.archived = 0 THEN ${key} IN (${chunksMatching(match, scope, 'c.session_key', { keyed: true, archived: 0 })})
+            ELSE ${key} IN (${chunksMatching(match, scope, 'c.session_key', { keyed: true, archived: 1 })}) END)`
+        : sql<SqlBool>`${key} IN (${chunksMatching(match, scope, 'c.session_key', { keyed: true })})`,
     // An archived session's log is one chunk (archiving rewrites it so, and later changes rewrite
     // it again), so archived hits need no lookup to be counted once each; live ones may repeat.
     count: () =>

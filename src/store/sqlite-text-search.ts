@@ -66,7 +66,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
       terms.map(async ({ field, needle }): Promise<LogWalk & { scoped: boolean }> => {
         if (field === 'log') return { ...(await planLogWalk(db, needle, scope)), scoped: true };
         const keys = sql`SELECT rowid FROM session_address_search WHERE session_address_search MATCH ${`${field}_address : ${phrase(needle)}`}`;
-        return { keys: () => keys, holds: (key) => sql<SqlBool>`${key} IN (${keys})`, count: () => undefined, scoped: false };
+        return { keys: () => keys, holds: (_row, key) => sql<SqlBool>`${key} IN (${keys})`, count: () => undefined, scoped: false };
       }),
     );
     const globs = walks.flatMap((walk) => (walk.glob === undefined ? [] : [walk.glob]));
@@ -88,7 +88,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     const counted = walks.length === 1 ? walks[0]!.count() : undefined;
     return {
       hits: () => hits,
-      matches: (row: string) => sql<SqlBool>`(${sql.join([...walks.map((walk) => walk.holds(sql.raw(keyOf(row)))), ...logMatches(row)], sql` AND `)})`,
+      matches: (row: string) => sql<SqlBool>`(${sql.join([...walks.map((walk) => walk.holds(row, sql.raw(keyOf(row)))), ...logMatches(row)], sql` AND `)})`,
       count: () => counted ?? sql<{ n: number }>`SELECT count(*) AS n FROM ${hits} AS h`,
     };
   },

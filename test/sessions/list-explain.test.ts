@@ -57,10 +57,15 @@ async function plan(query: Compilable): Promise<string> {
 
 describe('EXPLAIN of every list query shape', () => {
   it('a common text, first page: walks the date index newest first, checking each session against the text index', async () => {
-    const explained = await plan(await lists.pageQuery({ ...live, accountIds: A, log: 'call' }, newest, 0, 25, 3000));
-    if (store.capabilities.kind === 'postgres') return expect(explained).not.toMatch(/Seq Scan on sessions/);
-    expect(explained).toMatch(/sessions_list_date_created/);
-    expect(explained).not.toMatch(/^SCAN (s|d|sessions)$/m);
+    for (const searchArchive of [false, true]) {
+      const explained = await plan(await lists.pageQuery({ searchArchive, accountIds: A, log: 'call' }, newest, 0, 25, 3000));
+      if (store.capabilities.kind === 'postgres') {
+        expect(explained).not.toMatch(/Seq Scan on sessions/);
+        continue;
+      }
+      expect(explained).toMatch(/sessions_list_date_created/);
+      expect(explained).not.toMatch(/^SCAN (s|d|sessions)$/m);
+    }
   });
 
   it.each(SHAPES)('%s: page and count come from an index, never a table scan', async (_name, query, index) => {
