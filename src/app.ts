@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiError, ERROR_CODES } from './http/errors.js';
 import { sendError } from './http/render.js';
+import { deferredChildLoggerFactory } from './http/deferred-request-logger.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Clock, session lifetimes and sign-in throttle; defaults suit production. */
   readonly auth?: AuthOptions;
+  /** Sign-in services already built over `store` (the server seeds users with the same ones); else built from `auth`. */
+  readonly authServices?: AuthServices;
   /**
    * Replaces authentication. Only the benchmark sets it, to measure what authentication costs
    * against the same app without it; nothing reads it from configuration.
@@ -87,6 +90,7 @@ export function operations(store: Store, auth: AuthServices = authServices(store
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    childLoggerFactory: deferredChildLoggerFactory,
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
@@ -116,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       done(new ApiError('BadRequest', 'The request body is not valid JSON'), undefined);
     }
   });
-  const auth = authServices(options.store, options.auth);
+  const auth = options.authServices ?? authServices(options.store, options.auth);
   const all = operations(options.store, auth, options.events);
   registerMetadata(app, all);
   registerOperations(app, all, {

@@ -31,13 +31,14 @@ export async function startServer(config: Config, print: (line: string) => void 
     await store.close();
     throw error;
   }
+  const auth = authServices(store);
   const app = await buildApp({
     store,
+    authServices: auth,
     logger: { level: config.logLevel },
     events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
   });
   const sessions = new SessionsRepository(store.db);
-  const auth = authServices(store);
   await auth.sessions.deleteExpired(new Date());
   await auth.passwords.throttle.purge(new Date());
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
 
 export interface Throughput {
   readonly rps: number;
@@ -10,9 +10,13 @@ export interface Throughput {
 export const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined;
 
 /** Closed-loop maximum throughput with wrk (a C client, so the load costs little of our 2 cores). */
-export function wrk(url: string, { connections = 32, seconds = 8, headers = {} as Record<string, string> } = {}): Throughput {
+export function wrk(
+  url: string,
+  { connections = 32, seconds = 8, headers = {} as Record<string, string>, script = undefined as string | undefined } = {},
+): Throughput {
   const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url], { encoding: 'utf8' });
+  const scriptArgs = script ? ['-s', script] : [];
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, ...scriptArgs, url], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   // A throughput of 401s (or 404s) is no measurement.
   if (/Non-2xx or 3xx responses/.test(run.stdout)) throw new Error(`wrk saw error answers from ${url}:\n${run.stdout}`);
@@ -64,9 +68,36 @@ function toMs(text: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-/** Open-loop latency at a fixed request rate (autocannon's overallRate), for "p99 at half the max". */
-export async function atRate(url: string, rate: number, seconds = 8, headers: Record<string, string> = {}): Promise<Throughput> {
-  const result = await autocannon({ url, connections: 16, duration: seconds, overallRate: Math.round(rate), headers });
-  if (result.non2xx) throw new Error(`autocannon saw ${result.non2xx} error answers from ${url}`);
-  return { rps: result.requests.average, p50ms: result.latency.p50, p99ms: result.latency.p99 };
+/**
+ * A wrk Lua script (written to `file`) whose every request is a random id 0…count-1 as `%024x`
+ * (`/sessions/{id}{suffix}`): reads spread over many rows. With `delayMs`, each connection waits
+ * that long before each request (wrk's `delay()`), for a steady rate below the maximum.
+ */
+export function randomIdScript(file: string, count: number, suffix = '', delayMs?: number): string {
+  const lines = [
+    'math.randomseed(os.time())',
+    `request = function() return wrk.format(nil, string.format("/sessions/%024x${suffix}", math.random(0, ${count - 1}))) end`,
+    ...(delayMs === undefined ? [] : [`delay = function() return ${delayMs} end`]),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
 }
+
+/** Each connection's pause before a request at a steady rate: long beside a request's own latency. */
+export const PACING_MS = 10;
+
+/**
+ * Latency at about `rate` requests/s: enough wrk connections, each pausing PACING_MS before every
+ * request (`randomIdScript(…, PACING_MS)`), so requests arrive spread out as independent clients'
+ * do. (autocannon's overallRate sends each second's quota as fast as it can and then idles, which
+ * measures a saturated server's p99 at any rate.) Returns the rate reached and wrk's percentiles.
+ */
+export function atRate(
+  url: string,
+  rate: number,
+  { seconds = 8, headers = {} as Record<string, string>, pacedScript }: { seconds?: number; headers?: Record<string, string>; pacedScript: string },
+): Throughput {
+  const connections = Math.max(1, Math.round((rate * (PACING_MS + 0.5)) / 1000));
+  return wrk(url, { connections, seconds, headers, script: pacedScript });
+}
+

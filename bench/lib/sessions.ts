@@ -15,3 +15,16 @@ export function goldenWith20Log(): SessionInfo {
   }));
   return session;
 }
+
+/** Bench session ids: 24 hex digits, as Evo Voice's are. */
+export const benchSessionId = (i: number) => i.toString(16).padStart(24, '0');
+
+/**
+ * `count` copies of the 20-entry session under ids 0…count-1, so a benchmark can spread its reads
+ * over many rows as a contact center's dashboards do (one id read over and over would measure a
+ * cache, not the store).
+ */
+export function benchSessions(count: number): SessionInfo[] {
+  const session = goldenWith20Log();
+  return Array.from({ length: count }, (_, i) => ({ ...session, id: benchSessionId(i) }));
+}

@@ -69,8 +69,10 @@ async function record(deps: Deps, sessionId: string | undefined, event: SessionE
   const found = await existing(deps.sessions, id);
   accountFor(found.accountId, context);
   await deps.ingest.ingest([commandEvent(deps, found.accountId, id, event, context)]);
-  return new StoredBody((await existing(deps.sessions, id)).json);
+  return storedBodyOf(await existing(deps.sessions, id));
 }
+
+const storedBodyOf = (session: StoredSession) => new StoredBody(session.json, session.id);
 
 async function existing(sessions: SessionsRepository, id: string): Promise<StoredSession> {
   const found = await sessions.findById(id);
@@ -121,7 +123,7 @@ export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
         ...customer,
       };
       await deps.ingest.ingest([commandEvent(deps, accountId, id, opened, context)]);
-      return new StoredBody((await existing(deps.sessions, id)).json);
+      return storedBodyOf(await existing(deps.sessions, id));
     },
   };
 }

@@ -24,7 +24,9 @@ export function sendDto(
   reply.header('vary', 'Accept');
   if (body instanceof StoredBody) {
     if (format === 'json') return reply.send(body.json);
-    if (format === 'xml') return reply.send(xmlOfStored.render(dto.meta.name + body.json, () => writeXml(dto, body.value)));
+    if (format === 'xml' && body.identity !== undefined) {
+      return reply.send(xmlOfStored.render(`${dto.meta.name}:${body.identity}`, body.json, () => writeXml(dto, body.value)));
+    }
   }
   const value = body instanceof StoredBody ? body.value : body;
   switch (format) {

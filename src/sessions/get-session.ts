@@ -39,7 +39,7 @@ export function getSessionOperation(sessions: SessionsRepository): Operation<{ s
       const found = await sessions.findById(id);
       // A foreign session and a missing one get the same 403, so ids cannot be probed across accounts.
       if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);
-      return new StoredBody(found.json);
+      return new StoredBody(found.json, found.id);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import type { Database, SessionsTable } from '../store/schema.js';
+import { BatchedLookup } from '../store/batched-lookup.js';
 import { ledgerRow } from '../events/ledger-row.js';
 import { snapshotEvent } from '../events/snapshot-event.js';
 import { sessionRow, type SessionLinks } from './session-row.js';
@@ -15,22 +16,40 @@ export interface StoredSession {
 
 export type InsertOutcome = 'inserted' | 'exists';
 
+type ByIdRow = Pick<SessionsTable, 'account_id' | 'id' | 'version' | 'document'>;
+
+const MAX_BATCH = 64;
+
 /** Sessions as stored rows: read by id, insert once. The only place that knows the table. */
 export class SessionsRepository {
-  /** GET by id is the hottest query: built and compiled once, only its parameter changes (halves its cost). */
-  private readonly byId: CompiledQuery<Pick<SessionsTable, 'account_id' | 'id' | 'version' | 'document'>>;
+  /**
+   * GET by id is the hottest query: lookups of one turn go out as one `id IN (…)` query, built
+   * once per size. Sizes are powers of two (the list padded with its first id), so a handful of
+   * statements serve every batch.
+   */
+  private readonly byIds: CompiledQuery<ByIdRow>[] = [];
+  private readonly lookups = new BatchedLookup<string, StoredSession>((ids) => this.findMany(ids), MAX_BATCH);
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.byId = db.selectFrom('sessions').select(['account_id', 'id', 'version', 'document']).where('id', '=', '').compile();
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findById(id: string): Promise<StoredSession | undefined> {
+    return this.lookups.get(id);
   }
 
-  async findById(id: string): Promise<StoredSession | undefined> {
-    const { rows } = await this.db.executeQuery<Pick<SessionsTable, 'account_id' | 'id' | 'version' | 'document'>>({
-      ...this.byId,
-      parameters: [id],
-    });
-    const row = rows[0];
-    return row && { accountId: row.account_id, id: row.id, version: row.version, json: row.document };
+  private async findMany(ids: readonly string[]): Promise<Map<string, StoredSession>> {
+    let size = 1;
+    while (size < ids.length) size *= 2;
+    const parameters = [...ids];
+    while (parameters.length < size) parameters.push(ids[0]!);
+    const query = (this.byIds[size] ??= this.db
+      .selectFrom('sessions')
+      .select(['account_id', 'id', 'version', 'document'])
+      .where('id', 'in', parameters)
+      .compile());
+    const { rows } = await this.db.executeQuery<ByIdRow>({ ...query, parameters });
+    const found = new Map<string, StoredSession>();
+    for (const row of rows) found.set(row.id, { accountId: row.account_id, id: row.id, version: row.version, json: row.document });
+    return found;
   }
 
   /**

@@ -20,7 +20,7 @@ function serve(args: string[]) {
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = (async () => {
-    for (let i = 0; i < 200 && !/Try:[\s\S]*metadata|listening on http:\/\/\S+ \(database/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !/Try:[\s\S]*metadata|listening on http:\/\/\S+ \(database/.test(output); i++) await new Promise((r) => setTimeout(r, 50));
     const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
     if (!url) throw new Error(`server did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -52,6 +52,18 @@ describe('commands are events', () => {
     expect(session.log.at(-1).message).toBe('Called back, no answer');
   });
 
+  it('XML read before and after a PATCH shows the change (rendered XML is never stale)', async () => {
+    const golden = goldenSession();
+    const s = await startTestServer([golden], { events: { now: clock } });
+    const { send } = await manager(s);
+    const before = await (await send(`/sessions/${golden.id}.xml`, { method: 'GET' })).text();
+    expect(before).not.toContain('VIP caller');
+    expect((await send(`/sessions/${golden.id}`, json('PATCH', { consoleData: 'VIP caller' }))).status).toBe(200);
+    const after = await (await send(`/sessions/${golden.id}.xml`, { method: 'GET' })).text();
+    expect(after).toContain('<ConsoleData>VIP caller</ConsoleData>');
+    expect(await (await send(`/sessions/${golden.id}.xml`, { method: 'GET' })).text()).toBe(after);
+  });
+
   it('answers bad commands with ServiceStack 4xx and records nothing', async () => {
     const golden = goldenSession();
     const s = await startTestServer([golden]);

@@ -65,6 +65,24 @@ describe('GET /sessions/{sessionId}', () => {
       '<?xml version="1.0" encoding="utf-8"?><ErrorResponse xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.servicestack.net/types"><ResponseStatus><ErrorCode>NotFound</ErrorCode><Message>Session \'missing\' does not exist</Message><StackTrace i:nil="true" /><Errors /><Meta xmlns:d3p1="http://schemas.microsoft.com/2003/10/Serialization/Arrays" i:nil="true" /></ResponseStatus></ErrorResponse>',
     );
   });
+
+  it('answers many GETs at once, each with its own session and the missing ones with 404', async () => {
+    // Lookups of one event-loop turn share a query; each answer must still be its own session.
+    const seed = Array.from({ length: 150 }, (_, i) => ({ ...golden, id: `s${i.toString().padStart(4, '0')}`, fromAddress: `+1503555${i}` }));
+    const { url, fetch } = await signedIn(seed);
+    const ids = [...seed.map((s) => s.id!), 'missing-1', seed[7]!.id!, 'missing-2', seed[7]!.id!];
+    const answers = await Promise.all(ids.map(async (sid) => {
+      const res = await fetch(`${url}/sessions/${sid}`);
+      return { status: res.status, body: (await res.json()) as { id?: string; fromAddress?: string } };
+    }));
+    answers.forEach((answer, i) => {
+      const sid = ids[i]!;
+      if (sid.startsWith('missing')) return expect(answer.status).toBe(404);
+      expect(answer.status).toBe(200);
+      expect(answer.body.id).toBe(sid);
+      expect(answer.body.fromAddress).toBe(seed.find((s) => s.id === sid)!.fromAddress);
+    });
+  });
 });
 
 describe('predefined routes', () => {
