@@ -20,13 +20,12 @@ export interface LogWalk {
   readonly glob?: string;
 }
 
-// A trigram in fewer chunks than this (in scope) makes a needle maybe rare: its rarest trigrams
-// may find few enough candidates to re-check each one.
-const RARE_BELOW = 2000;
+// Each trigram's chunks in scope are counted up to this bound (cheap: a count stops there).
+const COUNTED_UP_TO = 2000;
 // How many of the rarest trigrams the candidates must all hold, and how few candidates are worth
 // re-checking one by one (~30 µs each) rather than walking the phrase.
 const RAREST = 3;
-const FEW_ENOUGH = 500;
+const FEW_ENOUGH = 1000;
 // Long needles: the first few dozen trigrams are plenty to find a rare one.
 const MOST_COUNTED = 24;
 
@@ -111,8 +110,8 @@ function trigramsOf(text: string): string[] {
  * Plans the walk for `needle`. A phrase MATCH is exact, but FTS5 walks every one of the phrase's
  * trigrams through the scope: a needle mostly made of common trigrams ("Incoming call from
  * +1669…") costs ~100 ms at 1M sessions though it names one call. So each trigram's chunks in scope
- * are counted first (each count stops at RARE_BELOW: cheap); when the chunks holding the rarest
- * few are few, they are the candidates, re-checked against the whole log.
+ * are counted first (each count stops at COUNTED_UP_TO); when the chunks holding the rarest few
+ * are few, they are the candidates, re-checked against the whole log.
  */
 export async function planLogWalk(db: Kysely<Database>, needle: string, scope: SearchScope): Promise<LogWalk> {
   const pieces = needle.split('\n');
@@ -132,15 +131,13 @@ async function chooseMatch(db: Kysely<Database>, text: string, scope: SearchScop
   const whole = { match: `log : ${phrase(text)}`, exact: true };
   const trigrams = trigramsOf(text).slice(0, MOST_COUNTED);
   if (trigrams.length <= RAREST) return whole;
-  const counts = sql.join(
-    trigrams.map((trigram) => sql`(SELECT count(*) FROM (${chunksMatching(`log : ${phrase(trigram)}`, scope, '1', { limit: RARE_BELOW })}))`),
-  );
+  const counts = sql.join(trigrams.map((trigram) => sql`(SELECT count(*) FROM (${chunksMatching(`log : ${phrase(trigram)}`, scope, '1', { limit: COUNTED_UP_TO })}))`));
   const { rows } = await sql<{ counts: string }>`SELECT json_array(${counts}) AS counts`.execute(db);
   const byRarity = (JSON.parse(rows[0]!.counts) as number[]).map((n, i) => ({ n, trigram: trigrams[i]! })).sort((a, b) => a.n - b.n);
-  if (byRarity[0]!.n >= RARE_BELOW) return whole;
   const rarest = byRarity.slice(0, RAREST).map(({ trigram }) => `log : ${phrase(trigram)}`).join(' AND ');
   // Only when they are few: a phrase whose trigrams are all fairly rare is cheap to walk whole
-  // ("gateway timeout": 1.4 ms, where re-checking its 1,352 candidates took 70 ms).
+  // ("gateway timeout": 1.4 ms, where re-checking its 1,352 candidates took 70 ms). Counting
+  // stops at the bound, so a common needle's check is cheap too.
   const { rows: few } = await sql<{ n: number }>`SELECT count(*) AS n FROM (${chunksMatching(rarest, scope, '1', { limit: FEW_ENOUGH })})`.execute(db);
   return few[0]!.n < FEW_ENOUGH ? { match: rarest, exact: false } : whole;
 }
