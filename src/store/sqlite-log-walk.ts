@@ -133,7 +133,9 @@ async function chooseMatch(db: Kysely<Database>, text: string, scope: SearchScop
   if (trigrams.length <= RAREST) return whole;
   const counts = sql.join(trigrams.map((trigram) => sql`(SELECT count(*) FROM (${chunksMatching(`log : ${phrase(trigram)}`, scope, '1', { limit: COUNTED_UP_TO })}))`));
   const { rows } = await sql<{ counts: string }>`SELECT json_array(${counts}) AS counts`.execute(db);
-  const byRarity = (JSON.parse(rows[0]!.counts) as number[]).map((n, i) => ({ n, trigram: trigrams[i]! })).sort((a, b) => a.n - b.n);
+  // Ties (counts stopped at the bound) go to the needle's end: text people search for tends to
+  // open with the words every log has ("from +1…", "Ringing …") and end with what is particular.
+  const byRarity = (JSON.parse(rows[0]!.counts) as number[]).map((n, i) => ({ n, i, trigram: trigrams[i]! })).sort((a, b) => a.n - b.n || b.i - a.i);
   const rarest = byRarity.slice(0, RAREST).map(({ trigram }) => `log : ${phrase(trigram)}`).join(' AND ');
   // Only when they are few: a phrase whose trigrams are all fairly rare is cheap to walk whole
   // ("gateway timeout": 1.4 ms, where re-checking its 1,352 candidates took 70 ms). Counting
