@@ -1,10 +1,20 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Compilable, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { TextSearch } from '../store/text-search.js';
-import { SORT_COLUMNS, matchingSessions, type SessionQuery, type SessionSort } from './list-query.js';
+import type { Search, TextSearch } from '../store/text-search.js';
+import { SORT_COLUMNS, isTextOnly, matchingSessions, textTerms, type SessionQuery, type SessionSort } from './list-query.js';
+
+// A text matching at least this many sessions, asked for a page in its first eighth, is found by
+// walking the date index newest first and checking each session against the text index: reading
+// a few hundred index entries instead of every hit's row to sort them (measured, 1M sessions, a
+// phrase in 15% of calls: first page 85 → 13 ms).
+const WALK_FROM = 1000;
+const WALK_WITHIN = 8;
 
 /** Reads lists of sessions: counts and pages of canonical documents, and the customer tree they filter by. */
 export class SessionListRepository {
+  // One search plan per query: a request counts, then reads a page, of the same query object.
+  private readonly searches = new WeakMap<SessionQuery, Promise<Search | undefined>>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly textSearch: TextSearch,
@@ -13,12 +23,15 @@ export class SessionListRepository {
   /**
    * The query a page runs, exposed so tests can EXPLAIN it. Keys are sorted and sliced first and
    * only the page's rows are read whole: sorting thousands of matches then never carries their
-   * documents (measured: 45 ms → a few ms for a customer subtree of 2,500 sessions).
+   * documents (measured: 45 ms → a few ms for a customer subtree of 2,500 sessions). `matchCount`,
+   * when the caller counted already, lets a common text walk the date index instead.
    */
-  pageQuery(query: SessionQuery, sort: SessionSort, offset: number, limit: number) {
+  async pageQuery(query: SessionQuery, sort: SessionSort, offset: number, limit: number, matchCount?: number) {
+    const search = await this.searchOf(query);
+    const walk = search !== undefined && sort.field === 'dateCreated' && matchCount !== undefined && matchCount >= WALK_FROM && offset + limit <= matchCount / WALK_WITHIN;
     const column = SORT_COLUMNS[sort.field];
     const direction = sort.order === 'Ascend' ? 'asc' : 'desc';
-    let keys = matchingSessions(this.db, query, this.textSearch)
+    let keys = matchingSessions(this.db, query, this.textSearch.minNeedle, search, walk)
       .select(['s.account_id', 's.id', `s.${column} as sort_key`])
       .orderBy(`s.${column}`, direction);
     if (column !== 'id') keys = keys.orderBy('s.id', direction);
@@ -31,19 +44,35 @@ export class SessionListRepository {
     return page;
   }
 
-  countQuery(query: SessionQuery) {
-    return matchingSessions(this.db, query, this.textSearch).select((eb) => eb.fn.countAll<number | string>().as('n'));
+  /** The query a count runs: the text index's own count when text is the only filter. */
+  async countQuery(query: SessionQuery): Promise<Compilable<{ n: number | string }>> {
+    const search = await this.searchOf(query);
+    if (search !== undefined && isTextOnly(query, this.textSearch.minNeedle)) {
+      const counted = search.count();
+      return { compile: () => counted.compile(this.db) };
+    }
+    return matchingSessions(this.db, query, this.textSearch.minNeedle, search).select((eb) => eb.fn.countAll<number | string>().as('n'));
   }
 
-  /** Canonical JSON documents of one page, in order. */
-  async page(query: SessionQuery, sort: SessionSort, offset: number, limit: number): Promise<string[]> {
-    const rows = await this.pageQuery(query, sort, offset, limit).execute();
+  /** Canonical JSON documents of one page, in order; `matchCount` as in pageQuery. */
+  async page(query: SessionQuery, sort: SessionSort, offset: number, limit: number, matchCount?: number): Promise<string[]> {
+    const { rows } = await this.db.executeQuery((await this.pageQuery(query, sort, offset, limit, matchCount)).compile());
     return rows.map((r) => r.document);
   }
 
   async count(query: SessionQuery): Promise<number> {
-    const { n } = await this.countQuery(query).executeTakeFirstOrThrow();
-    return Number(n);
+    const { rows } = await this.db.executeQuery((await this.countQuery(query)).compile());
+    return Number(rows[0]!.n);
+  }
+
+  private searchOf(query: SessionQuery): Promise<Search | undefined> {
+    let search = this.searches.get(query);
+    if (search === undefined) {
+      const terms = textTerms(query, this.textSearch.minNeedle);
+      search = terms.length ? this.textSearch.search(this.db, terms, query) : Promise.resolve(undefined);
+      this.searches.set(query, search);
+    }
+    return search;
   }
 
   /**

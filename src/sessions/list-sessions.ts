@@ -134,7 +134,7 @@ export function listSessionsOperation(lists: SessionListRepository, options: Lis
         return listBody(hasMorePages ? documents.slice(0, window.countPerPage) : documents, { hasMorePages });
       }
       const count = await lists.count(query);
-      const documents = window.offset < count ? await lists.page(query, sort, window.offset, window.countPerPage) : [];
+      const documents = window.offset < count ? await lists.page(query, sort, window.offset, window.countPerPage, count) : [];
       return listBody(documents, countedTotals(window, count));
     },
   };

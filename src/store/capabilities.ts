@@ -1,7 +1,9 @@
 import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { postgresJobLock, sqliteJobLock, type JobLock } from './job-lock.js';
-import { postgresTextSearch, sqliteTextSearch, type TextSearch } from './text-search.js';
+import { postgresTextSearch } from './postgres-text-search.js';
+import { sqliteTextSearch } from './sqlite-text-search.js';
+import type { TextSearch } from './text-search.js';
 import { postgresWriteConcurrency, sqliteWriteConcurrency, type WriteConcurrency } from './write-concurrency.js';
 
 /**

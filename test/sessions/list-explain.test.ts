@@ -56,8 +56,20 @@ async function plan(query: Compilable): Promise<string> {
 }
 
 describe('EXPLAIN of every list query shape', () => {
+  it('a common text, first page: walks the date index newest first, checking each session against the text index', async () => {
+    for (const searchArchive of [false, true]) {
+      const explained = await plan(await lists.pageQuery({ searchArchive, accountIds: A, log: 'call' }, newest, 0, 25, 3000));
+      if (store.capabilities.kind === 'postgres') {
+        expect(explained).not.toMatch(/Seq Scan on sessions/);
+        continue;
+      }
+      expect(explained).toMatch(/sessions_list_date_created/);
+      expect(explained).not.toMatch(/^SCAN (s|d|sessions)$/m);
+    }
+  });
+
   it.each(SHAPES)('%s: page and count come from an index, never a table scan', async (_name, query, index) => {
-    for (const explained of [await plan(lists.pageQuery(query, newest, 1000, 25)), await plan(lists.countQuery(query))]) {
+    for (const explained of [await plan(await lists.pageQuery(query, newest, 1000, 25)), await plan(await lists.countQuery(query))]) {
       if (store.capabilities.kind === 'postgres') {
         expect(explained).not.toMatch(/Seq Scan on sessions/);
         continue;
