@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { generateCommand } from '../../src/generate/generate-command.js';
 import { openStore } from '../../src/store/open-store.js';
+import { BENCH_ACCOUNT as ACCOUNT, benchNeedles } from './needles.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const sessions = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
 const runs = Number(process.env.BENCH_RUNS ?? 200);
 const database = `${root}data/bench/list-${sessions}.db`;
-const ACCOUNT = 'acct_0001';
 
 if (!existsSync(database)) {
   console.log(`Generating ${sessions} sessions into ${database} (once; later runs reuse it)…`);
@@ -29,31 +29,8 @@ if (!existsSync(database)) {
 const store = await openStore(database);
 const { last } = await store.db.selectFrom('sessions').select((eb) => eb.fn.max('date_created').as('last')).where('account_id', '=', ACCOUNT).executeTakeFirstOrThrow();
 const lastDay = String(last).slice(0, 10);
-const sample = await store.db
-  .selectFrom('sessions')
-  .select(['id', 'from_address', 'document'])
-  .where('account_id', '=', ACCOUNT)
-  .where('archived', '=', 0)
-  .orderBy('date_created', 'desc')
-  .limit(2000)
-  .execute();
+const { picked, numbers: numberNeedles, selective: selectiveNeedles, common: commonNeedles } = await benchNeedles(store.db);
 await store.close();
-const every = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
-const picked = every(sample, 50);
-const numberNeedles = picked.map((s) => s.from_address!.slice(5, 12));
-// Selective text, as people search for a problem or a caller: an error, a caller's number as the
-// log records it, an agent's name. Common phrases (in 12–18% of all calls) are measured apart.
-const agentNames = picked.flatMap((s) => {
-  const ringing = (JSON.parse(s.document) as { log: { message: string }[] }).log.find((l) => l.message.startsWith('Ringing '));
-  return ringing ? [ringing.message] : [];
-});
-const selectiveNeedles = [
-  ...Array.from({ length: 10 }, () => 'gateway timeout'),
-  ...Array.from({ length: 5 }, () => 'secondary trunk'),
-  ...picked.slice(0, 20).map((s) => `from ${s.from_address}`),
-  ...agentNames.slice(0, 15),
-];
-const commonNeedles = ['to voicemail', 'placed on hold'];
 
 const QUERIES: Record<string, (i: number) => string> = {
   'baseline: GET /sessions/{id}': (i) => `/sessions/${picked[i % picked.length]!.id}`,

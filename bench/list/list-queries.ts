@@ -8,38 +8,17 @@
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import type { SessionQuery, SessionSort } from '../../src/sessions/list-query.js';
 import { openStore } from '../../src/store/open-store.js';
+import { BENCH_ACCOUNT as ACCOUNT, benchNeedles } from './needles.js';
 
 const [database, runsArg, ...only] = process.argv.slice(2);
 if (!database) throw new Error('usage: list-queries.ts PATH.db [runs] [shape…]');
 const runs = Number(runsArg ?? 100);
-const ACCOUNT = 'acct_0001';
 
 const store = await openStore(database);
 await store.migrate();
 const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
 
-// The needles bench/list asks for, read from the data the same way.
-const sample = await store.db
-  .selectFrom('sessions')
-  .select(['from_address', 'document'])
-  .where('account_id', '=', ACCOUNT)
-  .where('archived', '=', 0)
-  .orderBy('date_created', 'desc')
-  .limit(2000)
-  .execute();
-const every = <T>(list: T[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
-const picked = every(sample, 50);
-const agentNames = picked.flatMap((s) => {
-  const ringing = (JSON.parse(s.document) as { log: { message: string }[] }).log.find((l) => l.message.startsWith('Ringing '));
-  return ringing ? [ringing.message] : [];
-});
-const selective = [
-  ...Array.from({ length: 10 }, () => 'gateway timeout'),
-  ...Array.from({ length: 5 }, () => 'secondary trunk'),
-  ...picked.slice(0, 20).map((s) => `from ${s.from_address}`),
-  ...agentNames.slice(0, 15),
-];
-const common = ['to voicemail', 'placed on hold'];
+const { numbers, selective, common } = await benchNeedles(store.db);
 const { last } = await store.db.selectFrom('sessions').select((eb) => eb.fn.max('date_created').as('last')).where('account_id', '=', ACCOUNT).executeTakeFirstOrThrow();
 const lastDay = String(last).slice(0, 10);
 const nextDay = new Date(Date.parse(lastDay) + 86_400_000).toISOString().slice(0, 10);
@@ -47,7 +26,7 @@ const nextDay = new Date(Date.parse(lastDay) + 86_400_000).toISOString().slice(0
 const live = { accountIds: [ACCOUNT], searchArchive: false } as const;
 const SHAPES: Record<string, (i: number) => Promise<SessionQuery>> = {
   day: async () => ({ ...live, createdFrom: `${lastDay}T00:00:00.000Z`, createdBefore: `${nextDay}T00:00:00.000Z` }),
-  from: async (i) => ({ ...live, from: picked[i % picked.length]!.from_address!.slice(5, 12) }),
+  from: async (i) => ({ ...live, from: numbers[i % numbers.length]! }),
   selective: async (i) => ({ ...live, log: selective[i % selective.length]! }),
   'selective-archive': async (i) => ({ ...live, searchArchive: true, log: selective[i % selective.length]! }),
   common: async (i) => ({ ...live, log: common[i % common.length]! }),
