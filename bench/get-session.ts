@@ -5,7 +5,8 @@ import type { SessionInfo } from '../src/model/session-info.js';
 import { SessionInfo as SessionInfoDto } from '../src/model/session-info.js';
 import { writeJson } from '../src/wire/json-writer.js';
 import { writeXml } from '../src/wire/xml-writer.js';
-import { credentialsOf, startChild } from './lib/child-server.js';
+import { credentialsOf, startChild, type ChildServer } from './lib/child-server.js';
+import { cpuSeconds } from './lib/cpu.js';
 import { atRate, hasWrk, PACING_MS, randomIdScript, wrk, type Throughput } from './lib/load.js';
 import { benchSessions } from './lib/sessions.js';
 
@@ -21,6 +22,13 @@ const medianOf = (runs: readonly Throughput[]): Throughput => ({
   p50ms: median(runs.map((r) => r.p50ms)),
   p99ms: median(runs.map((r) => r.p99ms)),
 });
+/** Runs a load against `server`, noting the server's CPU µs per request in `into`. */
+function measured(server: ChildServer, into: number[], load: () => Throughput): Throughput {
+  const before = cpuSeconds([server.pid]);
+  const result = load();
+  into.push(((cpuSeconds([server.pid]) - before) * 1e6) / (result.rps * SECONDS));
+  return result;
+}
 const fmt = (t: Throughput) => `${t.rps.toFixed(0).padStart(7)} req/s  p50 ${t.p50ms.toFixed(2)} ms  p99 ${t.p99ms.toFixed(2)} ms`;
 
 /**
@@ -58,9 +66,10 @@ export async function benchGetSession(): Promise<void> {
       // On a shared machine one pair of runs can differ by a third; the median of alternating rounds does not.
       const base: Throughput[] = [];
       const ours: Throughput[] = [];
+      const cpu = { bare: [] as number[], ours: [] as number[] };
       for (let round = 0; round < ROUNDS; round++) {
-        const runBare = () => base.push(wrk(bare.url, { seconds: SECONDS, script }));
-        const runOurs = () => ours.push(wrk(switchboard.url, { seconds: SECONDS, headers, script }));
+        const runBare = () => base.push(measured(bare, cpu.bare, () => wrk(bare.url, { seconds: SECONDS, script })));
+        const runOurs = () => ours.push(measured(switchboard, cpu.ours, () => wrk(switchboard.url, { seconds: SECONDS, headers, script })));
         for (const run of round % 2 === 0 ? [runBare, runOurs] : [runOurs, runBare]) run();
       }
       const rate = median(ours.map((t) => t.rps)) / 2;
@@ -77,6 +86,8 @@ export async function benchGetSession(): Promise<void> {
       console.log(`  ${label} bare        ${fmt(medianOf(base))}`);
       console.log(`  ${label} switchboard ${fmt(medianOf(ours))}`);
       console.log(`  ${label} ratio ${ratio.toFixed(2)} (goal ≥ ${goal}) ${ratio >= goal ? 'met' : 'NOT met'}; rounds: ${ours.map((o, i) => (o.rps / base[i]!.rps).toFixed(2)).join(' ')}`);
+      const [cpuBare, cpuOurs] = [median(cpu.bare), median(cpu.ours)];
+      console.log(`  ${label} server CPU per request: bare ${cpuBare.toFixed(0)} µs, switchboard ${cpuOurs.toFixed(0)} µs (ratio ${(cpuBare / cpuOurs).toFixed(2)}: steadier than req/s on a shared machine)`);
       console.log(`  ${label} at about half max (${rate.toFixed(0)} req/s), each connection pacing ${PACING_MS} ms, 3 rounds:`);
       console.log(`  ${label}   switchboard ${fmt(medianOf(steady))} (goal p99 < 5 ms) ${p99 < 5 ? 'met' : 'NOT met'}`);
       console.log(`  ${label}   bare        ${fmt(medianOf(bareSteady))}`);

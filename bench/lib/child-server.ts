@@ -5,6 +5,8 @@ export interface ChildServer {
   readonly url: string;
   /** What the server printed up to its `ready` line (e.g. credentials for the bench). */
   readonly output: string;
+  /** The server's process id, for its CPU time (bench/lib/cpu.ts). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export function startChild(script: string, args: readonly string[] = []): Promis
       if (!port) return;
       child.removeAllListeners('exit');
       resolve({
+        pid: child.pid!,
         url: `http://127.0.0.1:${port}`,
         output: buffered,
         stop: () =>
