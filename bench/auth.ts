@@ -12,8 +12,11 @@ import { openStore } from '../src/store/open-store.js';
 import { writeJson } from '../src/wire/json-writer.js';
 import { writeXml } from '../src/wire/xml-writer.js';
 import { credentialsOf, startChild } from './lib/child-server.js';
-import { hasWrk, wrk } from './lib/load.js';
-import { goldenWith20Log } from './lib/sessions.js';
+import { hasWrk, randomIdScript, wrk } from './lib/load.js';
+import { benchSessionId, benchSessions } from './lib/sessions.js';
+
+/** Reads spread over this many sessions at random, as in bench get-session. */
+const SESSIONS = 1_000;
 
 const ROUNDS = 7;
 const SECONDS = 3;
@@ -33,38 +36,39 @@ export async function benchAuth(): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-auth-'));
-  const session = goldenWith20Log();
-  writeFileSync(join(dir, 'session.json'), writeJson(SessionInfoDto, session));
-  writeFileSync(join(dir, 'session.xml'), writeXml(SessionInfoDto, session));
-  writeFileSync(join(dir, 'sessions.json'), JSON.stringify([session]));
-  const path = `/sessions/${session.id}`;
+  const sessions = benchSessions(SESSIONS);
+  writeFileSync(join(dir, 'session.json'), writeJson(SessionInfoDto, sessions[0]!));
+  writeFileSync(join(dir, 'session.xml'), writeXml(SessionInfoDto, sessions[0]!));
+  writeFileSync(join(dir, 'sessions.json'), JSON.stringify(sessions));
+  const path = `/sessions/${benchSessionId(0)}`;
+  const script = randomIdScript(join(dir, 'random.lua'), SESSIONS);
 
   const bare = await startChild('bare-server.ts', [join(dir, 'session.json'), join(dir, 'session.xml')]);
   const authed = await startChild('switchboard-server.ts', [join(dir, 'auth.db'), join(dir, 'sessions.json')]);
   const noauth = await startChild('switchboard-server.ts', [join(dir, 'noauth.db'), join(dir, 'sessions.json'), 'noauth']);
   const { cookie, apiKey } = credentialsOf(authed);
   const targets: { name: string; url: string; headers: Record<string, string> }[] = [
-    { name: 'bare', url: bare.url + path, headers: {} },
-    { name: 'noauth', url: noauth.url + path, headers: {} },
-    { name: 'cookie', url: authed.url + path, headers: { cookie } },
-    { name: 'apikey', url: authed.url + path, headers: { authorization: `Bearer ${apiKey}` } },
+    { name: 'bare', url: bare.url, headers: {} },
+    { name: 'noauth', url: noauth.url, headers: {} },
+    { name: 'cookie', url: authed.url, headers: { cookie } },
+    { name: 'apikey', url: authed.url, headers: { authorization: `Bearer ${apiKey}` } },
   ];
   try {
     const body = await (await fetch(bare.url + path)).text();
     for (const t of targets) {
-      const res = await fetch(t.url, { headers: t.headers });
+      const res = await fetch(t.url + path, { headers: t.headers });
       if (res.status !== 200 || (await res.text()) !== body) throw new Error(`${t.name} does not answer the bare server's 200`);
-      wrk(t.url, { seconds: 1, headers: t.headers }); // warm up
+      wrk(t.url, { seconds: 1, headers: t.headers, script }); // warm up
     }
     const rps = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < targets.length; i++) {
         const t = targets[(round + i) % targets.length]!;
-        rps.get(t.name)!.push(wrk(t.url, { seconds: SECONDS, headers: t.headers }).rps);
+        rps.get(t.name)!.push(wrk(t.url, { seconds: SECONDS, headers: t.headers, script }).rps);
       }
     }
     const noauthRps = rps.get('noauth')!;
-    console.log(`GET /sessions/{id}, 20-entry log, wrk -t1 -c32, ${ROUNDS} rounds × ${SECONDS}s per target, each server in its own process`);
+    console.log(`GET /sessions/{id}, 20-entry log, ${SESSIONS} sessions at random, wrk -t1 -c32, ${ROUNDS} rounds × ${SECONDS}s per target, each server in its own process`);
     for (const t of targets) {
       const ratio = median(rps.get(t.name)!.map((r, i) => r / noauthRps[i]!));
       const note = t.name === 'noauth' ? '' : t.name === 'bare' ? `  (${ratio.toFixed(2)}× noauth)` : `  authentication costs ${((1 - ratio) * 100).toFixed(1)}% (budget 10%) ${1 - ratio <= 0.1 ? 'met' : 'NOT met'}`;
