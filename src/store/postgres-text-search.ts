@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import { likeLiteral, type Search, type SearchField, type SearchHit, type SearchScope, type SearchTerm, type TextSearch } from './text-search.js';
+import { inAccounts, likeLiteral, type Search, type SearchField, type SearchHit, type SearchScope, type SearchTerm, type TextSearch } from './text-search.js';
 
 const COLUMN: Record<SearchField, string> = { log: 'log_text', from: 'from_address', to: 'to_address' };
 
@@ -43,7 +43,7 @@ export const postgresTextSearch: TextSearch = Object.freeze({
     // checks rows walked in another index's order, as the planner likes.
     const on = (row: string) => sql.join(terms.map(({ field, needle }) => sql`${sql.ref(`${row}.${COLUMN[field]}`)} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`), sql` AND `);
     const inScope: RawBuilder<unknown>[] = [];
-    if (scope.accountIds !== 'all') inScope.push(scope.accountIds.length ? sql`t.account_id IN (${sql.join(scope.accountIds.map((id) => sql`${id}`))})` : sql`1 = 0`);
+    if (scope.accountIds !== 'all') inScope.push(inAccounts('t.account_id', scope.accountIds));
     if (!scope.searchArchive) inScope.push(sql`t.archived = 0`);
     const where = sql.join([on('t'), ...inScope], sql` AND `);
     return {

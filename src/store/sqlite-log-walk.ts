@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import type { SearchScope } from './text-search.js';
+import { inAccounts, type SearchScope } from './text-search.js';
 
 /**
  * How one log needle is looked up in `session_log_search` (see sqlite-text-search.ts), within the
@@ -39,7 +39,7 @@ export const lastChunk = (partition: string) => `((${partition}.id << 40) + 1099
 function partitionsIn(scope: SearchScope, archived?: 0 | 1) {
   return sql.join(
     [
-      scope.accountIds === 'all' ? sql`1 = 1` : scope.accountIds.length ? sql`p.account_id IN (${sql.join(scope.accountIds.map((id) => sql`${id}`))})` : sql`1 = 0`,
+      scope.accountIds === 'all' ? sql`1 = 1` : inAccounts('p.account_id', scope.accountIds),
       archived !== undefined ? sql`p.archived = ${sql.lit(archived)}` : scope.searchArchive ? sql`1 = 1` : sql`p.archived = 0`,
     ],
     sql` AND `,

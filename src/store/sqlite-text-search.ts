@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { firstChunk, lastChunk, phrase, planLogWalk, type LogWalk } from './sqlite-log-walk.js';
-import type { Search, SearchHit, SearchScope, SearchTerm, TextSearch } from './text-search.js';
+import { inAccounts, type Search, type SearchHit, type SearchScope, type SearchTerm, type TextSearch } from './text-search.js';
 import { wholeLogIndex } from './sqlite-whole-log-index.js';
 
 /**
@@ -76,7 +76,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     const inScope = walks.some((walk) => walk.scoped)
       ? []
       : [
-          ...(scope.accountIds === 'all' ? [] : [scope.accountIds.length ? sql`k.account_id IN (${sql.join(scope.accountIds.map((id) => sql`${id}`))})` : sql`1 = 0`]),
+          ...(scope.accountIds === 'all' ? [] : [inAccounts('k.account_id', scope.accountIds)]),
           ...(scope.searchArchive ? [] : [sql`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND v.archived = 0)`]),
         ];
     const hitConditions = [

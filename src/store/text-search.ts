@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 
 /** The session fields the substring index answers for. */
@@ -59,6 +59,13 @@ export interface SearchHit {
   account_id: string;
   session_id: string;
 }
+
+/**
+ * `column` is one of `accountIds`: a search's scope as SQL. No accounts match nothing (SQL has no
+ * empty `IN ()`).
+ */
+export const inAccounts = (column: string, accountIds: readonly string[]): RawBuilder<SqlBool> =>
+  accountIds.length ? sql<SqlBool>`${sql.ref(column)} IN (${sql.join(accountIds.map((id) => sql`${id}`))})` : sql<SqlBool>`1 = 0`;
 
 /** `%`, `_` and `\` taken literally by LIKE … ESCAPE '\'. */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => '\\' + c);
