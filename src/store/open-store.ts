@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
+import { startSearchIndexer, type SearchIndexer } from './search-indexer.js';
 import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
@@ -33,15 +34,23 @@ export function printableDatabaseUrl(url: string): string {
  * @example
  * const store = await openStore(':memory:'); await store.migrate();
  */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { openPostgres } = await import('./postgres-store.js');
     return openPostgres(url);
   }
-  return openSqlite(url);
+  return openSqlite(url, options);
 }
 
-async function openSqlite(path: string): Promise<Store> {
+export interface StoreOptions {
+  /**
+   * Whether `migrate` starts the background search indexer where the store defers indexing
+   * (default true). Off, notes wait for `textSearch.indexPending`: tests pin the index's lag with it.
+   */
+  readonly indexInBackground?: boolean;
+}
+
+async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   const { default: SQLite } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new SQLite(path);
@@ -52,17 +61,23 @@ async function openSqlite(path: string): Promise<Store> {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  if (path === ':memory:') return storeOf(db, sqliteCapabilities);
+  if (path === ':memory:') return storeOf(db, sqliteCapabilities, options);
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); the writer's own is a backstop.
   database.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
   const checkpointer = startCheckpointer(path, undefined, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
   // Stopped first, so the writer's connection is the last one and its close checkpoints the WAL away.
-  return storeOf(db, sqliteCapabilities, () => checkpointer.stop());
+  return storeOf(db, sqliteCapabilities, options, () => checkpointer.stop());
 }
 
+/** Noted sessions the background indexer indexes per transaction, and its pause once caught up. */
+const SEARCH_INDEX_BATCH = 256;
+const SEARCH_INDEX_INTERVAL_MS = 25;
+
 /** @param beforeClose runs before the connections close (a store's background work). */
-export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities, beforeClose: () => Promise<void> = async () => {}): Store {
+export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities, options: StoreOptions = {}, beforeClose: () => Promise<void> = async () => {}): Store {
   let closing: Promise<void> | undefined;
+  let indexer: SearchIndexer | undefined;
+  const { textSearch } = capabilities;
   return {
     db,
     capabilities,
@@ -71,8 +86,17 @@ export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities, b
       const { error, results } = await migrator.migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');
       if (error) throw new StoreError(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+      // Once the schema has its notes table: a store that defers indexing catches up in the background.
+      if (textSearch.indexPending && options.indexInBackground !== false && !indexer && !closing) {
+        indexer = startSearchIndexer({
+          indexPending: (limit) => textSearch.indexPending!(db, limit),
+          batch: SEARCH_INDEX_BATCH,
+          intervalMs: SEARCH_INDEX_INTERVAL_MS,
+          onError: (error) => process.emitWarning(`Search indexing failed: ${String(error)}`),
+        });
+      }
     },
     // Idempotent: a server and its owner may both close the store they share.
-    close: () => (closing ??= beforeClose().then(() => db.destroy())),
+    close: () => (closing ??= Promise.resolve(indexer?.stop()).then(beforeClose).then(() => db.destroy())),
   };
 }

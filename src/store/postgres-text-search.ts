@@ -35,6 +35,10 @@ export const postgresTextSearch: TextSearch = Object.freeze({
     // keeps 003's layout.
   },
   async unindexLogChunks() {},
+  // A GIN index takes a write's trigrams into its pending list at the write's cost (fastupdate):
+  // nothing to defer.
+  async deferIndexing() {},
+  async undeferIndexing() {},
   bulkLoad<T>(_db: Kysely<Database>, load: () => Promise<T>) {
     return load();
   },

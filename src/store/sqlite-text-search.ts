@@ -1,6 +1,7 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
-import { firstChunk, lastChunk, phrase, planLogWalk, type LogWalk } from './sqlite-log-walk.js';
+import { caseInsensitiveGlob, phrase, planLogWalk, type LogWalk } from './sqlite-log-walk.js';
+import { indexUnindexed, keyOf, logChunkIndex, logText, PENDING_KEYS } from './sqlite-log-chunk-index.js';
 import { inAccounts, type Search, type SearchHit, type SearchScope, type SearchTerm, type TextSearch } from './text-search.js';
 import { wholeLogIndex } from './sqlite-whole-log-index.js';
 
@@ -24,30 +25,33 @@ import { wholeLogIndex } from './sqlite-whole-log-index.js';
  * A needle spanning lines may span chunks, and a needle made mostly of common trigrams is cheaper
  * found by its rarest ones: then the chunks found are candidates, re-checked against the session's
  * whole log (sqlite-log-walk.ts plans which).
+ *
+ * Writes do not index: they note their session in `session_search_pending`, and a background
+ * indexer indexes the notes in batches (sqlite-log-chunk-index.ts says why). A search checks the
+ * noted sessions' rows themselves and leaves their index entries aside, so it is exact however far
+ * the indexer lags; the lag only costs the search a GLOB per noted session in scope.
  */
 export const sqliteTextSearch: TextSearch = Object.freeze({
   minNeedle: 3,
   install: wholeLogIndex.install,
   async indexLogChunks(db: Kysely<unknown>) {
-    const statements = [
-      ...wholeLogIndex.uninstall,
-      `CREATE VIRTUAL TABLE session_address_search USING fts5(from_address, to_address, tokenize = 'trigram', content = '', contentless_delete = 1)`,
-      `CREATE TABLE session_log_partitions (id INTEGER PRIMARY KEY, account_id TEXT NOT NULL, archived INTEGER NOT NULL, UNIQUE (account_id, archived))`,
-      `CREATE TABLE session_log_chunks (chunk INTEGER PRIMARY KEY, session_key INTEGER NOT NULL)`,
-      `CREATE INDEX session_log_chunks_session ON session_log_chunks (session_key)`,
-      `CREATE VIRTUAL TABLE session_log_search USING fts5(log, tokenize = 'trigram', content = '', contentless_delete = 1)`,
-      ...indexUnindexed(0),
-      ...TRIGGERS,
-    ];
-    for (const statement of statements) await sql.raw(statement).execute(db);
+    await run(db, [...wholeLogIndex.uninstall, ...logChunkIndex.install]);
   },
   async unindexLogChunks(db: Kysely<unknown>) {
-    const statements = [
-      ...TRIGGERS.map((trigger) => `DROP TRIGGER ${/CREATE TRIGGER (\w+)/.exec(trigger)![1]}`),
-      ...['session_log_search', 'session_log_chunks', 'session_log_partitions', 'session_address_search'].map((table) => `DROP TABLE ${table}`),
-      ...wholeLogIndex.restore,
-    ];
-    for (const statement of statements) await sql.raw(statement).execute(db);
+    await run(db, [...logChunkIndex.uninstall, ...wholeLogIndex.restore]);
+  },
+  async deferIndexing(db: Kysely<unknown>) {
+    await run(db, logChunkIndex.defer);
+  },
+  async undeferIndexing(db: Kysely<unknown>) {
+    await run(db, logChunkIndex.undefer);
+  },
+  async indexPending(db: Kysely<Database>, limit: number) {
+    // Looked at first: a DELETE takes the write lock even when it finds nothing.
+    const { rows } = await db.executeQuery(CompiledQuery.raw(`${PENDING_KEYS} LIMIT 1`));
+    if (!rows.length) return 0;
+    const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(logChunkIndex.indexPending, [limit]));
+    return Number(numAffectedRows ?? 0);
   },
   async bulkLoad<T>(db: Kysely<Database>, load: () => Promise<T>) {
     const { rows } = await sql<{ last: number | null }>`SELECT max(key) AS last FROM session_search_keys`.execute(db);
@@ -58,7 +62,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     try {
       return await load();
     } finally {
-      for (const statement of [...indexUnindexed(afterKey), INSERT_TRIGGER]) await sql.raw(statement).execute(db);
+      await run(db, [...indexUnindexed(afterKey), logChunkIndex.insertTrigger]);
     }
   },
   async search(db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search> {
@@ -84,117 +88,41 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
       ...inScope,
       ...(globs.length ? [sql`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND ${sql.join(logMatches('v'), sql` AND `)})`] : []),
     ];
-    const hits = sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search_keys k WHERE ${sql.join(hitConditions, sql` AND `)})`;
+    // Sessions with a pending note (writes the indexer has not indexed yet) are checked on their
+    // rows instead: the index may lack their new text, or still hold text they no longer have.
+    const pending = sql.raw(PENDING_KEYS);
+    const matchesRow = (row: string) => sql.join(terms.map((term) => termMatchesRow(row, term)), sql` AND `);
+    const notedHits = sql`SELECT v.account_id, v.id AS session_id
+      FROM session_search_pending q JOIN session_search_keys k ON k.key = q.session_key JOIN sessions v ON v.account_id = k.account_id AND v.id = k.session_id
+      WHERE ${sql.join([...rowInScope('v', scope), matchesRow('v')], sql` AND `)}`;
+    const hits = sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search_keys k WHERE ${sql.join([...hitConditions, sql`k.key NOT IN (${pending})`], sql` AND `)}
+      UNION ALL ${notedHits})`;
     const counted = walks.length === 1 ? walks[0]!.count() : undefined;
     return {
       hits: () => hits,
-      matches: (row: string) => sql<SqlBool>`(${sql.join([...walks.map((walk) => walk.holds(row, sql.raw(keyOf(row)))), ...logMatches(row)], sql` AND `)})`,
-      count: () => counted ?? sql<{ n: number }>`SELECT count(*) AS n FROM ${hits} AS h`,
+      matches: (row: string) =>
+        sql<SqlBool>`(CASE WHEN ${sql.raw(keyOf(row))} IN (${pending}) THEN ${matchesRow(row)}
+          ELSE ${sql.join([...walks.map((walk) => walk.holds(row, sql.raw(keyOf(row)))), ...logMatches(row)], sql` AND `)} END)`,
+      count: () => (counted ? sql<{ n: number }>`SELECT (${counted}) + (SELECT count(*) FROM (${notedHits})) AS n` : sql<{ n: number }>`SELECT count(*) AS n FROM ${hits} AS h`),
     };
   },
 });
 
+/** Whether the session row aliased `row` holds `term`, read from the row itself (as the trigram index folds case). */
+function termMatchesRow(row: string, { field, needle }: SearchTerm) {
+  const text = field === 'log' ? sql.raw(logText(row)) : sql.ref(`${row}.${field}_address`);
+  return sql<SqlBool>`coalesce(${text} GLOB ${caseInsensitiveGlob(needle)}, 0)`;
+}
 
-/**
- * The messages of `row`'s log from entry `from` (0-based) on, joined by newlines: the text the
- * search matches, as PostgreSQL's `log_text` holds it (entries without a message are skipped).
- */
-const logText = (row: string, from = '0') =>
-  `(SELECT group_concat(json_extract(value, '$.message'), char(10)) FROM json_each(${row}.document, '$.log') WHERE key >= ${from})`;
-
-const keyOf = (row: string) => `(SELECT key FROM session_search_keys WHERE account_id = ${row}.account_id AND session_id = ${row}.id)`;
-
-/**
- * Appends `text` to `row`'s log index as a new chunk of its partition: nothing when it is NULL, or
- * when the session has no key yet (written during a bulk load, which indexes it at its end).
- */
-const appendChunk = (row: string, text: string) => [
-  `INSERT OR IGNORE INTO session_log_partitions (account_id, archived) VALUES (${row}.account_id, ${row}.archived)`,
-  `INSERT INTO session_log_chunks (chunk, session_key)
-     SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${firstChunk('p')} AND ${lastChunk('p')}), ${firstChunk('p')}) + 1, k.key
-     FROM session_log_partitions p JOIN session_search_keys k ON k.account_id = p.account_id AND k.session_id = ${row}.id
-     WHERE p.account_id = ${row}.account_id AND p.archived = ${row}.archived AND ${text} IS NOT NULL`,
-  `INSERT INTO session_log_search (rowid, log) SELECT last_insert_rowid(), ${text} WHERE changes() > 0`,
-];
-
-const forgetChunks = (row: string) => [
-  `DELETE FROM session_log_search WHERE rowid IN (SELECT chunk FROM session_log_chunks WHERE session_key = ${keyOf(row)})`,
-  `DELETE FROM session_log_chunks WHERE session_key = ${keyOf(row)}`,
-];
-
-// The log as JSON text, as json_extract renders it: equal logs render alike, and a log that only
-// grew renders as the old one without its `]`, then `,` and the new entries.
-const OLD_LOG = `json_extract(OLD.document, '$.log')`;
-const NEW_LOG = `json_extract(NEW.document, '$.log')`;
-const LOG_CHANGED = `${OLD_LOG} IS NOT ${NEW_LOG}`;
-const LOG_APPENDED = `(CASE WHEN json_type(NEW.document, '$.log') IS NOT 'array' THEN 0
-   WHEN ${OLD_LOG} IS NULL OR ${OLD_LOG} = '[]' THEN 1
-   WHEN substr(${NEW_LOG}, 1, length(${OLD_LOG})) = substr(${OLD_LOG}, 1, length(${OLD_LOG}) - 1) || ',' THEN 1
-   ELSE 0 END)`;
-
-const INSERT_TRIGGER = `CREATE TRIGGER sessions_search_insert AFTER INSERT ON sessions BEGIN
-  INSERT INTO session_search_keys (account_id, session_id) VALUES (NEW.account_id, NEW.id);
-  INSERT INTO session_address_search (rowid, from_address, to_address) VALUES (last_insert_rowid(), NEW.from_address, NEW.to_address);
-  ${appendChunk('NEW', logText('NEW')).join(';\n  ')};
-END`;
-
-const TRIGGERS = [
-  INSERT_TRIGGER,
-  // Most writes of a live session (state changes) leave its text alone: the WHEN clauses skip them.
-  `CREATE TRIGGER sessions_search_addresses AFTER UPDATE OF from_address, to_address ON sessions
-   WHEN OLD.from_address IS NOT NEW.from_address OR OLD.to_address IS NOT NEW.to_address
-   BEGIN
-     DELETE FROM session_address_search WHERE rowid = ${keyOf('OLD')};
-     INSERT INTO session_address_search (rowid, from_address, to_address) VALUES (${keyOf('NEW')}, NEW.from_address, NEW.to_address);
-   END`,
-  // Log lines are appended by the event fold: index only the new ones (of a live session; an
-  // archived one keeps its log in one chunk, which lets a search count archived hits unlooked-up).
-  `CREATE TRIGGER sessions_search_log_appended AFTER UPDATE OF document ON sessions
-   WHEN OLD.archived = 0 AND NEW.archived = 0 AND ${LOG_CHANGED} AND ${LOG_APPENDED} = 1
-   BEGIN
-     ${appendChunk('NEW', logText('NEW', `coalesce(json_array_length(OLD.document, '$.log'), 0)`)).join(';\n     ')};
-   END`,
-  // Anything else (a log rewritten, a session archived or restored): its log again, as one chunk.
-  `CREATE TRIGGER sessions_search_log_rewritten AFTER UPDATE OF document, archived ON sessions
-   WHEN OLD.archived IS NOT NEW.archived OR (${LOG_CHANGED} AND (${LOG_APPENDED} = 0 OR NEW.archived <> 0))
-   BEGIN
-     ${[...forgetChunks('OLD'), ...appendChunk('NEW', logText('NEW'))].join(';\n     ')};
-   END`,
-  `CREATE TRIGGER sessions_search_delete AFTER DELETE ON sessions BEGIN
-     ${forgetChunks('OLD').join(';\n     ')};
-     DELETE FROM session_address_search WHERE rowid = ${keyOf('OLD')};
-     DELETE FROM session_search_keys WHERE account_id = OLD.account_id AND session_id = OLD.id;
-   END`,
-];
-
-/** Indexes the sessions the index does not know yet (at install, and after a bulk load). */
-const indexUnindexed = (afterKey: number) => {
-  const after = Math.trunc(afterKey);
+/** The scope as conditions on a session row. */
+function rowInScope(row: string, scope: SearchScope) {
   return [
-    `INSERT INTO session_search_keys (account_id, session_id)
-       SELECT account_id, id FROM sessions s
-       WHERE NOT EXISTS (SELECT 1 FROM session_search_keys k WHERE k.account_id = s.account_id AND k.session_id = s.id)`,
-    `INSERT INTO session_address_search (rowid, from_address, to_address)
-       SELECT k.key, s.from_address, s.to_address
-       FROM session_search_keys k JOIN sessions s ON s.account_id = k.account_id AND s.id = k.session_id
-       WHERE k.key > ${after}`,
-    `INSERT OR IGNORE INTO session_log_partitions (account_id, archived)
-       SELECT DISTINCT s.account_id, s.archived
-       FROM session_search_keys k JOIN sessions s ON s.account_id = k.account_id AND s.id = k.session_id
-       WHERE k.key > ${after}`,
-    // A chunk for every session with log entries, numbered on within its partition.
-    `INSERT INTO session_log_chunks (chunk, session_key)
-       SELECT coalesce((SELECT max(c.chunk) FROM session_log_chunks c WHERE c.chunk BETWEEN ${firstChunk('p')} AND ${lastChunk('p')}), ${firstChunk('p')})
-                + row_number() OVER (PARTITION BY p.id ORDER BY k.key), k.key
-       FROM session_search_keys k
-       JOIN sessions s ON s.account_id = k.account_id AND s.id = k.session_id
-       JOIN session_log_partitions p ON p.account_id = s.account_id AND p.archived = s.archived
-       WHERE k.key > ${after} AND json_array_length(s.document, '$.log') > 0`,
-    `INSERT INTO session_log_search (rowid, log)
-       SELECT c.chunk, ${logText('s')}
-       FROM session_log_chunks c
-       JOIN session_search_keys k ON k.key = c.session_key
-       JOIN sessions s ON s.account_id = k.account_id AND s.id = k.session_id
-       WHERE c.session_key > ${after}`,
+    ...(scope.accountIds === 'all' ? [] : [inAccounts(`${row}.account_id`, scope.accountIds)]),
+    ...(scope.searchArchive ? [] : [sql<SqlBool>`${sql.ref(`${row}.archived`)} = 0`]),
   ];
-};
+}
+
+
+async function run<DB>(db: Kysely<DB>, statements: readonly string[]) {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}

@@ -19,6 +19,15 @@ export interface TextSearch {
   indexLogChunks(db: Kysely<unknown>): Promise<void>;
   /** Migration 004 undone: 003's index again. */
   unindexLogChunks(db: Kysely<unknown>): Promise<void>;
+  /** Migration 005: writes note what to index; `indexPending` indexes it later, in batches. */
+  deferIndexing(db: Kysely<unknown>): Promise<void>;
+  /** Migration 005 undone: everything noted indexed, and writes index their text again. */
+  undeferIndexing(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Indexes up to `limit` sessions whose writes were noted, in one transaction, and says how many;
+   * absent where every write indexes its own text. Searches are exact either way.
+   */
+  indexPending?(db: Kysely<Database>, limit: number): Promise<number>;
   /** Runs a bulk insert of sessions, indexing them at the end instead of row by row. */
   bulkLoad<T>(db: Kysely<Database>, load: () => Promise<T>): Promise<T>;
   /**
