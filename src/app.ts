@@ -23,8 +23,9 @@ import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
 import { registerMetadata } from './metadata/register-metadata.js';
 import { DirectoryReads } from './events/directory-reads.js';
-import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
+import { DEFAULT_FOLD_POLICY, type FoldPolicy } from './events/fold-session.js';
 import { EventIngest } from './events/ingest-events.js';
+import type { Ingest } from './events/ingest.js';
 import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
 import { postSessionEventsOperation } from './events/post-session-events.js';
 import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
@@ -42,6 +43,8 @@ export interface AppOptions {
    */
   readonly authenticate?: AuthenticateRequest;
   readonly events?: EventsOptions;
+  /** Where events are ingested (the server's writer thread); default: an `EventIngest` in this thread over `store`. */
+  readonly ingest?: Ingest;
 }
 
 /** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
@@ -52,16 +55,18 @@ export interface EventsOptions {
   readonly now?: () => Date;
 }
 
+export function foldPolicy(events: EventsOptions = {}): FoldPolicy {
+  return { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
+}
+
 function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
-  const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
-  return new EventIngest(store.db, policy, events.now, store.capabilities.writes);
+  return new EventIngest(store.db, foldPolicy(events), events.now, store.capabilities.writes);
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}): Operation[] {
+export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}, ingest: Ingest = eventIngest(store, events)): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
-  const ingest = eventIngest(store, events);
   const directory = new DirectoryReads(store.db);
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   return [
@@ -121,14 +126,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   const auth = options.authServices ?? authServices(options.store, options.auth);
-  const all = operations(options.store, auth, options.events);
+  // One ingest for the API's commands and the webhooks: their events share group commits.
+  const ingest = options.ingest ?? eventIngest(options.store, options.events);
+  const all = operations(options.store, auth, options.events, ingest);
   registerMetadata(app, all);
   registerOperations(app, all, {
     authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
     challenge: CREDENTIALS_CHALLENGE,
     browserChallenge: BASIC_CHALLENGE,
   });
-  registerTwilioWebhooks(app, eventIngest(options.store, options.events), new DirectoryReads(options.store.db), {
+  registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
     now: options.events?.now ?? (() => new Date()),

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
+import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
 import { startSearchIndexer, type SearchIndexer } from './search-indexer.js';
 import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
@@ -26,6 +27,11 @@ export class StoreError extends Error {}
  */
 export function printableDatabaseUrl(url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@');
+}
+
+/** The file a `DATABASE_URL` names when it is a SQLite file (not `:memory:`, not PostgreSQL). */
+export function sqliteFileOf(url: string): string | undefined {
+  return /^postgres(ql)?:\/\//.test(url) || url === ':memory:' ? undefined : url;
 }
 
 /**
@@ -60,7 +66,7 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   if (path === ':memory:') return storeOf(db, sqliteCapabilities, options);
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); the writer's own is a backstop.
   database.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
