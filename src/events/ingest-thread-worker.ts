@@ -10,7 +10,8 @@ import type { Reply, Request, ThreadData } from './ingest-thread.js';
 
 const { path, policy } = workerData as ThreadData & { policy: FoldPolicy };
 const port = parentPort!;
-const store = await openStore(path);
+// The main thread's store checkpoints the file already.
+const store = await openStore(path, { checkpointInBackground: false });
 // Already migrated by the main thread: this only confirms it, and starts the search indexer on the
 // writer's connection (the main thread's store runs none), so indexing never waits on ingest's lock.
 await store.migrate();
