@@ -92,8 +92,10 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     // rows instead: the index may lack their new text, or still hold text they no longer have.
     const pending = sql.raw(PENDING_KEYS);
     const matchesRow = (row: string) => sql.join(terms.map((term) => termMatchesRow(row, term)), sql` AND `);
+    // CROSS JOIN: the notes drive. Left to itself the planner read the account's every session,
+    // its log through json_each (23 s for a count at 200,000 sessions, against 0.9 s).
     const notedHits = sql`SELECT v.account_id, v.id AS session_id
-      FROM session_search_pending q JOIN session_search_keys k ON k.key = q.session_key JOIN sessions v ON v.account_id = k.account_id AND v.id = k.session_id
+      FROM session_search_pending q CROSS JOIN session_search_keys k ON k.key = q.session_key CROSS JOIN sessions v ON v.account_id = k.account_id AND v.id = k.session_id
       WHERE ${sql.join([...rowInScope('v', scope), matchesRow('v')], sql` AND `)}`;
     const hits = sql<SearchHit>`(SELECT k.account_id, k.session_id FROM session_search_keys k WHERE ${sql.join([...hitConditions, sql`k.key NOT IN (${pending})`], sql` AND `)}
       UNION ALL ${notedHits})`;
