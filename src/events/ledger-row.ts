@@ -1,9 +1,9 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { SessionEventsTable } from '../store/schema.js';
 import type { RecordedEvent, SessionEvent } from './session-event.js';
 
-/** A recorded event as its ledger row; the payload is the event itself, as JSON. */
-export function ledgerRow(event: RecordedEvent, ingestedAt: string): Insertable<SessionEventsTable> {
+/** A recorded event as its ledger row (all but the `seq` the store assigns); the payload is the event itself, as JSON. */
+export function ledgerRow(event: RecordedEvent, ingestedAt: string): Omit<Selectable<SessionEventsTable>, 'seq'> {
   return {
     account_id: event.accountId,
     session_id: event.sessionId,
@@ -18,8 +18,8 @@ export function ledgerRow(event: RecordedEvent, ingestedAt: string): Insertable<
   };
 }
 
-/** A ledger row read back as the event it recorded. */
-export function recordedEvent(row: Selectable<SessionEventsTable>): RecordedEvent {
+/** A ledger row read back as the event it recorded (without `seq`: as just written, before the store numbered it). */
+export function recordedEvent(row: Omit<Selectable<SessionEventsTable>, 'seq'> & { readonly seq?: number | string }): RecordedEvent {
   return {
     accountId: row.account_id,
     sessionId: row.session_id,
@@ -29,6 +29,6 @@ export function recordedEvent(row: Selectable<SessionEventsTable>): RecordedEven
     sequence: row.sequence_no === null ? null : Number(row.sequence_no),
     actor: row.actor,
     event: JSON.parse(row.payload) as SessionEvent,
-    seq: Number(row.seq),
+    seq: row.seq === undefined ? undefined : Number(row.seq),
   };
 }

@@ -3,11 +3,25 @@ import type { Insertable } from 'kysely';
 import type { SessionsTable } from '../store/schema.js';
 import { writeJson } from '../wire/json-writer.js';
 
+/** What `toISOString` writes for years 0–9999, with every field in range but the day of the month. */
+const CANONICAL = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** `2026-11-27T14:03:11Z` → `2026-11-27T14:03:11.000Z`, so the column sorts as time; other text as it is. */
 export function isoDate(value: string | undefined): string | null {
   if (!value) return null;
+  // Most dates are already canonical (ingest writes toISOString), and then they are their own
+  // result: checked in ~0.1 µs where parsing and writing a Date cost ~1 µs, three per session row.
+  // The day is checked against its month, as Date.parse would roll 2026-02-30 over to March.
+  const canonical = CANONICAL.exec(value);
+  if (canonical && Number(canonical[3]) <= daysInMonth(Number(canonical[1]), Number(canonical[2]))) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 /** Facts about a session that its document does not carry (SessionInfo has no parent field). */

@@ -36,6 +36,14 @@ describe('foldSession', () => {
     expect(s.log!.map((l) => l.message)).toEqual(['Incoming call from +15035551234 to +15035550000', 'Ringing Dana', 'Answered by Dana', 'Call ended (completed)']);
   });
 
+  it('shares no object with its events, which EventIngest keeps and folds again', () => {
+    const opening = at(0, { type: 'SessionStarted', channel: 'Voice', direction: 'Incoming', callSid: CALLER, customerBreadcrumb: [{ id: 'c1', name: 'Acme' }] });
+    const s = foldSession('acct', 's1', [opening]);
+    s.customerBreadcrumb![0]!.name = 'changed';
+    s.customerBreadcrumb!.push({ id: 'c2' });
+    expect(foldSession('acct', 's1', [opening]).customerBreadcrumb).toEqual([{ id: 'c1', name: 'Acme' }]);
+  });
+
   it('folds the same set of events the same way whatever order they come in', () => {
     const events = [started(), leg(2, 'ringing'), leg(5, 'in-progress', false, 1), leg(60, 'completed', true, 2)];
     expect(foldSession('acct', 's1', [...events].reverse())).toEqual(foldSession('acct', 's1', events));
