@@ -3,7 +3,7 @@
 // (bare node:http that reads and parses the same form body and answers 204).
 import { createServer } from 'node:http';
 import { buildApp } from '../src/app.js';
-import { openServingStore } from '../src/server.js';
+import { openStore } from '../src/store/open-store.js';
 
 const [mode, database] = process.argv.slice(2);
 const announce = (port: number) => process.stdout.write(`port ${port}\n`);
@@ -24,12 +24,11 @@ if (mode === 'baseline') {
     announce(typeof address === 'object' && address ? address.port : 0);
   });
 } else {
-  // Served as `switchboard serve` serves it: a SQLite file's events go to the writer thread.
-  const events = { publicUrl: process.argv[4] };
-  const serving = await openServingStore(database!, events);
-  const app = await buildApp({ store: serving.store, ingest: serving.ingest, events });
+  const store = await openStore(database!);
+  await store.migrate();
+  const app = await buildApp({ store, events: { publicUrl: process.argv[4] } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   announce(typeof address === 'object' && address ? address.port : 0);
-  process.once('SIGTERM', () => void app.close().then(() => serving.close()).then(() => process.exit(0)));
+  process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
 }

@@ -23,9 +23,8 @@ import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
 import { registerMetadata } from './metadata/register-metadata.js';
 import { DirectoryReads } from './events/directory-reads.js';
-import { DEFAULT_FOLD_POLICY, type FoldPolicy } from './events/fold-session.js';
+import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
 import { EventIngest } from './events/ingest-events.js';
-import type { Ingest } from './events/ingest.js';
 import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
 import { postSessionEventsOperation } from './events/post-session-events.js';
 import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
@@ -43,8 +42,6 @@ export interface AppOptions {
    */
   readonly authenticate?: AuthenticateRequest;
   readonly events?: EventsOptions;
-  /** Where events are ingested (the server's writer thread); default: an `EventIngest` in this thread over `store`. */
-  readonly ingest?: Ingest;
 }
 
 /** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
@@ -55,16 +52,13 @@ export interface EventsOptions {
   readonly now?: () => Date;
 }
 
-export function foldPolicy(events: EventsOptions = {}): FoldPolicy {
-  return { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
-}
-
 function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
-  return new EventIngest(store.db, foldPolicy(events), events.now, store.capabilities.writes);
+  const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
+  return new EventIngest(store.db, policy, events.now, store.capabilities.writes);
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}, ingest: Ingest = eventIngest(store, events)): Operation[] {
+export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}, ingest = eventIngest(store, events)): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
   const directory = new DirectoryReads(store.db);
@@ -127,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const auth = options.authServices ?? authServices(options.store, options.auth);
   // One ingest for the API's commands and the webhooks: their events share group commits.
-  const ingest = options.ingest ?? eventIngest(options.store, options.events);
+  const ingest = eventIngest(options.store, options.events);
   const all = operations(options.store, auth, options.events, ingest);
   registerMetadata(app, all);
   registerOperations(app, all, {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, foldPolicy, type EventsOptions } from './app.js';
+import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { authServices } from './auth/auth-services.js';
 import { ensureAdministrator } from './auth/first-run.js';
@@ -9,8 +9,7 @@ import { seedDemo } from './demo/seed-demo.js';
 import { systemClock } from './lifecycle/clock.js';
 import { startLifecycleJobs } from './lifecycle/lifecycle-jobs.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
-import { IngestThread } from './events/ingest-thread.js';
-import { openStore, printableDatabaseUrl, sqliteFileOf, type Store } from './store/open-store.js';
+import { openStore, printableDatabaseUrl, type Store } from './store/open-store.js';
 
 /** Archive and retention rounds; each is cheap when there is nothing to do. */
 const LIFECYCLE_INTERVAL_MS = 10 * 60_000;
@@ -23,38 +22,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface ServingStore {
-  readonly store: Store;
-  /** The writer thread events go to, for a SQLite file; else undefined (the app ingests in this thread). */
-  readonly ingest?: IngestThread;
-  /** Stops the writer thread, then closes the store. */
-  close(): Promise<void>;
-}
-
-/**
- * Opens and migrates the store a server serves, and for a SQLite file starts the writer thread that
- * ingests its events and keeps its search index (ingest-thread.ts), in place of this thread's.
- */
-export async function openServingStore(databaseUrl: string, events: EventsOptions = {}): Promise<ServingStore> {
-  const file = sqliteFileOf(databaseUrl);
-  const store = await openStore(databaseUrl, { indexInBackground: !file });
+/** Opens the store, migrates, seeds the demo when asked, and listens. */
+export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
+  const store = await openStore(config.databaseUrl);
   try {
     await store.migrate();
-    const ingest = file ? await IngestThread.start(file, foldPolicy(events)) : undefined;
-    return { store, ingest, close: async () => (await ingest?.close(), store.close()) };
   } catch (error) {
     await store.close();
     throw error;
   }
-}
-
-/** Opens the store, migrates, seeds the demo when asked, and listens. */
-export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
-  const events = { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds };
-  const serving = await openServingStore(config.databaseUrl, events);
-  const { store } = serving;
   const auth = authServices(store);
-  const app = await buildApp({ store, ingest: serving.ingest, authServices: auth, logger: { level: config.logLevel }, events });
+  const app = await buildApp({
+    store,
+    authServices: auth,
+    logger: { level: config.logLevel },
+    events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
+  });
   const sessions = new SessionsRepository(store.db);
   await auth.sessions.deleteExpired(new Date());
   await auth.passwords.throttle.purge(new Date());
@@ -78,7 +61,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     (closing ??= (async () => {
       await app.close();
       await jobs.stop();
-      await serving.close();
+      await store.close();
     })());
 
   print(`Switchboard listening on ${url} (database: ${printableDatabaseUrl(config.databaseUrl)})`);

@@ -1,7 +1,7 @@
 import { ApiError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import type { DirectoryReads } from './directory-reads.js';
-import type { Ingest } from './ingest.js';
+import type { EventIngest } from './ingest-events.js';
 import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
 import { readNeutralEvent } from './read-neutral-event.js';
 import type { ResponseError } from '../model/response-status.js';
@@ -14,7 +14,7 @@ export const MAX_EVENTS_PER_BATCH = 1000;
  * POST /sessions/events: a batch of provider-neutral events, all stored or none (a bad event is a
  * 400 naming it, and nothing of the batch lands). Retries are acknowledged and change nothing.
  */
-export function postSessionEventsOperation(ingest: Ingest, directory: DirectoryReads): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
+export function postSessionEventsOperation(ingest: EventIngest, directory: DirectoryReads): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
   return {
     request: PostSessionEvents,
     response: PostSessionEventsResponse,

@@ -10,7 +10,7 @@ import { assertSessionId } from '../sessions/get-session.js';
 import type { SessionsRepository, StoredSession } from '../sessions/sessions-repository.js';
 import { accountFor, actorOf, existingAccountFor } from './command-context.js';
 import type { DirectoryReads } from './directory-reads.js';
-import type { Ingest } from './ingest.js';
+import type { EventIngest } from './ingest-events.js';
 import type { RecordedEvent, SessionEvent } from './session-event.js';
 import { newSessionId } from './session-id.js';
 
@@ -52,7 +52,7 @@ export const AppendSessionLog = defineDto(
 export const MAX_TEXT_LENGTH = 16 * 1024;
 
 interface Deps {
-  readonly ingest: Ingest;
+  readonly ingest: EventIngest;
   readonly sessions: SessionsRepository;
   readonly directory: DirectoryReads;
   readonly now: () => Date;

@@ -24,8 +24,6 @@ export const ERROR_CODES = {
   TooManyRequests: 429,
   /** Anything unexpected; the message is generic and the cause is only logged. */
   InternalServerError: 500,
-  /** Shutting down: the request was not taken, and may be sent again. */
-  ServiceUnavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -29,11 +29,6 @@ export function printableDatabaseUrl(url: string): string {
   return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@');
 }
 
-/** The file a `DATABASE_URL` names when it is a SQLite file (not `:memory:`, not PostgreSQL). */
-export function sqliteFileOf(url: string): string | undefined {
-  return /^postgres(ql)?:\/\//.test(url) || url === ':memory:' ? undefined : url;
-}
-
 /**
  * Opens the store a `DATABASE_URL` names: a SQLite file path (or `:memory:`) or `postgres://…`.
  *
@@ -54,11 +49,6 @@ export interface StoreOptions {
    * (default true). Off, notes wait for `textSearch.indexPending`: tests pin the index's lag with it.
    */
   readonly indexInBackground?: boolean;
-  /**
-   * Whether a SQLite file gets its checkpointing thread (default true). A second connection to a
-   * file that one already has (the writer thread's) needs none of its own.
-   */
-  readonly checkpointInBackground?: boolean;
 }
 
 async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
@@ -75,7 +65,6 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   if (path === ':memory:') return storeOf(db, sqliteCapabilities, options);
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); the writer's own is a backstop.
   database.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
-  if (options.checkpointInBackground === false) return storeOf(db, sqliteCapabilities, options);
   const checkpointer = startCheckpointer(path, undefined, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
   // Stopped first, so the writer's connection is the last one and its close checkpoints the WAL away.
   return storeOf(db, sqliteCapabilities, options, () => checkpointer.stop());

@@ -6,7 +6,7 @@
 // transaction, which cost ~700 µs a commit whatever the commit held: half of durable ingest's CPU
 // (bench/ingest). Migration 005 defers it: a write only notes its session in
 // `session_search_pending` (which lines are new, whether its log was rewritten, whether its
-// addresses changed), and a background indexer (sqlite-search-indexer.ts) consumes those notes in
+// addresses changed), and a background indexer (search-indexer.ts, started by `migrate`) consumes those notes in
 // batches, one transaction each. Searches read the notes too (`PENDING_KEYS`), so their answers
 // never lag.
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
-import type { Ingest } from '../events/ingest.js';
+import type { EventIngest } from '../events/ingest-events.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import { callStatusEvent, conferenceEvent, voiceWebhookEvent } from './twilio-callbacks.js';
 import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
@@ -35,7 +35,7 @@ export function redirectTwiml(template: string | undefined) {
  * into an event, and answers only after the event is committed. Errors go through the central
  * handler, so they are ServiceStack ResponseStatus bodies like everywhere else.
  */
-export function registerTwilioWebhooks(app: FastifyInstance, ingest: Ingest, directory: DirectoryReads, options: TwilioWebhookOptions): void {
+export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest, directory: DirectoryReads, options: TwilioWebhookOptions): void {
   const fallbackTwiml = redirectTwiml(options.voiceRedirectUrl);
   const verified = async (request: FastifyRequest): Promise<{ account: TwilioAccount; params: FormParams }> => {
     const params = formParams(request);
