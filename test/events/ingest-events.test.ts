@@ -4,19 +4,11 @@ import type { RecordedEvent } from '../../src/events/session-event.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { goldenSession } from '../support/fixtures.js';
 import { openTestStore } from '../support/test-store.js';
+import { chatEvent } from './support/chat-events.js';
 
 const freshStore = openTestStore;
 
-const event = (dedupeKey: string, second: number, accountId = 'acct'): RecordedEvent => ({
-  accountId,
-  sessionId: 's1',
-  dedupeKey,
-  source: 'test',
-  occurredAt: new Date(Date.UTC(2026, 10, 27, 14, 0, second)).toISOString(),
-  sequence: null,
-  actor: null,
-  event: second === 0 ? { type: 'SessionStarted', channel: 'Chat', direction: 'Incoming', fromAddress: 'web' } : { type: 'LogAppended', message: `line ${second}` },
-});
+const event = (dedupeKey: string, second: number, accountId = 'acct'): RecordedEvent => chatEvent({ dedupeKey, second, accountId });
 
 describe('EventIngest', () => {
   it('stores each event once and acknowledges a retry without changing the session', async () => {

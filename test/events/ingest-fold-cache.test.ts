@@ -7,17 +7,9 @@ import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import type { Store } from '../../src/store/open-store.js';
 import { postgresWriteConcurrency, sqliteWriteConcurrency } from '../../src/store/write-concurrency.js';
 import { dialect, openTestStore } from '../support/test-store.js';
+import { chatEvent } from './support/chat-events.js';
 
-const event = (sessionId: string, dedupeKey: string, second: number): RecordedEvent => ({
-  accountId: 'acct',
-  sessionId,
-  dedupeKey,
-  source: 'test',
-  occurredAt: new Date(Date.UTC(2026, 10, 27, 14, 0, second)).toISOString(),
-  sequence: null,
-  actor: null,
-  event: second === 0 ? { type: 'SessionStarted', channel: 'Chat', direction: 'Incoming', fromAddress: 'web' } : { type: 'LogAppended', message: `line ${dedupeKey}` },
-});
+const event = (sessionId: string, dedupeKey: string, second: number): RecordedEvent => chatEvent({ sessionId, dedupeKey, second, line: dedupeKey });
 
 /** An ingest with a cache the test can look into; each stands for a process of its own. */
 function ingestOf(store: Store, cache = new FoldCache()) {
