@@ -97,21 +97,8 @@ export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities, o
         });
       }
     },
-    // Idempotent: a server and its owner may both close the store they share. A store that was
-    // indexing leaves its index caught up: a CLI's writes (generate's archive step notes every
-    // session it archives) must not leave every later search checking them row by row.
-    close: () =>
-      (closing ??= (async () => {
-        if (indexer) {
-          await indexer.stop();
-          await indexEverythingNoted().catch((error: unknown) => process.emitWarning(`Search indexing failed: ${String(error)}`));
-        }
-        await beforeClose();
-        await db.destroy();
-      })()),
+    // Idempotent: a server and its owner may both close the store they share. The indexer stops
+    // first, having indexed what is still noted.
+    close: () => (closing ??= Promise.resolve(indexer?.stop()).then(beforeClose).then(() => db.destroy())),
   };
-
-  async function indexEverythingNoted() {
-    while ((await textSearch.indexPending!(db, SEARCH_INDEX_BATCH)) > 0);
-  }
 }

@@ -1,5 +1,5 @@
 export interface SearchIndexer {
-  /** Waits for a running batch, then stops. */
+  /** Waits for a running batch, indexes whatever is still noted, then stops. */
   stop(): Promise<void>;
 }
 
@@ -44,6 +44,13 @@ export function startSearchIndexer(options: SearchIndexerOptions): SearchIndexer
       stopped = true;
       clearTimeout(timer);
       await running;
+      // A store closing leaves its index caught up: a CLI's writes (generate's archive step notes
+      // every session it archives) must not leave every later search checking them row by row.
+      try {
+        while ((await options.indexPending(options.batch)) > 0);
+      } catch (error) {
+        options.onError(error);
+      }
     },
   };
 }
