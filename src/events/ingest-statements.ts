@@ -13,12 +13,6 @@ const MAX_UPDATE_SHAPES = 256;
 /** A row of nulls for `columns`: compiled, each becomes one parameter, in `columns` order. */
 const placeholders = (columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, null]));
 
-/**
- * The ingest path's fixed queries, built and compiled once per store; each call only binds its
- * parameters. Building and compiling a Kysely query costs about as much as SQLite running it, and
- * an event runs four of them: compiled once, ingest's server CPU per event drops ~15% (bench/ingest,
- * 537 → 442 µs/event at 64 concurrent requests).
- */
 /** A session's row by id, in whatever account, with what `FoldCache` entries are checked against. */
 export interface StoredSessionState {
   readonly account_id: string;
@@ -28,6 +22,12 @@ export interface StoredSessionState {
   readonly first_seq: number | string | null;
 }
 
+/**
+ * The ingest path's fixed queries, built and compiled once per store; each call only binds its
+ * parameters. Building and compiling a Kysely query costs about as much as SQLite running it, and
+ * an event runs four of them: compiled once, ingest's server CPU per event drops ~15% (bench/ingest,
+ * 537 → 442 µs/event at 64 concurrent requests).
+ */
 export class IngestStatements {
   private readonly append: CompiledQuery;
   private readonly row: CompiledQuery<Selectable<SessionsTable>>;

@@ -92,7 +92,6 @@ export class SessionRefold {
   }
 }
 
-
 /** What a transaction knows of a session before appending to it (`knownOf`). */
 export type Known = { readonly cached: CachedFold } | { readonly stored: Selectable<SessionsTable> | undefined };
 
