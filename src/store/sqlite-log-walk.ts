@@ -134,7 +134,8 @@ function trigramsOf(text: string): string[] {
 export async function planLogWalk(db: Kysely<Database>, needle: string, scope: SearchScope): Promise<LogWalk> {
   const pieces = needle.split('\n');
   if (pieces.length === 1) {
-    const [{ match, exact }, manyNoted] = await Promise.all([chooseMatch(db, needle, scope), hasManyNotes(db)]);
+    // Only an archived count leaves notes out two ways; a live search never asks.
+    const [{ match, exact }, manyNoted] = await Promise.all([chooseMatch(db, needle, scope), scope.searchArchive && hasManyNotes(db)]);
     return matchWalk(match, scope, manyNoted, exact ? undefined : caseInsensitiveGlob(needle));
   }
   // Spanning lines, hence maybe chunks: the longest piece finds candidates (every chunk in scope

@@ -75,13 +75,16 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     );
     const globs = walks.flatMap((walk) => (walk.glob === undefined ? [] : [walk.glob]));
     const logMatches = (row: string) => globs.map((glob) => sql`${sql.raw(logText(row))} GLOB ${glob}`);
+    // Whether the session row of key `k`, aliased `v`, meets `conditions`.
+    const theRow = (conditions: RawBuilder<unknown>[]) =>
+      sql<SqlBool>`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND ${sql.join(conditions, sql` AND `)})`;
     // Log walks stay in their partitions; addresses have one index for every account, so a search
     // by address alone is held to the scope here.
     const inScope = walks.some((walk) => walk.scoped)
       ? []
       : [
           ...(scope.accountIds === 'all' ? [] : [inAccounts('k.account_id', scope.accountIds)]),
-          ...(scope.searchArchive ? [] : [sql`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND v.archived = 0)`]),
+          ...(scope.searchArchive ? [] : [theRow([sql`v.archived = 0`])]),
         ];
     // Sessions with a pending note (writes the indexer has not indexed yet) are checked on their
     // rows instead: the index may lack their new text, or still hold text they no longer have. So
@@ -90,8 +93,6 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     // let the planner scan whole tables (list-explain.test.ts).
     const pending = sql.raw(PENDING_KEYS);
     const matchesRow = (row: string) => sql.join(terms.map((term) => termMatchesRow(row, term)), sql` AND `);
-    const theRow = (conditions: RawBuilder<unknown>[]) =>
-      sql<SqlBool>`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND ${sql.join(conditions, sql` AND `)})`;
     const hitConditions = [
       ...walks.map((walk) => sql`k.key IN (${walk.keys()} UNION ALL ${pending})`),
       ...inScope,
