@@ -26,6 +26,9 @@ async function searchLog(store: Store, needle: string, searchArchive: boolean, a
   return ids;
 }
 
+/** The store's schema moved up or down to migration `name`, as an older or newer Switchboard left it. */
+const migrateTo = (store: Store, name: string) => new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) }).migrateTo(name);
+
 /** Rewrites a session's row as the event fold does: the whole document, its log grown or changed. */
 async function writeLog(store: Store, id: string, accountId: string, log: readonly string[], version: number) {
   const next = session({ id, accountId, log: [...log] });
@@ -209,8 +212,7 @@ describe('migration 005 defers indexing', () => {
     const url = await freshDatabaseUrl();
     const store = await openStore(url);
     try {
-      const migrator = new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) });
-      await migrator.migrateTo('004-search-subtree-index');
+      await migrateTo(store, '004-search-subtree-index');
       const sessions = new SessionsRepository(store.db);
       await sessions.insertIfAbsent(session({ id: 'before', log: ['Gateway timeout after 30s'] }));
       await store.migrate();
@@ -226,9 +228,8 @@ describe('migration 005 defers indexing', () => {
     // Undone (by a store that indexes nothing in the background, as 004's code would not).
     const again = await openStore(url, { indexInBackground: false });
     try {
-      const migrator = new Migrator({ db: again.db, provider: new StaticMigrationProvider(migrations(again.capabilities)) });
       await writeLog(again, 'after', 'acct_a', ['Gateway timeout again', 'Noted, not indexed'], 2);
-      await migrator.migrateTo('004-search-subtree-index');
+      await migrateTo(again, '004-search-subtree-index');
       await new SessionsRepository(again.db).insertIfAbsent(session({ id: 'undone', log: ['Indexed by its own write'] }));
       if (again.capabilities.kind === 'sqlite') {
         // What 004's search reads: the note was indexed on the way down, the later write by its own trigger.
@@ -250,9 +251,8 @@ describe('migration 004 converts a database indexed by 003', () => {
     const url = await freshDatabaseUrl();
     const store = await openStore(url);
     try {
-      const migrator = new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) });
       // A fresh database may come migrated (PostgreSQL's are copies of a template): back to 003.
-      await migrator.migrateTo('003-session-lists');
+      await migrateTo(store, '003-session-lists');
       const sessions = new SessionsRepository(store.db);
       await sessions.insertIfAbsent(session({ id: 'old', log: ['Gateway timeout after 30s', 'Call completed'], from: '+15035550123' }));
       await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', 'old').execute();
