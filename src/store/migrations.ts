@@ -263,8 +263,20 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await caps.textSearch.undeferIndexing(db);
       },
     },
+    '006-drop-unused-session-indexes': {
+      async up(db: Kysely<unknown>) {
+        // No query reads sessions by call or conference SID (a callback finds its session by the id
+        // derived from its SID), yet every new session wrote an entry in each.
+        for (const column of UNUSED_SESSION_INDEXES) await db.schema.dropIndex(`sessions_${column}`).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const column of UNUSED_SESSION_INDEXES) await db.schema.createIndex(`sessions_${column}`).on('sessions').columns(['account_id', column, 'date_created']).execute();
+      },
+    },
   };
 }
+
+const UNUSED_SESSION_INDEXES = ['call_sid', 'conference_sid'] as const;
 
 export class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly all: Record<string, Migration>) {}
