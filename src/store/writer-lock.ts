@@ -84,18 +84,8 @@ export class WriterLock {
   }
 }
 
-/**
- * Resolves when `slots[index]` is no longer `value` (at once if it already is not). A pending
- * `waitAsync` does not keep Node's event loop alive: a command whose last write waits for the
- * checkpointer (whose thread is unref'd) would exit with 13, an unsettled await. A timer holds it.
- */
+/** Resolves when `slots[index]` is no longer `value` (at once if it already is not). */
 async function settled(slots: Int32Array, index: number, value: number): Promise<void> {
   const wait = Atomics.waitAsync(slots, index, value);
-  if (!wait.async) return;
-  const alive = setInterval(() => {}, 1 << 30);
-  try {
-    await wait.value;
-  } finally {
-    clearInterval(alive);
-  }
+  if (wait.async) await wait.value;
 }

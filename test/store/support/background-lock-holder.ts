@@ -1,15 +1,11 @@
-// A worker thread that takes a WriterLock as the background, says 'held', and releases it when told
-// (or by itself after `releaseAfterMs`).
+// A worker thread that takes a WriterLock as the background, says 'held', and releases it when told.
 import { parentPort, workerData } from 'node:worker_threads';
 import { WriterLock } from '../../../src/store/writer-lock.js';
 
-const { lock: buffer, releaseAfterMs } = workerData as { lock: SharedArrayBuffer; releaseAfterMs?: number };
-const lock = WriterLock.join(buffer, 'background');
+const lock = WriterLock.join(workerData as SharedArrayBuffer, 'background');
 await lock.acquire();
 parentPort!.postMessage('held');
-const release = () => {
+parentPort!.once('message', () => {
   lock.release();
   parentPort!.close();
-};
-if (releaseAfterMs === undefined) parentPort!.once('message', release);
-else setTimeout(release, releaseAfterMs);
+});
