@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
+import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
 import { startSearchIndexer, type SearchIndexer } from './search-indexer.js';
 import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
-import { SqliteWriterDialect } from './sqlite-writer-dialect.js';
 import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
-import { WriterLock } from './writer-lock.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -62,13 +61,11 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  if (path === ':memory:') return storeOf(new Kysely<Database>({ dialect: new SqliteWriterDialect(withStatementCache(database)) }), sqliteCapabilities, options);
-  // The checkpointer's thread holds the writer off now and then (sqlite-checkpointer.ts); the
-  // writer's own checkpoint is a backstop.
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
+  if (path === ':memory:') return storeOf(db, sqliteCapabilities, options);
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts); the writer's own is a backstop.
   database.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
-  const lock = WriterLock.create();
-  const db = new Kysely<Database>({ dialect: new SqliteWriterDialect(withStatementCache(database), lock) });
-  const checkpointer = startCheckpointer(path, lock, { onError: (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`) });
+  const checkpointer = startCheckpointer(path, undefined, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
   // Stopped first, so the writer's connection is the last one and its close checkpoints the WAL away.
   return storeOf(db, sqliteCapabilities, options, () => checkpointer.stop());
 }

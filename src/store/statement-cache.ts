@@ -1,12 +1,9 @@
-import type { SqliteStatement } from 'kysely';
-import type { WriteAwareDatabase } from './sqlite-writer-dialect.js';
-
-type Statement = SqliteStatement & { readonly busy?: boolean; readonly readonly: boolean };
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** The part of better-sqlite3's Database this wrapper needs (style habit 5). */
 interface PreparingDatabase {
   close(): void;
-  prepare(sql: string): Statement;
+  prepare(sql: string): SqliteStatement & { readonly busy?: boolean };
 }
 
 /**
@@ -14,8 +11,8 @@ interface PreparingDatabase {
  * lookup, and about half of an event's ingest time (bench/ingest). Statements are kept by SQL text, bounded, and a
  * statement still iterating is never handed out twice.
  */
-export function withStatementCache(database: PreparingDatabase, capacity = 256): WriteAwareDatabase {
-  const cache = new Map<string, Statement>();
+export function withStatementCache(database: PreparingDatabase, capacity = 256): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement & { readonly busy?: boolean }>();
   return {
     close: () => database.close(),
     prepare(sql: string) {

@@ -1,28 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { CHECKPOINT_INTERVAL_MS, startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from '../../src/store/sqlite-checkpointer.js';
-import { SqliteWriterDialect } from '../../src/store/sqlite-writer-dialect.js';
-import { withStatementCache } from '../../src/store/statement-cache.js';
-import { WriterLock } from '../../src/store/writer-lock.js';
-
-/** The WAL header's first salt: SQLite changes it each time the WAL starts over from its first frame. */
-function walSalt(path: string): number {
-  const header = Buffer.alloc(32);
-  const fd = openSync(`${path}-wal`, 'r');
-  try {
-    readSync(fd, header, 0, 32, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return header.readUInt32BE(16);
-}
+import { CHECKPOINT_INTERVAL_MS, WRITER_CHECKPOINT_BACKSTOP_PAGES } from '../../src/store/sqlite-checkpointer.js';
 
 // About SQLite files themselves (the WAL beside them), so it opens one directly rather than the
 // project's store from test-store.ts; it needs no PostgreSQL and runs the same in both projects.
@@ -65,39 +49,5 @@ describe('SQLite checkpoints off the request path', () => {
     const script = `const { openStore } = await import(${JSON.stringify(openStoreUrl)}); const store = await openStore(${JSON.stringify(join(dir, 'cli.db'))}); await store.migrate(); await store.close(); console.log('closed');`;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 20_000 });
     expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
-  });
-
-  it('starts the WAL over while the writer commits back to back, and never makes the writer checkpoint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-checkpoint-'));
-    dirs.push(dir);
-    const path = join(dir, 'busy.db');
-    const database = new Database(path);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    // No writer checkpoints at all: only the checkpointer can let the WAL start over.
-    database.pragma('wal_autocheckpoint = 0');
-    const lock = WriterLock.create();
-    const db = new Kysely<{ filler: { b: Buffer } }>({ dialect: new SqliteWriterDialect(withStatementCache(database), lock) });
-    await sql`CREATE TABLE filler (b BLOB)`.execute(db);
-    const errors: string[] = [];
-    const checkpointer = startCheckpointer(path, lock, { intervalMs: 5, restartFrames: 50, onError: (message) => errors.push(message) });
-    try {
-      let restarts = 0;
-      let salt = walSalt(path);
-      // Commits one after another, as under sustained ingest: between two of them a checkpoint
-      // never finds every frame copied, unless it holds the writer off.
-      const deadline = Date.now() + 10_000;
-      while (restarts < 3 && Date.now() < deadline) {
-        await db.transaction().execute((trx) => trx.insertInto('filler').values({ b: Buffer.alloc(8000) }).execute());
-        const now = walSalt(path);
-        if (now !== salt) restarts++;
-        salt = now;
-      }
-      expect(errors).toEqual([]);
-      expect(restarts).toBe(3);
-    } finally {
-      await checkpointer.stop();
-      await db.destroy();
-    }
   });
 });
