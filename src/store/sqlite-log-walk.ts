@@ -33,7 +33,6 @@ const MOST_COUNTED = 24;
 /** An FTS5 phrase: the text quoted, its quotes doubled. */
 export const phrase = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-
 function partitionsIn(scope: SearchScope, archived?: 0 | 1) {
   return sql.join(
     [

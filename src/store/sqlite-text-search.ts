@@ -128,7 +128,6 @@ function rowInScope(row: string, scope: SearchScope) {
   ];
 }
 
-
 async function run<DB>(db: Kysely<DB>, statements: readonly string[]) {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
