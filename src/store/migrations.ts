@@ -273,6 +273,16 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const column of UNUSED_SESSION_INDEXES) await db.schema.createIndex(`sessions_${column}`).on('sessions').columns(['account_id', column, 'date_created']).execute();
       },
     },
+    '007-search-read-text-once': {
+      async up(db: Kysely<unknown>) {
+        // Noting a log write read both versions of the document's log ~10 times, indexing a note
+        // its new lines twice (see sqlite-log-chunk-index.ts); now once each.
+        await caps.textSearch.readTextOnce(db);
+      },
+      async down(db: Kysely<unknown>) {
+        await caps.textSearch.readTextPerStatement(db);
+      },
+    },
   };
 }
 

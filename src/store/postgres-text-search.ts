@@ -36,9 +36,11 @@ export const postgresTextSearch: TextSearch = Object.freeze({
   },
   async unindexLogChunks() {},
   // A GIN index takes a write's trigrams into its pending list at the write's cost (fastupdate):
-  // nothing to defer.
+  // nothing to defer, nor to note.
   async deferIndexing() {},
   async undeferIndexing() {},
+  async readTextOnce() {},
+  async readTextPerStatement() {},
   bulkLoad<T>(_db: Kysely<Database>, load: () => Promise<T>) {
     return load();
   },

@@ -46,6 +46,12 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
   async undeferIndexing(db: Kysely<unknown>) {
     await run(db, logChunkIndex.undefer);
   },
+  async readTextOnce(db: Kysely<unknown>) {
+    await run(db, logChunkIndex.readTextOnce);
+  },
+  async readTextPerStatement(db: Kysely<unknown>) {
+    await run(db, logChunkIndex.readTextPerStatement);
+  },
   async indexPending(db: Kysely<Database>, limit: number) {
     // Looked at first: a DELETE takes the write lock even when it finds nothing.
     const { rows } = await db.executeQuery(CompiledQuery.raw(`${PENDING_KEYS} LIMIT 1`));

@@ -23,6 +23,10 @@ export interface TextSearch {
   deferIndexing(db: Kysely<unknown>): Promise<void>;
   /** Migration 005 undone: everything noted indexed, and writes index their text again. */
   undeferIndexing(db: Kysely<unknown>): Promise<void>;
+  /** Migration 007: noting a write, and indexing a note, each read the session's text once. */
+  readTextOnce(db: Kysely<unknown>): Promise<void>;
+  /** Migration 007 undone. */
+  readTextPerStatement(db: Kysely<unknown>): Promise<void>;
   /**
    * Indexes up to `limit` sessions whose writes were noted, in one transaction, and says how many;
    * absent where every write indexes its own text. Searches are exact either way.
