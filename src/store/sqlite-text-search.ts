@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.js';
 import { caseInsensitiveGlob, phrase, planLogWalk, type LogWalk } from './sqlite-log-walk.js';
-import { indexUnindexed, keyOf, logChunkIndex, logText, PENDING_KEYS } from './sqlite-log-chunk-index.js';
+import { indexUnindexed, logChunkIndex, logText, PENDING_KEYS } from './sqlite-log-chunk-index.js';
 import { inAccounts, type Search, type SearchHit, type SearchScope, type SearchTerm, type TextSearch } from './text-search.js';
 import { wholeLogIndex } from './sqlite-whole-log-index.js';
 
@@ -112,9 +112,11 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
     const counted = walks.length === 1 ? walks[0]!.count() : undefined;
     return {
       hits: () => hits,
+      // The row's search key looked up once, as `mk`.
       matches: (row: string) =>
-        sql<SqlBool>`(CASE WHEN ${sql.raw(keyOf(row))} IN (${pending}) THEN ${matchesRow(row)}
-          ELSE ${sql.join([...walks.map((walk) => walk.holds(row, sql.raw(keyOf(row)))), ...logMatches(row)], sql` AND `)} END)`,
+        sql<SqlBool>`EXISTS (SELECT 1 FROM session_search_keys mk WHERE mk.account_id = ${sql.ref(`${row}.account_id`)} AND mk.session_id = ${sql.ref(`${row}.id`)}
+          AND (CASE WHEN mk.key IN (${pending}) THEN ${matchesRow(row)}
+          ELSE ${sql.join([...walks.map((walk) => walk.holds(row, sql.ref('mk.key'))), ...logMatches(row)], sql` AND `)} END))`,
       count: () => (counted ? sql<{ n: number }>`SELECT (${counted}) + (SELECT count(*) FROM (${notedHits})) AS n` : sql<{ n: number }>`SELECT count(*) AS n FROM ${hits} AS h`),
     };
   },
