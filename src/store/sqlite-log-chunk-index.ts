@@ -48,18 +48,22 @@ const forgetChunks = (key: string) => [
 // grew renders as the old one without its `]`, then `,` and the new entries.
 const OLD_LOG = `json_extract(OLD.document, '$.log')`;
 const NEW_LOG = `json_extract(NEW.document, '$.log')`;
-const LOG_CHANGED = `${OLD_LOG} IS NOT ${NEW_LOG}`;
-const LOG_APPENDED = `(CASE WHEN json_type(NEW.document, '$.log') IS NOT 'array' THEN 0
-   WHEN ${OLD_LOG} IS NULL OR ${OLD_LOG} = '[]' THEN 1
-   WHEN substr(${NEW_LOG}, 1, length(${OLD_LOG})) = substr(${OLD_LOG}, 1, length(${OLD_LOG}) - 1) || ',' THEN 1
+// Each condition takes the two logs (or, `changed` and `appended`, what was found of them) as SQL,
+// so 005's WHEN clauses and 007's one trigger say the same thing.
+const logChanged = (oldLog: string, newLog: string) => `${oldLog} IS NOT ${newLog}`;
+const logAppended = (oldLog: string, newLog: string) => `(CASE WHEN json_type(NEW.document, '$.log') IS NOT 'array' THEN 0
+   WHEN ${oldLog} IS NULL OR ${oldLog} = '[]' THEN 1
+   WHEN substr(${newLog}, 1, length(${oldLog})) = substr(${oldLog}, 1, length(${oldLog}) - 1) || ',' THEN 1
    ELSE 0 END)`;
 // Most writes of a live session (state changes) leave its text alone: these WHEN clauses skip them.
 const ADDRESSES_CHANGED = 'OLD.from_address IS NOT NEW.from_address OR OLD.to_address IS NOT NEW.to_address';
 // Log lines are appended by the event fold: only the new ones are indexed (of a live session; an
 // archived one keeps its log in one chunk, which lets a search count archived hits unlooked-up).
-const LOG_ONLY_APPENDED = `OLD.archived = 0 AND NEW.archived = 0 AND ${LOG_CHANGED} AND ${LOG_APPENDED} = 1`;
+const onlyAppended = (changed: string, appended: string) => `OLD.archived = 0 AND NEW.archived = 0 AND ${changed} AND ${appended} = 1`;
 // Anything else (a log rewritten, a session archived or restored): its whole log again, as one chunk.
-const LOG_REWRITTEN = `OLD.archived IS NOT NEW.archived OR (${LOG_CHANGED} AND (${LOG_APPENDED} = 0 OR NEW.archived <> 0))`;
+const rewritten = (changed: string, appended: string) => `OLD.archived IS NOT NEW.archived OR (${changed} AND (${appended} = 0 OR NEW.archived <> 0))`;
+const LOG_ONLY_APPENDED = onlyAppended(logChanged(OLD_LOG, NEW_LOG), logAppended(OLD_LOG, NEW_LOG));
+const LOG_REWRITTEN = rewritten(logChanged(OLD_LOG, NEW_LOG), logAppended(OLD_LOG, NEW_LOG));
 
 const triggerName = (trigger: string) => /CREATE TRIGGER (\w+)/.exec(trigger)![1]!;
 const drop = (triggers: readonly string[]) => triggers.map((trigger) => `DROP TRIGGER ${triggerName(trigger)}`);
@@ -130,21 +134,17 @@ const LOG_NOTE_TRIGGERS = [
  * both logs ~5 times: an UPDATE that appends a line costs 14–22 µs less with this one (3,000
  * sessions, both trigger sets interleaved in one process).
  * `LIMIT -1 OFFSET 0` keeps SQLite from flattening a subquery, which would copy its column's
- * expression into every use. Its notes are the two triggers' notes: the first since the session
- * was last indexed says where its unindexed lines begin (a note there already began earlier); a
- * rewrite, an archive or a restore asks for the whole log again.
+ * expression into every use. Its conditions are the two triggers' (`onlyAppended`, `rewritten`), so
+ * are its notes: the first since the session was last indexed says where its unindexed lines begin
+ * (a note there already began earlier); a rewrite, an archive or a restore asks for the whole log again.
  */
 const LOG_NOTE_TRIGGER = `CREATE TRIGGER sessions_search_log_noted AFTER UPDATE OF document, archived ON sessions BEGIN
   INSERT INTO session_search_pending (session_key, log_from, rewrite)
-    SELECT ${keyOf('NEW')}, CASE WHEN rewrite THEN 0 ELSE coalesce(json_array_length(OLD.document, '$.log'), 0) END, rewrite
-    FROM (SELECT changed, (OLD.archived IS NOT NEW.archived OR NEW.archived <> 0 OR NOT appended) AS rewrite
-          FROM (SELECT old_log IS NOT new_log AS changed,
-                       (json_type(NEW.document, '$.log') IS 'array'
-                        AND (old_log IS NULL OR old_log = '[]' OR substr(new_log, 1, length(old_log)) = substr(old_log, 1, length(old_log) - 1) || ',')) AS appended
-                FROM (SELECT ${OLD_LOG} AS old_log, ${NEW_LOG} AS new_log LIMIT -1 OFFSET 0)
-                LIMIT -1 OFFSET 0)
+    SELECT ${keyOf('NEW')}, CASE WHEN ${rewritten('changed', 'appended')} THEN 0 ELSE coalesce(json_array_length(OLD.document, '$.log'), 0) END, ${rewritten('changed', 'appended')}
+    FROM (SELECT ${logChanged('old_log', 'new_log')} AS changed, ${logAppended('old_log', 'new_log')} AS appended
+          FROM (SELECT ${OLD_LOG} AS old_log, ${NEW_LOG} AS new_log LIMIT -1 OFFSET 0)
           LIMIT -1 OFFSET 0)
-    WHERE OLD.archived IS NOT NEW.archived OR changed
+    WHERE (${onlyAppended('changed', 'appended')}) OR (${rewritten('changed', 'appended')})
   ON CONFLICT (session_key) DO UPDATE SET log_from = CASE WHEN excluded.rewrite THEN 0 ELSE coalesce(log_from, excluded.log_from) END, rewrite = max(rewrite, excluded.rewrite);
 END`;
 
