@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { DEFAULT_GENERATOR } from '../../src/generate/generate-sessions.js';
@@ -7,11 +7,10 @@ import { loadGenerated } from '../../src/generate/load-generated.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
-import { migrations, StaticMigrationProvider } from '../../src/store/migrations.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { startSignedInServer } from '../support/server.js';
 import { session } from '../support/sessions.js';
-import { emptyStore, freshDatabaseUrl } from '../support/test-store.js';
+import { emptyStore, freshDatabaseUrl, migrateTo } from '../support/test-store.js';
 
 const byId = { field: 'id', order: 'Ascend' } as const;
 
@@ -25,9 +24,6 @@ async function searchLog(store: Store, needle: string, searchArchive: boolean, a
   expect(await lists.count(query)).toBe(ids.length);
   return ids;
 }
-
-/** The store's schema moved up or down to migration `name`, as an older or newer Switchboard left it. */
-const migrateTo = (store: Store, name: string) => new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) }).migrateTo(name);
 
 /** Rewrites a session's row as the event fold does: the whole document, its log grown or changed. */
 async function writeLog(store: Store, id: string, accountId: string, log: readonly string[], version: number) {

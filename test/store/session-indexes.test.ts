@@ -1,8 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { migrations, StaticMigrationProvider } from '../../src/store/migrations.js';
-import { freshDatabaseUrl } from '../support/test-store.js';
+import { freshDatabaseUrl, migrateTo } from '../support/test-store.js';
 
 describe('migration 006 drops the session indexes no query reads', () => {
   it('removes the call and conference SID indexes, and puts them back when undone', async () => {
@@ -17,7 +16,7 @@ describe('migration 006 drops the session indexes no query reads', () => {
         return rows.map((row) => row.name).filter((name) => /sid/.test(name)).sort();
       };
       expect(await indexes()).toEqual([]);
-      await new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) }).migrateTo('005-search-deferred-index');
+      await migrateTo(store, '005-search-deferred-index');
       expect(await indexes()).toEqual(['sessions_call_sid', 'sessions_conference_sid']);
     } finally {
       await store.close();

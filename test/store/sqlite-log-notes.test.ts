@@ -1,10 +1,10 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { sessionRow } from '../../src/sessions/session-row.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
-import { migrations, StaticMigrationProvider } from '../../src/store/migrations.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { session } from '../support/sessions.js';
+import { migrateTo } from '../support/test-store.js';
 
 interface Note {
   readonly log_from: number | null;
@@ -78,7 +78,7 @@ describe('noting a log write for the search indexer, and indexing the note (SQLi
     expect(await triggers()).toEqual(['sessions_search_log_noted']);
 
     // Migration 007 undone: 005's two triggers, noting alike.
-    await new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) }).migrateTo('006-drop-unused-session-indexes');
+    await migrateTo(store, '006-drop-unused-session-indexes');
     expect(await triggers()).toEqual(['sessions_search_log_appended', 'sessions_search_log_rewritten']);
     expect(await notesOfEachWrite(store, 'noted-by-005')).toEqual(expected);
   });

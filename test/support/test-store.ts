@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
+import { migrations, StaticMigrationProvider } from '../../src/store/migrations.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import type { Dialect } from './dialects.js';
 
@@ -136,4 +137,13 @@ async function emptyingSql(database: Leased): Promise<string> {
     tables.map((t) => `DELETE FROM ${t.name};`).join(' ') +
     (sequences.length ? ` SELECT ${sequences.map((q) => `setval(${q.name}, 1, false)`).join(', ')};` : '');
   return emptying;
+}
+
+/**
+ * The store's schema moved up or down to migration `name`, as an older or newer Switchboard left
+ * it. Kysely's `migrateTo` reports a failed migration in its result; this throws it.
+ */
+export async function migrateTo(store: Store, name: string): Promise<void> {
+  const { error } = await new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) }).migrateTo(name);
+  if (error) throw error;
 }
