@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SessionInfo } from '../../src/model/session-info.js';
 
 const golden = (): SessionInfo =>
-  JSON.parse(readFileSync(fileURLToPath(new URL('../../../shared/fixtures/session-golden.json', import.meta.url)), 'utf8'));
+  JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/session-golden.json', import.meta.url)), 'utf8'));
 
 /** The golden session with a 20-entry log: the size of a typical handled call. */
 export function goldenWith20Log(): SessionInfo {

@@ -7,7 +7,7 @@ import { importSessions } from '../../src/import/import-sessions.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { demoSessions } from '../../src/demo/demo-sessions.js';
-import { goldenSession, readShared } from '../support/fixtures.js';
+import { goldenSession, readFixture } from '../support/fixtures.js';
 import { startSignedInServer } from '../support/server.js';
 import { freshDatabaseUrl, openTestStore } from '../support/test-store.js';
 
@@ -91,7 +91,7 @@ describe('switchboard import', () => {
 
   it('imports the list fixture through the library call', async () => {
     const store = await openTestStore();
-    const report = await importSessions(new SessionsRepository(store.db), JSON.parse(readShared('fixtures/list-golden.json')).items);
+    const report = await importSessions(new SessionsRepository(store.db), JSON.parse(readFixture('list-golden.json')).items);
     expect(report).toEqual({ imported: 1, alreadyPresent: 0, rejected: [] });
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { goldenSession, readShared } from '../support/fixtures.js';
+import { goldenSession, readFixture } from '../support/fixtures.js';
 import { startSignedInServer } from '../support/server.js';
 
 const golden = goldenSession();
 const id = golden.id!;
 const goldenJson = JSON.stringify(golden);
-const goldenXml = readShared('fixtures/session-golden.xml');
+const goldenXml = readFixture('session-golden.xml');
 
 const signedIn = (seed = [golden]) => startSignedInServer(seed);
 

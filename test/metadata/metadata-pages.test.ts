@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readShared } from '../support/fixtures.js';
+import { readFixture } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
 
-const seed = readShared('seeds/get-session-metadata-page.txt');
+const seed = readFixture('get-session-metadata-page.txt');
 
 const unescape = (html: string) =>
   html.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
@@ -47,7 +47,7 @@ describe('metadata pages', () => {
     const response = unescape(/<div class="response"><pre>([\s\S]*?)<\/pre>/.exec(page)![1]!);
     expect(response.startsWith('HTTP/1.1 200 OK\nContent-Type: application/xml\nContent-Length: length\n\n')).toBe(true);
     const sample = response.slice(response.indexOf('<SessionInfo'));
-    const fixture = readShared('fixtures/session-seed-sample.xml').replace('<?xml version="1.0" encoding="utf-8"?>', '');
+    const fixture = readFixture('session-seed-sample.xml').replace('<?xml version="1.0" encoding="utf-8"?>', '');
     expect(squeeze(sample)).toBe(fixture);
     expect(page).toContain('GET /sessions/{sessionId} HTTP/1.1');
     expect(page).toContain('To override the Content-type in your clients, use the HTTP <b>Accept</b> Header, append the <b>.xml</b> suffix or <b>?format=xml</b>');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readShared } from '../support/fixtures.js';
+import { readFixture } from '../support/fixtures.js';
 import { startSignedInServer, type SignedInServer as TestServer } from '../support/server.js';
 import { session, type SessionSpec } from '../support/sessions.js';
 
@@ -202,12 +202,12 @@ describe('GET /sessions: filters', () => {
 describe('GET /sessions in every format', () => {
   it('writes XML as .NET names and writes a ListResponse', async () => {
     const srv = await startSignedInServer();
-    const golden = JSON.parse(readShared('fixtures/list-golden.json')) as { items: Parameters<typeof srv.sessions.insertIfAbsent>[0][] };
+    const golden = JSON.parse(readFixture('list-golden.json')) as { items: Parameters<typeof srv.sessions.insertIfAbsent>[0][] };
     await srv.sessions.insertIfAbsent(golden.items[0]!);
     const res = await srv.fetch(`${srv.url}/sessions.xml?countPerPage=1`);
     expect(res.headers.get('content-type')).toBe('application/xml');
     const xml = await res.text();
-    const expected = readShared('fixtures/list-golden.xml')
+    const expected = readFixture('list-golden.xml')
       .replace('<HasMorePages>true</HasMorePages>', '<HasMorePages>false</HasMorePages>')
       .replace('<TotalCount>26</TotalCount>', '<TotalCount>1</TotalCount>')
       .replace('<TotalPages>26</TotalPages>', '<TotalPages>1</TotalPages>');

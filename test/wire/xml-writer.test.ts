@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { SessionInfo } from '../../src/model/session-info.js';
 import { escapeText, writeXml } from '../../src/wire/xml-writer.js';
-import { goldenSession, readShared } from '../support/fixtures.js';
+import { goldenSession, readFixture } from '../support/fixtures.js';
 import { sampleOf } from '../../src/model/sample.js';
 
 describe('XML as DataContractSerializer writes it', () => {
   it('writes the golden session byte for byte', () => {
-    expect(writeXml(SessionInfo, goldenSession())).toBe(readShared('fixtures/session-golden.xml'));
+    expect(writeXml(SessionInfo, goldenSession())).toBe(readFixture('session-golden.xml'));
   });
 
   it("writes the seed page's sample response byte for byte", () => {
-    expect(writeXml(SessionInfo, sampleOf(SessionInfo))).toBe(readShared('fixtures/session-seed-sample.xml'));
+    expect(writeXml(SessionInfo, sampleOf(SessionInfo))).toBe(readFixture('session-seed-sample.xml'));
   });
 
   it('writes an empty session with every member nil', () => {
@@ -30,8 +30,8 @@ describe('XML as DataContractSerializer writes it', () => {
 describe('XML of lists and errors', () => {
   it('writes the golden ListResponse byte for byte', async () => {
     const { listResponseOf } = await import('../../src/model/list-response.js');
-    const page = JSON.parse(readShared('fixtures/list-golden.json'));
-    expect(writeXml(listResponseOf(SessionInfo), page)).toBe(readShared('fixtures/list-golden.xml'));
+    const page = JSON.parse(readFixture('list-golden.json'));
+    expect(writeXml(listResponseOf(SessionInfo), page)).toBe(readFixture('list-golden.xml'));
   });
 
   it('writes an ErrorResponse as ServiceStack does', async () => {
@@ -59,7 +59,7 @@ describe('JSON of lists', () => {
   it('writes the golden ListResponse in .NET member order', async () => {
     const { listResponseOf } = await import('../../src/model/list-response.js');
     const { writeJson } = await import('../../src/wire/json-writer.js');
-    const page = JSON.parse(readShared('fixtures/list-golden.json'));
+    const page = JSON.parse(readFixture('list-golden.json'));
     expect(writeJson(listResponseOf(SessionInfo), page)).toBe(JSON.stringify(page));
   });
 });
