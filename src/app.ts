@@ -11,7 +11,7 @@ import { authServices, type AuthOptions, type AuthServices } from './auth/auth-s
 import { authStatusOperation } from './auth/auth-status-operation.js';
 import { authenticateOperation } from './auth/authenticate-operation.js';
 import { BASIC_CHALLENGE, CREDENTIALS_CHALLENGE } from './auth/authenticator.js';
-import { directoryOperations } from './directory/directory-operations.js';
+import { directoryOperations, UNSERVED_EVO_ROUTES } from './directory/directory-operations.js';
 import { systemClock } from './lifecycle/clock.js';
 import { deleteSessionsOperation } from './lifecycle/delete-sessions.js';
 import { LifecyclePolicies } from './lifecycle/lifecycle-policies.js';
@@ -128,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
     challenge: CREDENTIALS_CHALLENGE,
     browserChallenge: BASIC_CHALLENGE,
+    reservedPaths: UNSERVED_EVO_ROUTES,
   });
   registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), {
     publicUrl: options.events?.publicUrl,

@@ -63,7 +63,7 @@ async function dispatch(auth: AuthServices, what: string, args: readonly string[
       return 0;
     }
     case 'user list': {
-      const { items } = await auth.users.list({ accountIds: 'all' }, { offset: 0, limit: 10_000, descending: false });
+      const { items } = await auth.users.list({ accountIds: 'all' }, { offset: 0, limit: 10_000, sortBy: 'emailAddress', descending: false });
       for (const user of items) io.out(`${user.id}  ${user.email}  ${user.roles.join(',') || '-'}  ${user.accountIds.join(',') || '-'}`);
       if (!items.length) io.out('No users.');
       return 0;

@@ -3,7 +3,8 @@ import { defineDto } from '../model/dto.js';
 import { EntityInfo } from '../model/session-info.js';
 import { ApiError } from '../http/errors.js';
 import type { Caller, Operation } from '../http/operation.js';
-import type { AccountRecord, AccountsRepository } from './accounts-repository.js';
+import { ACCOUNT_SORT_FIELDS, type AccountRecord, type AccountSort, type AccountsRepository } from './accounts-repository.js';
+import type { Page } from './list-paging.js';
 import { crudOperations, optional, required } from './crud-operations.js';
 import { accountScope, assertMayUse } from './tenancy.js';
 
@@ -15,6 +16,7 @@ export const AccountInfo = defineDto(
     name: str('The name of the account'),
     parentAccountId: str('The ID of the parent account'),
     twilioAccountSid: str('The Twilio account SID'),
+    ancestorIds: Type.Optional(Type.Array(Type.String(), { description: 'The ancestors of this account, root first' })),
   },
 );
 
@@ -49,7 +51,9 @@ export function accountOperations(accounts: AccountsRepository, now: () => Date)
       idKey: 'accountId',
       namespace: 'Voice.Api.Accounts',
       info: AccountInfo,
-      listFilters: { name: str('Filter by name (contains)') },
+      listFilters: { nameFilter: str('Filter by name (contains, case-insensitive)') },
+      renamedFilters: { name: 'nameFilter' },
+      sortFields: ACCOUNT_SORT_FIELDS,
       newFields: writable,
       patchFields: writable,
       access: {
@@ -61,7 +65,7 @@ export function accountOperations(accounts: AccountsRepository, now: () => Date)
       find: (id) => accounts.findById(id),
       accountsOf: (account) => [account.id],
       list: (input, caller, page) =>
-        accounts.list({ accountIds: accountScope(caller, input.specificIds), name: optional(input, 'name') }, page),
+        accounts.list({ accountIds: accountScope(caller, input.specificIds), nameFilter: optional(input, 'nameFilter') }, page as Page<AccountSort>),
       create: async (input, caller, at) => accounts.create({ name: required(input, 'name', 'Name'), ...(await fields(input, caller)) }, at),
       update: async (account, input, caller, at) => {
         const changes = { name: optional(input, 'name') || undefined, ...(await fields(input, caller)) };
@@ -69,7 +73,7 @@ export function accountOperations(accounts: AccountsRepository, now: () => Date)
         return (await accounts.update(account.id, changes, at))!;
       },
       remove: async (account) => void (await accounts.delete(account.id)),
-      infoOf: (account) => ({ ...account }),
+      infoOf: async (account) => ({ ...account, ancestorIds: await accounts.ancestorIdsOf(account) }),
     },
     now,
   ) as Operation[];

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newRecordId } from '../auth/tokens.js';
 import type { AccountsTable, Database } from '../store/schema.js';
+import { containsText } from './contains-text.js';
 import type { Page, Paged } from './list-paging.js';
 
 /** An account as the API shows it: the Twilio auth tokens never leave the repository's callers. */
@@ -23,9 +24,14 @@ export interface AccountFields {
 
 export interface AccountFilter {
   readonly accountIds: readonly string[] | 'all';
-  readonly name?: string;
+  /** The name contains this, case-insensitively. */
+  readonly nameFilter?: string;
   readonly specificIds?: readonly string[];
 }
+
+export type AccountSort = 'name' | 'dateCreated' | 'dateLastModified' | 'id';
+export const ACCOUNT_SORT_FIELDS: readonly [AccountSort, ...AccountSort[]] = ['name', 'dateCreated', 'dateLastModified', 'id'];
+const SORT_COLUMNS = { name: 'name', dateCreated: 'date_created', dateLastModified: 'date_last_modified', id: 'id' } as const;
 
 /** Tenants. Deleting one removes its directory, never its sessions (they keep the names they copied). */
 export class AccountsRepository {
@@ -34,6 +40,18 @@ export class AccountsRepository {
   async findById(id: string): Promise<AccountRecord | undefined> {
     const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
     return row && recordOf(row);
+  }
+
+  /** The account's parents, root first (Evo Voice's `ancestorIds`); a loop stops the walk. */
+  async ancestorIdsOf(account: AccountRecord): Promise<string[]> {
+    const trail: string[] = [];
+    let parentId = account.parentAccountId;
+    while (parentId && parentId !== account.id && !trail.includes(parentId) && trail.length < 64) {
+      trail.unshift(parentId);
+      const row = await this.db.selectFrom('accounts').select('parent_account_id').where('id', '=', parentId).executeTakeFirst();
+      parentId = row?.parent_account_id ?? undefined;
+    }
+    return trail;
   }
 
   /** Names of the given accounts, in the order asked (UserInfo's parallel accountIds/accountNames). */
@@ -92,13 +110,19 @@ export class AccountsRepository {
     });
   }
 
-  async list(filter: AccountFilter, page: Page): Promise<Paged<AccountRecord>> {
+  async list(filter: AccountFilter, page: Page<AccountSort>): Promise<Paged<AccountRecord>> {
     let query = this.db.selectFrom('accounts');
     if (filter.accountIds !== 'all') query = query.where('id', 'in', filter.accountIds.length ? [...filter.accountIds] : ['']);
-    if (filter.name) query = query.where('name', 'like', `%${filter.name}%`);
+    if (filter.nameFilter) query = query.where(containsText('name', filter.nameFilter));
     if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
     const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query.selectAll().orderBy('name', page.descending ? 'desc' : 'asc').orderBy('id').limit(page.limit).offset(page.offset).execute();
+    const rows = await query
+      .selectAll()
+      .orderBy(SORT_COLUMNS[page.sortBy], page.descending ? 'desc' : 'asc')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
     return { items: rows.map(recordOf), total: Number(n) };
   }
 }

@@ -2,7 +2,8 @@ import { Type, type TProperties } from '@sinclair/typebox';
 import { defineDto, type Dto } from '../model/dto.js';
 import { ListRequest as ListRequestBase } from '../model/list-request.js';
 import { listResponseOf } from '../model/list-response.js';
-import { validationError } from '../http/errors.js';
+import { spaced, validationError } from '../http/errors.js';
+import { pascalCase } from '../model/members.js';
 import type { Access, Caller, Operation } from '../http/operation.js';
 import { listResponse, pageOf, type ListInput, type Page, type Paged } from './list-paging.js';
 import { mayUse, notVisible } from './tenancy.js';
@@ -22,7 +23,18 @@ export interface ResourceSpec<R extends { id: string }> {
   readonly idKey: string;
   readonly namespace: string;
   readonly info: Dto;
+  /** The list request's own members, in Evo Voice's order: every one is applied or in `refusedFilters`. */
   readonly listFilters: TProperties;
+  /**
+   * Filters of Evo Voice's DTO that Switchboard holds no data for (flows, tags…): declared, so
+   * clients and the metadata pages see Evo's DTO, and refused with a 400 naming them when sent,
+   * because a list that silently ignored a filter would answer as if everything matched.
+   */
+  readonly refusedFilters?: Readonly<Record<string, string>>;
+  /** Switchboard's former names of filters, refused with a 400 naming Evo's name. */
+  readonly renamedFilters?: Readonly<Record<string, string>>;
+  /** What `sortField` may name; the first is the default. */
+  readonly sortFields: readonly [string, ...string[]];
   readonly newFields: TProperties;
   readonly patchFields: TProperties;
   readonly access: { readonly read: Access; readonly create: Access; readonly update: Access; readonly delete: Access };
@@ -30,6 +42,8 @@ export interface ResourceSpec<R extends { id: string }> {
   /** The accounts a record belongs to: the caller must share one to read it, all to change it. */
   accountsOf(record: R): readonly string[];
   list(input: Input, caller: Caller, page: Page): Promise<Paged<R>>;
+  /** More operations of the resource (Evo Voice's typed create routes), wrapped like the five. */
+  readonly extraOperations?: readonly Operation<Input>[];
   create(input: Input, caller: Caller, now: Date): Promise<R>;
   update(record: R, input: Input, caller: Caller, now: Date): Promise<R>;
   remove(record: R, caller: Caller): Promise<void>;
@@ -79,8 +93,9 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
       response: listResponseOf(info),
       routes: [{ path, verbs: ['GET'] }],
       access: spec.access.read,
-      async handle(input, { caller }) {
-        const page = pageOf(input);
+      async handle(input, { caller, http }) {
+        assertFiltersApplied(spec, input, http.query);
+        const page = pageOf(input, spec.sortFields);
         const paged = await spec.list(input, caller!, page);
         const items = await Promise.all(paged.items.map((r) => spec.infoOf(r)));
         return listResponse(input, page, { items, total: paged.total });
@@ -118,13 +133,44 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
     },
   ];
   // Every text member is checked before any handler reads it.
-  return operations.map((op) => ({
+  return [...operations, ...(spec.extraOperations ?? [])].map((op) => ({
     ...op,
     handle: (input, context) => {
       assertTextInput(input);
       return op.handle(input, context);
     },
   }));
+}
+
+/**
+ * Refuses a list request that names a filter Switchboard does not apply: one of Evo's it has no
+ * data for, or a former Switchboard name. Other unknown query parameters are ignored, as
+ * ServiceStack ignores names that are not members of the DTO (cache busters such as `_=`, `format`).
+ */
+function assertFiltersApplied(
+  spec: { readonly plural: string; readonly refusedFilters?: Readonly<Record<string, string>>; readonly renamedFilters?: Readonly<Record<string, string>> },
+  input: Input,
+  query: unknown,
+): void {
+  refuseMembers(input, spec.refusedFilters ?? {});
+  const sent = Object.keys(query && typeof query === 'object' ? query : {}).map((k) => k.toLowerCase());
+  for (const [former, evo] of Object.entries(spec.renamedFilters ?? {})) {
+    if (!sent.includes(former.toLowerCase())) continue;
+    throw validationError(pascalCase(former), 'NotSupported', `'${former}' is not a filter of List${spec.plural}; the filter is '${evo}'.`);
+  }
+}
+
+/**
+ * A 400 naming the first member of `refused` the request sent (an empty list counts as not sent):
+ * members of Evo Voice's DTOs that Switchboard holds no data for, each with the reason.
+ */
+export function refuseMembers(input: Record<string, unknown>, refused: Readonly<Record<string, string>>): void {
+  for (const [key, why] of Object.entries(refused)) {
+    const value = input[key];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const name = pascalCase(key);
+    throw validationError(name, 'NotSupported', `'${spaced(name)}' is not supported: ${why}. Send the request without it.`);
+  }
 }
 
 /** A required text field of a New request: 400 with FluentValidation's message when blank. */

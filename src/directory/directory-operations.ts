@@ -8,6 +8,12 @@ import { endpointOperations } from './endpoint-operations.js';
 import { EndpointsRepository } from './endpoints-repository.js';
 import { userOperations } from './user-operations.js';
 
+/**
+ * Literal routes Evo Voice serves beside `/{resource}/{id}` that Switchboard does not (Evo's
+ * duplicate-endpoint report): a request there is a 405, never a read of an endpoint called so.
+ */
+export const UNSERVED_EVO_ROUTES: readonly string[] = ['/endpoints/duplicates'];
+
 /** /accounts, /customers, /endpoints and /users, wired to their repositories. */
 export function directoryOperations(store: Store, auth: AuthServices): Operation[] {
   const now = auth.authenticator.timings.now;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newRecordId } from '../auth/tokens.js';
 import type { Database, EndpointsTable } from '../store/schema.js';
+import { containsText } from './contains-text.js';
 import type { Page, Paged } from './list-paging.js';
 
 export interface EndpointRecord {
@@ -13,6 +14,9 @@ export interface EndpointRecord {
   readonly identity?: string;
   readonly email?: string;
   readonly avatarUrl?: string;
+  readonly referenceId?: string;
+  readonly userMode?: string;
+  readonly sipUserName?: string;
   readonly dateCreated: string;
   readonly dateLastModified: string;
 }
@@ -21,11 +25,31 @@ export type EndpointFields = Partial<Omit<EndpointRecord, 'accountId' | 'id' | '
 
 export interface EndpointFilter {
   readonly accountIds: readonly string[] | 'all';
+  /** Already expanded to the customers' descendants unless the caller asked for a shallow filter. */
   readonly customerIds?: readonly string[];
-  readonly type?: string;
-  readonly name?: string;
+  readonly referenceIds?: readonly string[];
+  /** Any of these types. */
+  readonly types?: readonly string[];
+  /** The display name contains this, case-insensitively. */
+  readonly nameFilter?: string;
+  /** The phone number contains this (digits and `+` only are compared). */
+  readonly phoneNumberFilter?: string;
+  readonly userMode?: string;
+  readonly sipUserName?: string;
   readonly specificIds?: readonly string[];
 }
+
+export type EndpointSort = 'displayName' | 'dateCreated' | 'dateLastModified' | 'id' | 'type' | 'phoneNumber' | 'referenceId';
+export const ENDPOINT_SORT_FIELDS: readonly [EndpointSort, ...EndpointSort[]] = ['displayName', 'dateCreated', 'dateLastModified', 'id', 'type', 'phoneNumber', 'referenceId'];
+const SORT_COLUMNS = {
+  displayName: 'display_name',
+  dateCreated: 'date_created',
+  dateLastModified: 'date_last_modified',
+  id: 'id',
+  type: 'type',
+  phoneNumber: 'phone_number',
+  referenceId: 'reference_id',
+} as const;
 
 const COLUMNS = {
   customerId: 'customer_id',
@@ -35,6 +59,9 @@ const COLUMNS = {
   identity: 'identity',
   email: 'email',
   avatarUrl: 'avatar_url',
+  referenceId: 'reference_id',
+  userMode: 'user_mode',
+  sipUserName: 'sip_user_name',
 } as const satisfies Record<keyof EndpointFields, keyof EndpointsTable>;
 
 /** Phone numbers, agents, teams… of an account. */
@@ -60,6 +87,9 @@ export class EndpointsRepository {
       identity: null,
       email: null,
       avatar_url: null,
+      reference_id: null,
+      user_mode: null,
+      sip_user_name: null,
       date_created: stamp,
       date_last_modified: stamp,
     };
@@ -86,15 +116,25 @@ export class EndpointsRepository {
     await this.db.deleteFrom('endpoints').where('account_id', '=', endpoint.accountId).where('id', '=', endpoint.id).execute();
   }
 
-  async list(filter: EndpointFilter, page: Page): Promise<Paged<EndpointRecord>> {
+  async list(filter: EndpointFilter, page: Page<EndpointSort>): Promise<Paged<EndpointRecord>> {
     let query = this.db.selectFrom('endpoints');
     if (filter.accountIds !== 'all') query = query.where('account_id', 'in', filter.accountIds.length ? [...filter.accountIds] : ['']);
     if (filter.customerIds?.length) query = query.where('customer_id', 'in', [...filter.customerIds]);
-    if (filter.type) query = query.where('type', '=', filter.type);
-    if (filter.name) query = query.where('display_name', 'like', `%${filter.name}%`);
+    if (filter.referenceIds?.length) query = query.where('reference_id', 'in', [...filter.referenceIds]);
+    if (filter.types?.length) query = query.where('type', 'in', [...filter.types]);
+    if (filter.nameFilter) query = query.where(containsText('display_name', filter.nameFilter));
+    if (filter.phoneNumberFilter) query = query.where(containsText('phone_number', filter.phoneNumberFilter));
+    if (filter.userMode) query = query.where('user_mode', '=', filter.userMode);
+    if (filter.sipUserName) query = query.where('sip_user_name', '=', filter.sipUserName);
     if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
     const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query.selectAll().orderBy('display_name', page.descending ? 'desc' : 'asc').orderBy('id').limit(page.limit).offset(page.offset).execute();
+    const rows = await query
+      .selectAll()
+      .orderBy(SORT_COLUMNS[page.sortBy], page.descending ? 'desc' : 'asc')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
     return { items: rows.map(recordOf), total: Number(n) };
   }
 }

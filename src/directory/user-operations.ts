@@ -7,7 +7,8 @@ import type { AccountsRepository } from './accounts-repository.js';
 import { crudOperations, optional, required } from './crud-operations.js';
 import { accountScope, assertMayUse } from './tenancy.js';
 import { UserInfo, userInfoOf } from './user-info.js';
-import type { UserFields, UserRecord, UsersRepository } from './users-repository.js';
+import type { Page } from './list-paging.js';
+import { USER_SORT_FIELDS, type UserFields, type UserRecord, type UserSort, type UsersRepository } from './users-repository.js';
 
 const str = (description: string) => Type.Optional(Type.String({ description }));
 const strings = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
@@ -78,7 +79,9 @@ export function userOperations(
       idKey: 'userId',
       namespace: 'Voice.Api.Users',
       info: UserInfo,
-      listFilters: { accountIds: strings('Filter by accounts'), emailAddress: str('Filter by email (contains)') },
+      listFilters: { accountIds: strings('Filter by accounts'), emailFilter: str('Filter by email address (contains, case-insensitive)') },
+      renamedFilters: { emailAddress: 'emailFilter' },
+      sortFields: USER_SORT_FIELDS,
       newFields: editable,
       patchFields: editable,
       access: { read: MANAGERS, create: MANAGERS, update: MANAGERS, delete: MANAGERS },
@@ -86,8 +89,8 @@ export function userOperations(
       accountsOf: (user) => user.accountIds,
       list: (input, caller, page) =>
         users.list(
-          { accountIds: accountScope(caller, input.accountIds as string[] | undefined), email: optional(input, 'emailAddress'), specificIds: input.specificIds },
-          page,
+          { accountIds: accountScope(caller, input.accountIds as string[] | undefined), emailFilter: optional(input, 'emailFilter'), specificIds: input.specificIds },
+          page as Page<UserSort>,
         ),
       create: async (input, caller, at) => {
         const email = required(input, 'emailAddress', 'Email Address');

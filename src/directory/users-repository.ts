@@ -3,6 +3,7 @@ import { parseRoles } from '../auth/roles.js';
 import { newRecordId } from '../auth/tokens.js';
 import type { Role } from '../http/operation.js';
 import type { Database, UsersTable } from '../store/schema.js';
+import { containsText } from './contains-text.js';
 import type { Page, Paged } from './list-paging.js';
 
 export interface UserRecord {
@@ -31,9 +32,21 @@ export interface UserFields {
 export interface UserFilter {
   /** Users with at least one of these accounts; `all` for every user. */
   readonly accountIds: readonly string[] | 'all';
-  readonly email?: string;
+  /** The email address contains this, case-insensitively. */
+  readonly emailFilter?: string;
   readonly specificIds?: readonly string[];
 }
+
+export type UserSort = 'emailAddress' | 'firstName' | 'lastName' | 'dateCreated' | 'dateLastModified' | 'id';
+export const USER_SORT_FIELDS: readonly [UserSort, ...UserSort[]] = ['emailAddress', 'firstName', 'lastName', 'dateCreated', 'dateLastModified', 'id'];
+const SORT_COLUMNS = {
+  emailAddress: 'email',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  dateCreated: 'date_created',
+  dateLastModified: 'date_last_modified',
+  id: 'id',
+} as const;
 
 /** People who sign in, with the accounts they may use. The only place that knows these tables. */
 export class UsersRepository {
@@ -128,16 +141,22 @@ export class UsersRepository {
     });
   }
 
-  async list(filter: UserFilter, page: Page): Promise<Paged<UserRecord>> {
+  async list(filter: UserFilter, page: Page<UserSort>): Promise<Paged<UserRecord>> {
     let query = this.db.selectFrom('users');
     if (filter.accountIds !== 'all') {
       const ids = filter.accountIds.length ? [...filter.accountIds] : [''];
       query = query.where('id', 'in', (eb) => eb.selectFrom('user_accounts').select('user_id').where('account_id', 'in', ids));
     }
-    if (filter.email) query = query.where('email', 'like', `%${filter.email.toLowerCase()}%`);
+    if (filter.emailFilter) query = query.where(containsText('email', filter.emailFilter));
     if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
     const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query.selectAll().orderBy('email', page.descending ? 'desc' : 'asc').orderBy('id').limit(page.limit).offset(page.offset).execute();
+    const rows = await query
+      .selectAll()
+      .orderBy(SORT_COLUMNS[page.sortBy], page.descending ? 'desc' : 'asc')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
     return { items: await Promise.all(rows.map((row) => this.withAccounts(row))), total: Number(n) };
   }
 

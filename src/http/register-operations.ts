@@ -48,6 +48,11 @@ export interface RegisterOptions {
   readonly challenge: string;
   /** The same for a browser (HTML): a challenge it can answer with its own sign-in prompt. */
   readonly browserChallenge: string;
+  /**
+   * Literal routes of Evo Voice that Switchboard does not serve (`/endpoints/duplicates`): like the
+   * literal routes it serves, never read as the value of a sibling route's path variable.
+   */
+  readonly reservedPaths?: readonly string[];
 }
 
 /**
@@ -80,6 +85,8 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
     }
   }
 
+  reserveLiteralRoutes(app, operations, options.reservedPaths ?? []);
+
   const predefined = (routeFormat: Format | undefined) => async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.params as { name: string; format?: string };
     const format = routeFormat ?? (params.format?.toLowerCase() as Format);
@@ -110,6 +117,43 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
         const { format } = request.params as { format: string };
         if (!isFormat(format.toLowerCase())) return reply.callNotFound();
         return predefined(undefined)(request, reply);
+      },
+    });
+  }
+}
+
+/**
+ * `GET /endpoints/users` must not read `users` as an endpoint id because `POST /endpoints/users`
+ * exists: for each literal route (served, or reserved) that a parametric route of the same shape
+ * would also match, the verbs only the parametric route serves answer 405 at the literal path
+ * (Fastify prefers a static route to a parametric one, verb by verb).
+ */
+function reserveLiteralRoutes(app: FastifyInstance, operations: readonly Operation[], reserved: readonly string[]): void {
+  const verbsAt = new Map<string, Set<Verb>>();
+  for (const op of operations) {
+    for (const route of op.routes) {
+      const verbs = verbsAt.get(route.path.toLowerCase()) ?? new Set<Verb>();
+      route.verbs.forEach((v) => verbs.add(v));
+      verbsAt.set(route.path.toLowerCase(), verbs);
+    }
+  }
+  const literals = new Set([...verbsAt.keys(), ...reserved.map((p) => p.toLowerCase())].filter((p) => !p.includes('{')));
+  const segments = (path: string) => path.split('/');
+  const shadows = (template: string, literal: string) => {
+    const t = segments(template);
+    const l = segments(literal);
+    return template.includes('{') && t.length === l.length && t.every((seg, i) => /^\{\w+\}$/.test(seg) || seg === l[i]);
+  };
+  for (const literal of literals) {
+    const own = verbsAt.get(literal) ?? new Set<Verb>();
+    const missing = new Set<Verb>();
+    for (const [template, verbs] of verbsAt) if (shadows(template, literal)) verbs.forEach((v) => own.has(v) || missing.add(v));
+    if (!missing.size) continue;
+    app.route({
+      method: [...missing] as HTTPMethods[],
+      url: literal,
+      handler: async (request) => {
+        throw new ApiError('MethodNotAllowed', `${request.method} ${literal} is not an operation Switchboard serves (its last segment is not an id)`);
       },
     });
   }

@@ -283,6 +283,23 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await caps.textSearch.readTextPerStatement(db);
       },
     },
+    '008-directory-evo-fields': {
+      // Evo Voice's directory filters and Info types (issue 15): third-party reference ids on
+      // customers and endpoints, and a User endpoint's mode and SIP user name. Directory tables hold
+      // thousands of rows, not millions: the filters scan an account's rows, so no new index.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('customers').addColumn('reference_id', 'text').execute();
+        for (const column of ['reference_id', 'user_mode', 'sip_user_name']) {
+          await db.schema.alterTable('endpoints').addColumn(column, 'text').execute();
+        }
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('customers').dropColumn('reference_id').execute();
+        for (const column of ['reference_id', 'user_mode', 'sip_user_name']) {
+          await db.schema.alterTable('endpoints').dropColumn(column).execute();
+        }
+      },
+    },
   };
 }
 

@@ -40,6 +40,8 @@ export interface CustomersTable {
   id: string;
   parent_customer_id: string | null;
   name: string;
+  /** A third party's id for the customer (Evo Voice's `referenceId`). Added by migration 008: optional, so inserts written before it need not name it. */
+  reference_id?: string | null;
   date_created: string;
   date_last_modified: string;
 }
@@ -58,6 +60,12 @@ export interface EndpointsTable {
   identity: string | null;
   email: string | null;
   avatar_url: string | null;
+  /** A third party's id for the endpoint (Evo Voice's `referenceId`). */
+  reference_id?: string | null;
+  /** User endpoints: SoftPhone, SipPhone or Flow (Evo Voice's `UserModes`). */
+  user_mode?: string | null;
+  /** User endpoints on a SIP phone: the SIP user name it registers with. */
+  sip_user_name?: string | null;
   date_created: string;
   date_last_modified: string;
 }

@@ -79,6 +79,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
   ListEndpoints: { params: () => ({ accountIds: [A] }), statuses: readable },
   GetEndpoint: { params: (f) => ({ endpointId: f.endpointId }), statuses: readable },
   NewEndpoint: { params: (f) => ({ accountId: A, type: 'PhoneNumber', displayName: `Zephyr Line ${f.next()}`, phoneNumber: '+15035550111' }), statuses: managed },
+  // Evo Voice's typed create routes: each creates in account A, so only its Managers may.
+  NewUserEndpoint: { params: (f) => ({ accountId: A, emailAddress: `zephyr-agent-${f.next()}@a.test`, firstName: 'Zephyr' }), statuses: managed },
+  NewTeamEndpoint: { params: (f) => ({ accountId: A, name: `Zephyr Team ${f.next()}` }), statuses: managed },
+  NewEmailEndpoint: { params: (f) => ({ accountId: A, emailAddress: `zephyr-inbox-${f.next()}@a.test` }), statuses: managed },
+  NewSipTrunkEndpoint: { params: (f) => ({ accountId: A, name: `Zephyr Trunk ${f.next()}` }), statuses: managed },
+  NewAssistantEndpoint: { params: (f) => ({ accountId: A, name: `Zephyr Bot ${f.next()}` }), statuses: managed },
+  BuyPhoneNumber: { params: () => ({ accountId: A, number: '+15035550112' }), statuses: managed },
   PatchEndpoint: { params: (f) => ({ endpointId: f.endpointId, displayName: 'Zephyr Line' }), statuses: managed },
   DeleteEndpoint: { params: async (f) => ({ endpointId: await freshEndpoint(f) }), statuses: managedDelete },
 
