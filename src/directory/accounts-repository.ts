@@ -3,6 +3,7 @@ import { newRecordId } from '../auth/tokens.js';
 import type { AccountsTable, Database } from '../store/schema.js';
 import { containsText } from './contains-text.js';
 import type { Page, Paged } from './list-paging.js';
+import { pagedRows } from './paged-query.js';
 
 /** An account as the API shows it: the Twilio auth tokens never leave the repository's callers. */
 export interface AccountRecord {
@@ -115,15 +116,8 @@ export class AccountsRepository {
     if (filter.accountIds !== 'all') query = query.where('id', 'in', filter.accountIds.length ? [...filter.accountIds] : ['']);
     if (filter.nameFilter) query = query.where(containsText('name', filter.nameFilter));
     if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
-    const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query
-      .selectAll()
-      .orderBy(SORT_COLUMNS[page.sortBy], page.descending ? 'desc' : 'asc')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(recordOf), total: Number(n) };
+    const { rows, total } = await pagedRows<Database, 'accounts', AccountsTable>(query, SORT_COLUMNS[page.sortBy], page);
+    return { items: rows.map(recordOf), total };
   }
 }
 

@@ -3,6 +3,7 @@ import { newRecordId } from '../auth/tokens.js';
 import type { CustomersTable, Database } from '../store/schema.js';
 import { containsText } from './contains-text.js';
 import type { Page, Paged } from './list-paging.js';
+import { pagedRows } from './paged-query.js';
 
 export interface CustomerRecord {
   readonly accountId: string;
@@ -141,15 +142,8 @@ export class CustomersRepository {
     }
     if (filter.nameFilter) query = query.where(containsText('name', filter.nameFilter));
     if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
-    const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query
-      .selectAll()
-      .orderBy(SORT_COLUMNS[page.sortBy], page.descending ? 'desc' : 'asc')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: rows.map(recordOf), total: Number(n) };
+    const { rows, total } = await pagedRows<Database, 'customers', CustomersTable>(query, SORT_COLUMNS[page.sortBy], page);
+    return { items: rows.map(recordOf), total };
   }
 }
 

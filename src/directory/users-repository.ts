@@ -5,6 +5,7 @@ import type { Role } from '../http/operation.js';
 import type { Database, UsersTable } from '../store/schema.js';
 import { containsText } from './contains-text.js';
 import type { Page, Paged } from './list-paging.js';
+import { pagedRows } from './paged-query.js';
 
 export interface UserRecord {
   readonly id: string;
@@ -149,15 +150,8 @@ export class UsersRepository {
     }
     if (filter.emailFilter) query = query.where(containsText('email', filter.emailFilter));
     if (filter.specificIds?.length) query = query.where('id', 'in', [...filter.specificIds]);
-    const { n } = await query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query
-      .selectAll()
-      .orderBy(SORT_COLUMNS[page.sortBy], page.descending ? 'desc' : 'asc')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute();
-    return { items: await Promise.all(rows.map((row) => this.withAccounts(row))), total: Number(n) };
+    const { rows, total } = await pagedRows<Database, 'users', UsersTable>(query, SORT_COLUMNS[page.sortBy], page);
+    return { items: await Promise.all(rows.map((row) => this.withAccounts(row))), total };
   }
 
   private async accountIdsOf(userId: string): Promise<string[]> {

@@ -1,5 +1,6 @@
-import { sql, type Compilable, type Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { CustomersRepository } from '../directory/customers-repository.js';
 import type { Search, TextSearch } from '../store/text-search.js';
 import { SORT_COLUMNS, isTextOnly, matchingSessions, textTerms, type SessionQuery, type SessionSort } from './list-query.js';
 
@@ -81,15 +82,6 @@ export class SessionListRepository {
    */
   async customerSubtree(accountIds: readonly string[] | 'all', customerIds: readonly string[]): Promise<string[]> {
     if (customerIds.length === 0 || (accountIds !== 'all' && accountIds.length === 0)) return [];
-    const roots = sql.join(customerIds.map((id) => sql`${id}`));
-    const inAccounts = accountIds === 'all' ? sql`` : sql` AND account_id IN (${sql.join(accountIds.map((id) => sql`${id}`))})`;
-    const { rows } = await sql<{ id: string }>`
-      WITH RECURSIVE tree (account_id, id) AS (
-        SELECT account_id, id FROM customers WHERE id IN (${roots})${inAccounts}
-        UNION
-        SELECT c.account_id, c.id FROM customers c JOIN tree t ON c.account_id = t.account_id AND c.parent_customer_id = t.id
-      )
-      SELECT DISTINCT id FROM tree`.execute(this.db);
-    return [...new Set([...customerIds, ...rows.map((r) => r.id)])];
+    return [...new Set([...customerIds, ...(await new CustomersRepository(this.db).descendantsOf(accountIds, customerIds))])];
   }
 }
