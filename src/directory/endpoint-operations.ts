@@ -60,8 +60,6 @@ export interface EndpointCreation {
   readonly fields: Record<string, unknown>;
 }
 
-export { EndpointTypes, UserModes };
-
 /** /endpoints: readable by every caller of the account, changed by its Managers. */
 export function endpointOperations(
   endpoints: EndpointsRepository,
