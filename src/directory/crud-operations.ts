@@ -94,7 +94,7 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
       routes: [{ path, verbs: ['GET'] }],
       access: spec.access.read,
       async handle(input, { caller, http }) {
-        assertFiltersApplied(spec, input, http.query);
+        assertFiltersApplied(spec, input, [...keysOf(http.query), ...keysOf(http.body)]);
         const page = pageOf(input, spec.sortFields);
         const paged = await spec.list(input, caller!, page);
         const items = await Promise.all(paged.items.map((r) => spec.infoOf(r)));
@@ -150,14 +150,26 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
 function assertFiltersApplied(
   spec: { readonly plural: string; readonly refusedFilters?: Readonly<Record<string, string>>; readonly renamedFilters?: Readonly<Record<string, string>> },
   input: Input,
-  query: unknown,
+  sentKeys: readonly string[],
 ): void {
   refuseMembers(input, spec.refusedFilters ?? {});
-  const sent = Object.keys(query && typeof query === 'object' ? query : {}).map((k) => k.toLowerCase());
+  const sent = sentKeys.map((k) => k.toLowerCase());
   for (const [former, evo] of Object.entries(spec.renamedFilters ?? {})) {
     if (!sent.includes(former.toLowerCase())) continue;
     throw validationError(pascalCase(former), 'NotSupported', `'${former}' is not a filter of List${spec.plural}; the filter is '${evo}'.`);
   }
+}
+
+/** The names a query string or a JSON body (object or unparsed text) sent; none for anything else. */
+function keysOf(value: unknown): string[] {
+  if (typeof value === 'string' && value.trimStart().startsWith('{')) {
+    try {
+      return keysOf(JSON.parse(value));
+    } catch {
+      return [];
+    }
+  }
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
 }
 
 /**

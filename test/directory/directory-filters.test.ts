@@ -154,14 +154,18 @@ describe('a list never ignores a filter it was given', () => {
     expect(res).toMatchObject({ status: 400, body: { responseStatus: { errors: [{ fieldName: field, errorCode: 'NotSupported' }] } } });
   });
 
-  it('refuses a filter in a JSON body on /api too', async () => {
+  it.each([
+    [{ tagIds: ['t1'] }, 'TagIds'],
+    [{ name: 'Dana' }, 'Name'],
+  ])('refuses %j in a JSON body on /api too', async (body, field) => {
     const { url, cookie } = await directory();
     const res = await fetch(`${url}/api/ListEndpoints`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ tagIds: ['t1'] }),
+      body: JSON.stringify(body),
     });
     expect(res.status).toBe(400);
+    expect((await res.json()).responseStatus.errors[0].fieldName).toBe(field);
   });
 
   it('ignores query parameters that are no member of the DTO, as ServiceStack does (cache busters)', async () => {
