@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow } from '../sessions/session-row.js';
+import { ChangeLog } from '../stream/change-log.js';
 import type { Database } from '../store/schema.js';
 import { postgresWriteConcurrency, type WriteConcurrency } from '../store/write-concurrency.js';
 import { FoldCache, type CachedFold } from './fold-cache.js';
@@ -53,6 +54,8 @@ export class EventIngest {
   private readonly refolds: SessionRefold;
   /** Commit loops running; one where the store serializes writers, a few where it does not. */
   private drains = 0;
+  private readonly changes: ChangeLog;
+  private readonly committedListeners: ((position: number) => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -64,6 +67,15 @@ export class EventIngest {
   ) {
     this.statements = new IngestStatements(db);
     this.refolds = new SessionRefold(this.statements, cache, policy);
+    this.changes = new ChangeLog(db);
+  }
+
+  /**
+   * Calls `listener` with the last stream position of each commit that changed a session, once it is
+   * committed (the live stream wakes on it; other instances learn of it from the store).
+   */
+  onCommitted(listener: (position: number) => void): void {
+    this.committedListeners.push(listener);
   }
 
   ingest(events: readonly RecordedEvent[]): Promise<IngestResult> {
@@ -121,6 +133,7 @@ export class EventIngest {
     const ingestedAt = this.now().toISOString();
     // Cached only once committed: a transaction that fails leaves the cache as it was, never ahead.
     const folded = new Map<string, CachedFold>();
+    let position = 0;
     const results = await this.db.transaction().execute(async (trx) => {
       // Many instances: every session's row lock first, in one order, before any ledger row. Two
       // commits then wait for each other at their first common session instead of each holding
@@ -158,9 +171,13 @@ export class EventIngest {
         const { accountId, sessionId } = touched.get(key)!;
         folded.set(key, await this.refolds.refold(trx, accountId, sessionId, known.get(key)!, appendedTo.get(key)!));
       }
+      // Last, so the stream head's lock is held only for the inserts and the commit (change-log.ts).
+      const changed = [...touched.keys()].map((key) => ({ ...touched.get(key)!, version: folded.get(key)!.version, document: folded.get(key)!.row.document! }));
+      position = await this.changes.append(trx, changed, ingestedAt);
       return results;
     });
     for (const [key, fold] of folded) this.cache.set(key, fold);
+    if (position) for (const listener of this.committedListeners) listener(position);
     return results;
   }
 }

@@ -300,6 +300,34 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         }
       },
     },
+    '009-stream-changes': {
+      async up(db: Kysely<unknown>) {
+        // The live stream's ledger (src/stream/change-log.ts): one row per session per commit, the
+        // session as it stood after that commit, at a position given out under the one `stream_head`
+        // row's lock, so positions are in commit order on every store (a sequence is not, on PostgreSQL).
+        await db.schema
+          .createTable('stream_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('position', 'bigint', (c) => c.notNull())
+          .addColumn('pruned_through', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('session_changes')
+          .addColumn('position', 'bigint', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('document', 'text', (c) => c.notNull())
+          .addColumn('committed_at', 'text', (c) => c.notNull())
+          .execute();
+        // A resume reads one account's changes after a position; pruning reads by time.
+        await db.schema.createIndex('session_changes_account').on('session_changes').columns(['account_id', 'position']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('session_changes').execute();
+        await db.schema.dropTable('stream_head').execute();
+      },
+    },
   };
 }
 

@@ -19,6 +19,8 @@ export interface Database {
   session_legal_holds: SessionLegalHoldsTable;
   deletion_audits: DeletionAuditsTable;
   deletion_audit_sessions: DeletionAuditSessionsTable;
+  stream_head: StreamHeadTable;
+  session_changes: SessionChangesTable;
 }
 
 /** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */
@@ -202,4 +204,24 @@ export interface DeletionAuditSessionsTable {
   audit_seq: number;
   account_id: string;
   session_id: string;
+}
+
+/** One row (id 1): the last stream position given out, and the last one pruned from history. */
+export interface StreamHeadTable {
+  id: number;
+  position: number;
+  pruned_through: number;
+}
+
+/** A committed change of a session, as the live stream sends it: the session after that commit. */
+export interface SessionChangesTable {
+  /** Commit-ordered: every row of a lower position committed before this one (change-log.ts). */
+  position: number;
+  account_id: string;
+  session_id: string;
+  /** The session row's version after the commit: per session, higher is newer. */
+  version: number;
+  /** The SessionInfo JSON, as GET /sessions/{id} returned it right after the commit. */
+  document: string;
+  committed_at: string;
 }
