@@ -28,6 +28,13 @@ import { EventIngest } from './events/ingest-events.js';
 import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
 import { postSessionEventsOperation } from './events/post-session-events.js';
 import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
+import { UsersRepository } from './directory/users-repository.js';
+import { ChannelAuthority } from './stream/channels.js';
+import { DEFAULT_STREAM_LIMITS, ServerEvents, type StreamLimits } from './stream/server-events.js';
+import { registerStreamPage } from './stream/stream-page.js';
+import { registerStreamRoutes } from './stream/stream-routes.js';
+import { getEventSubscribersOperation, updateEventSubscriberOperation } from './stream/subscriber-operations.js';
+import { registerCors } from './http/cors.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -42,6 +49,10 @@ export interface AppOptions {
    */
   readonly authenticate?: AuthenticateRequest;
   readonly events?: EventsOptions;
+  /** The live stream's limits (src/config.ts); defaults are ServiceStack's timings. */
+  readonly stream?: Partial<StreamLimits>;
+  /** Browser origins allowed to call with credentials (CORS), e.g. a console on another host. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
@@ -58,7 +69,13 @@ function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
 }
 
 /** Every operation Switchboard serves, wired to its collaborators. */
-export function operations(store: Store, auth: AuthServices = authServices(store), events: EventsOptions = {}, ingest = eventIngest(store, events)): Operation[] {
+export function operations(
+  store: Store,
+  auth: AuthServices = authServices(store),
+  events: EventsOptions = {},
+  ingest = eventIngest(store, events),
+  serverEvents = new ServerEvents(store.db),
+): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
   const directory = new DirectoryReads(store.db);
@@ -76,6 +93,8 @@ export function operations(store: Store, auth: AuthServices = authServices(store
     newSessionOperation(commands),
     patchSessionOperation(commands),
     appendSessionLogOperation(commands),
+    getEventSubscribersOperation(serverEvents, new ChannelAuthority(store.db)),
+    updateEventSubscriberOperation(serverEvents, new ChannelAuthority(store.db)),
   ] as Operation[];
 }
 
@@ -122,14 +141,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = options.authServices ?? authServices(options.store, options.auth);
   // One ingest for the API's commands and the webhooks: their events share group commits.
   const ingest = eventIngest(options.store, options.events);
-  const all = operations(options.store, auth, options.events, ingest);
+  const serverEvents = new ServerEvents(options.store.db, { ...DEFAULT_STREAM_LIMITS, ...options.stream });
+  // Local commits wake the stream at once; other instances' arrive by NOTIFY or the poll.
+  ingest.onCommitted(() => serverEvents.wake());
+  const all = operations(options.store, auth, options.events, ingest, serverEvents);
+  const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
+  registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);
-  registerOperations(app, all, {
-    authenticate: options.authenticate ?? ((request) => auth.authenticator.callerOf(request)),
-    challenge: CREDENTIALS_CHALLENGE,
-    browserChallenge: BASIC_CHALLENGE,
-    reservedPaths: UNSERVED_EVO_ROUTES,
+  registerOperations(app, all, { authenticate, challenge: CREDENTIALS_CHALLENGE, browserChallenge: BASIC_CHALLENGE, reservedPaths: UNSERVED_EVO_ROUTES });
+  registerStreamRoutes(app, serverEvents, new ChannelAuthority(options.store.db), new UsersRepository(options.store.db), {
+    authenticate,
+    publicUrl: options.events?.publicUrl,
   });
+  registerStreamPage(app, authenticate);
   registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,

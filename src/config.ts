@@ -18,6 +18,21 @@ export interface Config {
   readonly twilioVoiceRedirectUrl?: string;
   /** Unanswered inbound calls shorter than this are short abandons, not missed. */
   readonly shortAbandonSeconds: number;
+  /** The live stream (`/event-stream`): its timings and limits, all sent to clients in onConnect. */
+  readonly stream: StreamConfig;
+  /** Browser origins allowed to call with cookies (CORS_ORIGINS, comma-separated): a console on another host. */
+  readonly corsOrigins: readonly string[];
+}
+
+export interface StreamConfig {
+  readonly heartbeatIntervalMs: number;
+  readonly idleTimeoutMs: number;
+  /** How long changes are kept for clients resuming with Last-Event-ID. */
+  readonly historyMs: number;
+  readonly maxChannels: number;
+  readonly maxSubscriptions: number;
+  readonly maxQueuedBytes: number;
+  readonly pollMs: number;
 }
 
 /** Options of the directory commands (`user add --role Manager --account acct_1`). */
@@ -38,7 +53,49 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   logLevel: 'info',
   adminEmail: 'admin@switchboard.local',
   shortAbandonSeconds: 5,
+  stream: Object.freeze({
+    heartbeatIntervalMs: 10_000,
+    idleTimeoutMs: 30_000,
+    historyMs: 24 * 3600_000,
+    maxChannels: 20,
+    maxSubscriptions: 10,
+    maxQueuedBytes: 1 << 20,
+    pollMs: 1_000,
+  }),
+  corsOrigins: Object.freeze([]) as readonly string[],
 });
+
+/** Environment variable → stream setting; each a positive integer. */
+const STREAM_ENV: Record<string, keyof StreamConfig> = {
+  STREAM_HEARTBEAT_MS: 'heartbeatIntervalMs',
+  STREAM_IDLE_TIMEOUT_MS: 'idleTimeoutMs',
+  STREAM_HISTORY_HOURS: 'historyMs',
+  STREAM_MAX_CHANNELS: 'maxChannels',
+  STREAM_MAX_SUBSCRIPTIONS: 'maxSubscriptions',
+  STREAM_MAX_QUEUED_BYTES: 'maxQueuedBytes',
+  STREAM_POLL_MS: 'pollMs',
+};
+
+function streamConfig(env: Readonly<Record<string, string | undefined>>): StreamConfig {
+  const config: Record<string, number> = { ...DEFAULT_CONFIG.stream };
+  for (const [name, key] of Object.entries(STREAM_ENV)) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got ${text}`);
+    config[key] = name === 'STREAM_HISTORY_HOURS' ? value * 3600_000 : Math.round(value);
+  }
+  if (config.idleTimeoutMs! <= config.heartbeatIntervalMs!) {
+    throw new ConfigError(`STREAM_IDLE_TIMEOUT_MS (${config.idleTimeoutMs}) must be longer than STREAM_HEARTBEAT_MS (${config.heartbeatIntervalMs}), or every client expires between heartbeats`);
+  }
+  return Object.freeze(config as unknown as StreamConfig);
+}
+
+function corsOrigins(text: string | undefined): readonly string[] {
+  const origins = (text ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const origin of origins) if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError(`CORS_ORIGINS must list origins like https://console.example.com, got ${origin}`);
+  return Object.freeze(origins);
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -108,6 +165,8 @@ export function parseCommandLine(
     publicUrl,
     twilioVoiceRedirectUrl: values['twilio-voice-redirect'] ?? env.TWILIO_VOICE_REDIRECT_URL,
     shortAbandonSeconds,
+    stream: streamConfig(env),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };

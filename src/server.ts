@@ -37,6 +37,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     authServices: auth,
     logger: { level: config.logLevel },
     events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
+    stream: config.stream,
+    corsOrigins: config.corsOrigins,
   });
   const sessions = new SessionsRepository(store.db);
   await auth.sessions.deleteExpired(new Date());

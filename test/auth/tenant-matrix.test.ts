@@ -117,6 +117,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: () => ({ accountId: A, startDateTime: '2001-01-01T00:00:00Z', endDateTime: '2001-01-02T00:00:00Z' }),
     statuses: managedDelete,
   },
+
+  // Server events: subscribers of a channel the caller must be allowed to read; a subscription id
+  // that is not the caller's (here: none) is the same 404 for everyone. The stream's raw routes
+  // (/event-stream, /event-heartbeat, /event-unregister, /stream) are walked in the block below.
+  GetEventSubscribers: { params: () => ({ channels: [`account:${A}`] }), statuses: readable },
+  UpdateEventSubscriber: {
+    params: () => ({ id: 'no-such-subscription', subscribeChannels: [`account:${A}`] }),
+    statuses: { anonymous: 401, otherAccount: 404, user: 404, manager: 404, admin: 404 },
+  },
 };
 
 /** The golden session, renamed into one tenant's words. */
@@ -211,4 +220,49 @@ describe('the tenant wall', () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+});
+
+/** The stream's raw routes (not operations): each × the five callers, status and no foreign byte in any frame. */
+describe('the tenant wall on the event stream', () => {
+  it('holds on /event-stream, /event-heartbeat, /event-unregister and /stream for every caller', async () => {
+    const { url, fixture, cookieOf } = await tenants();
+    const failures: string[] = [];
+    const channels = [`account:${A}`, `session:${fixture.sessionId}`, `customer:${fixture.customerId}`, `endpoint:${fixture.endpointId}`];
+    const expected: Statuses = { anonymous: 401, otherAccount: 403, user: 200, manager: 200, admin: 200 };
+    for (const caller of CALLERS) {
+      const cookie = await cookieOf(caller);
+      const headers: Record<string, string> = cookie ? { cookie } : {};
+      for (const channel of channels) {
+        const controller = new AbortController();
+        const res = await fetch(`${url}/event-stream?channels=${channel}`, { headers, signal: controller.signal });
+        const where = `GET /event-stream?channels=${channel} as ${caller}`;
+        if (res.status !== expected[caller]) failures.push(`${where}: ${res.status}, expected ${expected[caller]}`);
+        if (res.status !== 200) {
+          const body = (await res.text()).toLowerCase();
+          if (body.includes(A_MARKER)) failures.push(`${where}: body holds '${A_MARKER}'`);
+          continue;
+        }
+        // The first frames (onConnect, onJoin), then the subscription's own routes with this caller's cookie.
+        const reader = res.body!.getReader();
+        const { value } = await reader.read();
+        const text = new TextDecoder().decode(value);
+        const id = /"id":"([^"]+)"/.exec(text)?.[1];
+        if (text.toLowerCase().includes(B_MARKER)) failures.push(`${where}: frame holds '${B_MARKER}'`);
+        for (const other of CALLERS) {
+          const otherCookie = await cookieOf(other);
+          const beat = await fetch(`${url}/event-heartbeat?id=${id}`, { method: 'POST', headers: otherCookie ? { cookie: otherCookie } : {} });
+          // The id is the credential (Node clients' heartbeats carry no cookies); signed in as someone else: 404.
+          const want = other === 'anonymous' || other === caller ? 200 : 404;
+          if (beat.status !== want) failures.push(`POST /event-heartbeat of ${caller}'s subscription as ${other}: ${beat.status}, expected ${want}`);
+        }
+        const gone = await fetch(`${url}/event-unregister?id=${id}`, { method: 'POST', headers });
+        if (gone.status !== 200) failures.push(`POST /event-unregister as ${caller}: ${gone.status}`);
+        controller.abort();
+      }
+      const page = await fetch(`${url}/stream`, { headers: { ...headers, accept: 'text/html' } });
+      const wantPage = caller === 'anonymous' ? 401 : 200;
+      if (page.status !== wantPage) failures.push(`GET /stream as ${caller}: ${page.status}, expected ${wantPage}`);
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
 });

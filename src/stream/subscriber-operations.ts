@@ -1,0 +1,92 @@
+import { Type } from '@sinclair/typebox';
+import { defineDto } from '../model/dto.js';
+import { ResponseStatus } from '../model/response-status.js';
+import { ApiError } from '../http/errors.js';
+import type { Operation } from '../http/operation.js';
+import { formatOf } from '../http/register-operations.js';
+import { StoredBody } from '../http/stored-body.js';
+import { channelNames, type ChannelAuthority } from './channels.js';
+import type { ServerEvents } from './server-events.js';
+import { ownedBy } from './stream-routes.js';
+
+const NAMESPACE = 'ServiceStack';
+
+export const GetEventSubscribers = defineDto(
+  { name: 'GetEventSubscribers', namespace: NAMESPACE, description: 'The subscribers of channels the caller may read' },
+  {
+    channels: Type.Optional(Type.Array(Type.String(), { description: 'Channels, e.g. account:acct_1; none means *' })),
+    channel: Type.Optional(Type.String({ description: 'One channel (legacy)' })),
+  },
+);
+
+const ServerEventUser = defineDto(
+  { name: 'ServerEventUser', namespace: NAMESPACE },
+  {
+    userId: Type.Optional(Type.String()),
+    isAuthenticated: Type.Optional(Type.String()),
+    displayName: Type.Optional(Type.String()),
+    channels: Type.Optional(Type.String()),
+    createdAt: Type.Optional(Type.String()),
+    profileUrl: Type.Optional(Type.String()),
+  },
+);
+
+/** JSON clients get ServiceStack's bare array; XML and CSV need an object, so they get it wrapped. */
+export const GetEventSubscribersResponse = defineDto({ name: 'GetEventSubscribersResponse', namespace: NAMESPACE }, { subscribers: Type.Array(ServerEventUser.schema) });
+
+export const UpdateEventSubscriber = defineDto(
+  { name: 'UpdateEventSubscriber', namespace: NAMESPACE, description: "Adds and removes channels of the caller's live subscription" },
+  {
+    id: Type.Optional(Type.String({ description: 'The subscription id (onConnect `id`)' })),
+    subscribeChannels: Type.Optional(Type.Array(Type.String())),
+    unsubscribeChannels: Type.Optional(Type.Array(Type.String())),
+  },
+);
+
+export const UpdateEventSubscriberResponse = defineDto({ name: 'UpdateEventSubscriberResponse', namespace: NAMESPACE }, { responseStatus: Type.Optional(ResponseStatus.schema) });
+
+/** GET /event-subscribers: the Meta of live subscriptions in the channels named, each of which the caller must be allowed to read. */
+export function getEventSubscribersOperation(events: ServerEvents, authority: ChannelAuthority): Operation<{ channels?: string[]; channel?: string }> {
+  return {
+    request: GetEventSubscribers,
+    response: GetEventSubscribersResponse,
+    routes: [{ path: '/event-subscribers', verbs: ['GET'] }],
+    description: 'The subscribers of channels the caller may read (ServiceStack server events)',
+    async handle({ channels, channel }, { caller, http }) {
+      if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+      const readable = await authority.readable(caller, channelNames(channels, channel), Number.MAX_SAFE_INTEGER);
+      const subscribers = events.list(readable);
+      return formatOf(http) === 'json' ? new StoredBody(JSON.stringify(subscribers)) : { subscribers };
+    },
+  };
+}
+
+/**
+ * POST /event-subscribers/{id}: changes a live subscription's channels. Only its owner may (another
+ * caller's and a missing id are the same 404); every channel added must be readable (403, nothing changed).
+ */
+export function updateEventSubscriberOperation(events: ServerEvents, authority: ChannelAuthority): Operation<{ id?: string; subscribeChannels?: string[]; unsubscribeChannels?: string[] }> {
+  return {
+    request: UpdateEventSubscriber,
+    response: UpdateEventSubscriberResponse,
+    routes: [{ path: '/event-subscribers/{id}', verbs: ['POST'] }],
+    description: "Adds and removes channels of the caller's live subscription (ServiceStack server events)",
+    async handle({ id, subscribeChannels = [], unsubscribeChannels = [] }, { caller }) {
+      if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+      const subscription = id ? events.get(id) : undefined;
+      if (!subscription || !ownedBy(subscription, caller)) throw new ApiError('NotFound', `Subscription '${(id ?? '').slice(0, 64)}' does not exist`);
+      const added = namesIn(subscribeChannels);
+      const removed = new Set(namesIn(unsubscribeChannels));
+      const kept = subscription.channels.filter((c) => !removed.has(c.name) && !added.includes(c.name));
+      const fresh = await authority.readable(caller, added.filter((n) => !removed.has(n)), events.limits.maxChannels);
+      const next = [...kept, ...fresh];
+      if (next.length > events.limits.maxChannels) throw new ApiError('BadRequest', `A subscription may follow at most ${events.limits.maxChannels} channels`);
+      if (!next.length) throw new ApiError('BadRequest', 'A subscription must keep at least one channel; unregister it instead');
+      events.update(subscription, next);
+      return {};
+    },
+  };
+}
+
+/** `['a,b', 'c']` → `['a', 'b', 'c']`: the JS client sends arrays, ss-utils comma lists. */
+const namesIn = (lists: readonly string[]) => [...new Set(lists.flatMap((l) => l.split(',')).map((n) => n.trim()).filter(Boolean))];

@@ -1,0 +1,87 @@
+import type { Caller } from '../http/operation.js';
+import type { EventStream } from '../http/sse.js';
+import { matches, type ChangeFacts, type ReadableChannel } from './channels.js';
+import type { SessionChange } from './change-log.js';
+
+/** The public facts of a subscription (ServiceStack's Meta, all strings): onJoin/onLeave/onHeartbeat bodies, subscriber lists. */
+export interface SubscriptionMeta {
+  readonly userId: string;
+  readonly isAuthenticated: 'true';
+  readonly displayName: string;
+  readonly channels: string;
+  readonly createdAt: string;
+  readonly profileUrl: string;
+}
+
+/** Who may heartbeat, update or unregister a subscription besides the holder of its id. */
+export const principalOf = (caller: Caller) => `${caller.userId}\n${caller.apiKeyId ?? ''}`;
+
+/**
+ * One client's stream: its channels, where in the change log it stands, and its response.
+ *
+ * `cursor` is the last position this subscription has been brought to: nothing at or below it is
+ * ever sent (no duplicate), and everything above it that matches is, in position order (no gap),
+ * first by the catch-up read of a resume, then live (server-events.ts).
+ */
+export class Subscription {
+  /** While false, a resume is still reading history and live changes are not handed to it. */
+  live = false;
+  lastPulse: number;
+
+  constructor(
+    readonly id: string,
+    readonly caller: Caller,
+    public channels: readonly ReadableChannel[],
+    readonly displayName: string,
+    readonly createdAt: number,
+    readonly stream: EventStream,
+    public cursor: number,
+  ) {
+    this.lastPulse = createdAt;
+  }
+
+  get principal(): string {
+    return principalOf(this.caller);
+  }
+
+  meta(): SubscriptionMeta {
+    return {
+      userId: this.caller.userId,
+      isAuthenticated: 'true',
+      displayName: this.displayName,
+      channels: this.channels.map((c) => c.name).join(','),
+      createdAt: String(this.createdAt),
+      profileUrl: PROFILE_URL,
+    };
+  }
+
+  /** The accounts whose changes can concern it ('all' for a SystemAdministrator's `*`). */
+  accounts(): readonly string[] | 'all' {
+    const ids = new Set<string>();
+    for (const channel of this.channels) {
+      if (channel.accountIds === 'all') return 'all';
+      for (const id of channel.accountIds) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  /**
+   * Sends a change if it is past the cursor and one of the channels matches (once, prefixed with
+   * the first matching channel); returns false when the client has fallen too far behind.
+   */
+  deliver(change: SessionChange, facts: ChangeFacts): boolean {
+    if (change.position <= this.cursor) return true;
+    this.cursor = change.position;
+    const channel = this.channels.find((c) => matches(c, facts));
+    if (!channel) return true;
+    return this.stream.send(`${channel.name}@cmd.SessionInfo`, withVersion(change.document, change.version), change.position);
+  }
+}
+
+/** The document as GET /sessions/{id} sends it, plus the session's version (higher is newer) as a last member. */
+export const withVersion = (document: string, version: number) => `${document.slice(0, -1)}${document.length > 2 ? ',' : ''}"version":${version}}`;
+
+/** ServiceStack sends a built-in SVG when a user has no profile picture; so do we. */
+const PROFILE_URL =
+  'data:image/svg+xml,' +
+  encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="12" r="6" fill="#888"/><path d="M4 30c0-7 5-11 12-11s12 4 12 11z" fill="#888"/></svg>');
