@@ -141,9 +141,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = options.authServices ?? authServices(options.store, options.auth);
   // One ingest for the API's commands and the webhooks: their events share group commits.
   const ingest = eventIngest(options.store, options.events);
-  const serverEvents = new ServerEvents(options.store.db, { ...DEFAULT_STREAM_LIMITS, ...options.stream });
-  // Local commits wake the stream at once; other instances' arrive by NOTIFY or the poll.
-  ingest.onCommitted(() => serverEvents.wake());
+  const serverEvents = new ServerEvents(options.store.db, { ...DEFAULT_STREAM_LIMITS, ...options.stream }, options.store.changeSignals);
+  // Local commits wake this instance's stream at once, other instances' by a signal (or their poll).
+  ingest.onCommitted((position) => {
+    serverEvents.wake();
+    options.store.changeSignals.notify(position);
+  });
   const all = operations(options.store, auth, options.events, ingest, serverEvents);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);

@@ -7,11 +7,14 @@ import { startSearchIndexer, type SearchIndexer } from './search-indexer.js';
 import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
+import { noChangeSignals, type ChangeSignals } from './change-signals.js';
 import type { Database } from './schema.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
   readonly capabilities: StoreCapabilities;
+  /** Wake-ups between instances when the stream's change log moves (LISTEN/NOTIFY on PostgreSQL). */
+  readonly changeSignals: ChangeSignals;
   /** Brings the schema up to date; safe to call on every start and from many instances. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -75,13 +78,20 @@ const SEARCH_INDEX_BATCH = 256;
 const SEARCH_INDEX_INTERVAL_MS = 25;
 
 /** @param beforeClose runs before the connections close (a store's background work). */
-export function storeOf(db: Kysely<Database>, capabilities: StoreCapabilities, options: StoreOptions = {}, beforeClose: () => Promise<void> = async () => {}): Store {
+export function storeOf(
+  db: Kysely<Database>,
+  capabilities: StoreCapabilities,
+  options: StoreOptions = {},
+  beforeClose: () => Promise<void> = async () => {},
+  changeSignals: ChangeSignals = noChangeSignals,
+): Store {
   let closing: Promise<void> | undefined;
   let indexer: SearchIndexer | undefined;
   const { textSearch } = capabilities;
   return {
     db,
     capabilities,
+    changeSignals,
     async migrate() {
       const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations(capabilities)) });
       const { error, results } = await migrator.migrateToLatest();

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { postgresCapabilities } from './capabilities.js';
+import { postgresChangeSignals } from './change-signals.js';
 import { storeOf, type Store } from './open-store.js';
 import type { Database } from './schema.js';
 
@@ -19,5 +20,6 @@ export async function openPostgres(url: string): Promise<Store> {
   // opens a new one when next needed; a query in flight gets its own error.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return storeOf(db, postgresCapabilities);
+  const signals = postgresChangeSignals(pool, () => new pg.Client({ connectionString: url, types }));
+  return storeOf(db, postgresCapabilities, {}, undefined, signals);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../http/operation.js';
 import type { EventStream } from '../http/sse.js';
+import { noChangeSignals, type ChangeSignals } from '../store/change-signals.js';
 import type { Database } from '../store/schema.js';
 import { ChangeFactsReader } from './change-facts.js';
 import { ChangeLog } from './change-log.js';
@@ -61,19 +62,27 @@ export class ServerEvents {
   private again = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
+  private stopListening?: Promise<() => Promise<void>>;
 
   constructor(
     db: Kysely<Database>,
     readonly limits: StreamLimits = DEFAULT_STREAM_LIMITS,
+    private readonly signals: ChangeSignals = noChangeSignals,
     private readonly now: () => number = Date.now,
   ) {
     this.log = new ChangeLog(db);
     this.facts = new ChangeFactsReader(db, now);
   }
 
-  /** Starts following the log from its head, the expiry sweep and history pruning; idempotent. */
+  /**
+   * Starts following the log from its head (woken by other instances' signals, and polling), the
+   * expiry sweep and history pruning; idempotent. Lazy: an instance nobody subscribes to holds no
+   * LISTEN connection and reads nothing.
+   */
   start(): Promise<void> {
     this.started ??= (async () => {
+      this.stopListening = this.signals.listen(() => this.wake());
+      await this.stopListening;
       this.position = (await this.log.head()).position;
       const every = (ms: number, run: () => unknown) => {
         const timer = setInterval(run, ms);
@@ -167,11 +176,13 @@ export class ServerEvents {
     subscription.stream.end();
   }
 
-  /** Ends every stream (the server is closing: open responses would hold it open). */
-  close(): void {
+  /** Ends every stream (the server is closing: open responses would hold it open) and stops listening. */
+  async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     for (const subscription of this.subscriptions.values()) subscription.stream.end();
+    const stop = await this.stopListening?.catch(() => undefined);
+    await stop?.();
   }
 
   private remove(subscription: Subscription) {
