@@ -126,3 +126,25 @@ describe('the event stream on the wire', () => {
     expect((await stream.next(isSession)).id).toBe(4);
   });
 });
+
+describe('the event stream across origins', () => {
+  it('allows a configured origin with credentials (the stream and the API, preflight included) and no other', async () => {
+    const origin = 'http://console.test:3000';
+    const { url, key } = await startStreamServer({}, [origin]);
+    const stream = await openRaw(streamUrl(url, key), { origin });
+    expect(stream.response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(stream.response.headers.get('access-control-allow-credentials')).toBe('true');
+    const preflight = await fetch(`${url}/api/UpdateEventSubscriber`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    const info = (await stream.next()).body as Record<string, string>;
+    const beat = await fetch(info.heartbeatUrl!, { method: 'POST', headers: { origin } });
+    expect(beat.headers.get('access-control-allow-origin')).toBe(origin);
+    const stranger = await fetch(`${url}/event-subscribers?channels=account:${ACCOUNT_ID}`, { headers: { origin: 'http://evil.test', authorization: `Bearer ${key}` } });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

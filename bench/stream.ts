@@ -1,0 +1,200 @@
+// The live stream under load: N subscribers on one instance while signed Twilio callbacks are
+// ingested at a fixed rate; beside a bare node:http SSE server pushing the same bytes, in the same
+// run. Run: npx tsx bench/stream.ts  (BENCH_SUBSCRIBERS=100,1000,5000 BENCH_RATE=200 BENCH_SECONDS=5)
+// CPU per frame is the server's (user + system) over the fixed-rate phase, ingest included, divided
+// by the frames the subscribers received: the steadier figure on a shared machine.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, get, request, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/directory-seed.js';
+import { startChild, type ChildServer } from './lib/child-server.js';
+import { cpuSeconds } from './lib/cpu.js';
+
+const LEVELS = (process.env.BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Subscribers whose frames are parsed for latency; the rest only count frames (the driver shares 2 cores). */
+const SAMPLED = 20;
+const THROUGHPUT_CALLS = 1500;
+const PATH = '/twilio/voice';
+
+let callNo = 0;
+/** A signed incoming-call webhook for a new call: each one commits one new session. */
+function signedCall(url: string): { body: string; signature: string; sid: string } {
+  const sid = `CA${(++callNo).toString(16).padStart(32, '0')}`;
+  const params = { AccountSid: ACCOUNT_SID, ApiVersion: '2010-04-01', CallSid: sid, CallStatus: 'ringing', Direction: 'inbound', From: '+15035551234', To: '+15035550000', Caller: '+15035551234', Called: '+15035550000' };
+  return { body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, url + PATH, params), sid };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+function post(url: string, call: { body: string; signature: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(url + PATH, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': call.signature } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`callback answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(call.body);
+  });
+}
+
+interface Subscribers {
+  frames(): number;
+  /** When sampled subscribers received each call's frame, by call SID. */
+  received: Map<string, number[]>;
+  /** The first SessionInfo frame seen, as sent (for the baseline to push the same bytes). */
+  firstFrame?: string;
+  close(): void;
+}
+
+/** Opens `n` streams on their own sockets. */
+async function subscribe(url: string, n: number): Promise<Subscribers> {
+  const responses: IncomingMessage[] = [];
+  let frames = 0;
+  const subs: Subscribers = { frames: () => frames, received: new Map(), close: () => responses.forEach((r) => r.destroy()) };
+  const open = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const req = get(url, { agent: false }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
+        responses.push(res);
+        res.setEncoding('utf8');
+        let buffered = '';
+        let connected = false;
+        res.on('data', (chunk: string) => {
+          if (!connected) {
+            connected = true;
+            resolve();
+          }
+          if (i >= SAMPLED) {
+            for (let at = chunk.indexOf('@cmd.SessionInfo'); at >= 0; at = chunk.indexOf('@cmd.SessionInfo', at + 1)) frames++;
+            return;
+          }
+          buffered += chunk;
+          let end: number;
+          while ((end = buffered.indexOf('\n\n')) >= 0) {
+            const frame = buffered.slice(0, end + 2);
+            buffered = buffered.slice(end + 2);
+            if (!frame.includes('@cmd.SessionInfo')) continue;
+            frames++;
+            subs.firstFrame ??= frame.slice(frame.indexOf('data: '));
+            const sid = /"callSid":"(CA[0-9a-f]+)"/.exec(frame)?.[1];
+            if (sid) subs.received.set(sid, [...(subs.received.get(sid) ?? []), performance.now()]);
+          }
+        });
+      });
+      req.on('error', reject);
+    });
+  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => open(i + k)));
+  return subs;
+}
+
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** Callbacks at RATE/s for SECONDS; resolves when all are answered. `acked`: when each call's 2xx (its commit) arrived. */
+async function atRate(url: string, acked: Map<string, number>) {
+  const total = RATE * SECONDS;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const call = signedCall(url);
+    pending.push(post(url, call).then(() => void acked.set(call.sid, performance.now())));
+  }
+  await Promise.all(pending);
+}
+
+/** Closed-loop ingest at 16 in flight: callbacks per second. */
+async function throughput(url: string): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next++ < THROUGHPUT_CALLS) await post(url, signedCall(url));
+  }));
+  return THROUGHPUT_CALLS / ((performance.now() - started) / 1000);
+}
+
+interface Result {
+  subscribers: number;
+  p50: number;
+  p99: number;
+  cpuUsPerFrame: number;
+  rssKbPerSubscriber: number;
+  delivered: number;
+  expected: number;
+  ingestPerSecond?: number;
+}
+
+async function measure(server: ChildServer, streamUrl: string, n: number, withThroughput: boolean): Promise<Result> {
+  const acked = new Map<string, number>();
+  const rssBefore = rssKb(server.pid);
+  const subs = await subscribe(streamUrl, n);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssAfter = rssKb(server.pid);
+  const cpuBefore = cpuSeconds([server.pid]);
+  await atRate(server.url, acked);
+  const expected = RATE * SECONDS * n;
+  const deadline = Date.now() + 10_000;
+  while (subs.frames() < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const cpu = cpuSeconds([server.pid]) - cpuBefore;
+  const delivered = subs.frames();
+  const ingestPerSecond = withThroughput ? await throughput(server.url) : undefined;
+  subs.close();
+  // Commit → client: from the callback's 2xx (sent after its commit) to the frame; a frame may beat
+  // the 2xx to the client, which counts as 0.
+  const latencies = [...subs.received].flatMap(([sid, times]) => times.map((t) => Math.max(0, t - (acked.get(sid) ?? t))));
+  if (subs.firstFrame) writeFileSync(frameFile, subs.firstFrame);
+  return {
+    subscribers: n,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    cpuUsPerFrame: (cpu * 1e6) / Math.max(1, delivered),
+    rssKbPerSubscriber: (rssAfter - rssBefore) / n,
+    delivered,
+    expected,
+    ingestPerSecond,
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
+const frameFile = join(dir, 'frame.txt');
+try {
+  console.log(`stream: ${RATE} signed callbacks/s for ${SECONDS} s per level; latency = callback's 2xx (after its commit) → frame parsed by ${SAMPLED} sampled subscribers`);
+  const fresh = async () => {
+    const server = await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)]);
+    const key = /^apikey (.+)$/m.exec(server.output)![1]!;
+    return { server, streamUrl: `${server.url}/event-stream?channels=account:${ACCOUNT_ID}&apikey=${key}` };
+  };
+  // Ingest without subscribers, on a fresh database like the runs with them.
+  const bare = await fresh();
+  const alone = await throughput(bare.server.url);
+  await bare.server.stop();
+  console.log(`ingest alone: ${alone.toFixed(0)} callbacks/s (16 in flight)`);
+  const row = (name: string, r: Result) =>
+    console.log(
+      `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
+        `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub  delivered ${r.delivered}/${r.expected}` +
+        (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${((r.ingestPerSecond / alone) * 100).toFixed(0)}% of alone)` : ''),
+    );
+  for (const n of LEVELS) {
+    const sb = await fresh();
+    const ours = await measure(sb.server, sb.streamUrl, n, true);
+    await sb.server.stop();
+    const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile]);
+    const theirs = await measure(baseline, `${baseline.url}/event-stream`, n, false);
+    await baseline.stop();
+    row('switchboard', ours);
+    row('bare http', theirs);
+    console.log(`  ratio: p99 ${(ours.p99 / theirs.p99).toFixed(1)}×, CPU/frame ${(ours.cpuUsPerFrame / theirs.cpuUsPerFrame).toFixed(1)}×`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  agent.destroy();
+}

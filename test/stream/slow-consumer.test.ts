@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { EventIngest } from '../../src/events/ingest-events.js';
+import type { Caller } from '../../src/http/operation.js';
+import type { EventStream } from '../../src/http/sse.js';
+import { DEFAULT_STREAM_LIMITS, ServerEvents } from '../../src/stream/server-events.js';
+import { chatEvent } from '../events/support/chat-events.js';
+import { openTestStore } from '../support/test-store.js';
+
+/**
+ * A client's end of a stream that reads `capacity` frames and then stops reading, as a stalled
+ * browser tab does: its socket's buffer fills and `send` reports it (sse.ts), as a real response's
+ * `writableLength` would past `maxQueuedBytes`.
+ */
+function stalledClient(capacity: number) {
+  const ids: number[] = [];
+  const listeners: (() => void)[] = [];
+  let closed = false;
+  const stream: EventStream = {
+    send(selector, _json, id) {
+      if (closed) return false;
+      if (id !== undefined && selector.endsWith('@cmd.SessionInfo')) ids.push(id);
+      return ids.length < capacity;
+    },
+    end() {
+      if (closed) return;
+      closed = true;
+      listeners.splice(0).forEach((l) => l());
+    },
+    get closed() {
+      return closed;
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
+  };
+  return { stream, ids };
+}
+
+const manager: Caller = { userId: 'u1', roles: ['Manager'], accountIds: ['acct'] };
+const channels = [{ name: 'account:acct', kind: 'account' as const, id: 'acct', accountIds: ['acct'] }];
+
+describe('a slow consumer', () => {
+  it('is cut off without holding up ingest or other subscribers, and resumes from its last id with nothing lost', async () => {
+    const store = await openTestStore();
+    const events = new ServerEvents(store.db, DEFAULT_STREAM_LIMITS);
+    const ingest = new EventIngest(store.db, undefined, undefined, store.capabilities.writes);
+    ingest.onCommitted(() => events.wake());
+    const slow = stalledClient(5);
+    const fast = stalledClient(Infinity);
+    await events.add(manager, channels, 'slow', slow.stream, () => {}, { live: true });
+    await events.add(manager, channels, 'fast', fast.stream, () => {}, { live: true });
+    for (let i = 0; i < 40; i++) await ingest.ingest([chatEvent({ accountId: 'acct', sessionId: 's', dedupeKey: `e${i}`, second: i })]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    events.wake();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(slow.stream.closed).toBe(true);
+    expect(slow.ids).toHaveLength(5);
+    expect(fast.ids).toHaveLength(40);
+    const resumed = stalledClient(Infinity);
+    await events.add(manager, channels, 'slow', resumed.stream, () => {}, { after: slow.ids.at(-1)! });
+    expect([...slow.ids, ...resumed.ids]).toEqual(fast.ids);
+    await events.close();
+  });
+});
