@@ -322,8 +322,19 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
           .execute();
         // A resume reads one account's changes after a position; pruning reads by time.
         await db.schema.createIndex('session_changes_account').on('session_changes').columns(['account_id', 'position']).execute();
+        // Live subscriptions, so a heartbeat or unregister that lands on another instance finds its own.
+        await db.schema
+          .createTable('stream_subscriptions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('api_key_id', 'text')
+          .addColumn('meta', 'text', (c) => c.notNull())
+          .addColumn('last_pulse', 'bigint', (c) => c.notNull())
+          .addColumn('held_at', 'bigint', (c) => c.notNull())
+          .execute();
       },
       async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('stream_subscriptions').execute();
         await db.schema.dropTable('session_changes').execute();
         await db.schema.dropTable('stream_head').execute();
       },

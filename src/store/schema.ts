@@ -21,6 +21,7 @@ export interface Database {
   deletion_audit_sessions: DeletionAuditSessionsTable;
   stream_head: StreamHeadTable;
   session_changes: SessionChangesTable;
+  stream_subscriptions: StreamSubscriptionsTable;
 }
 
 /** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */
@@ -224,4 +225,18 @@ export interface SessionChangesTable {
   /** The SessionInfo JSON, as GET /sessions/{id} returned it right after the commit. */
   document: string;
   committed_at: string;
+}
+
+/** A live stream subscription, whichever instance holds its response (server-events.ts). */
+export interface StreamSubscriptionsTable {
+  /** 128 random bits, base64url: the credential of heartbeats and unregisters. */
+  id: string;
+  user_id: string;
+  api_key_id: string | null;
+  /** The public Meta (JSON), answered by an unregister on any instance. */
+  meta: string;
+  /** Epoch ms of the last heartbeat that landed on another instance than the holder. */
+  last_pulse: number;
+  /** Epoch ms the holding instance last swept it: a crashed instance's rows go stale and are dropped. */
+  held_at: number;
 }

@@ -8,6 +8,7 @@ import { ChangeFactsReader } from './change-facts.js';
 import { ChangeLog } from './change-log.js';
 import type { ReadableChannel } from './channels.js';
 import { principalOf, Subscription, type SubscriptionMeta } from './subscription.js';
+import { SubscriptionRegistry } from './subscription-registry.js';
 
 /** The stream's limits and timings; every one is configurable (src/config.ts) and sent in onConnect. */
 export interface StreamLimits {
@@ -63,6 +64,9 @@ export class ServerEvents {
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private stopListening?: Promise<() => Promise<void>>;
+  private sweeping = false;
+  /** Subscriptions in the store, for heartbeats and unregisters that land on another instance. */
+  readonly registry: SubscriptionRegistry;
 
   constructor(
     db: Kysely<Database>,
@@ -72,6 +76,7 @@ export class ServerEvents {
   ) {
     this.log = new ChangeLog(db);
     this.facts = new ChangeFactsReader(db, now);
+    this.registry = new SubscriptionRegistry(db);
   }
 
   /**
@@ -91,7 +96,7 @@ export class ServerEvents {
       };
       every(this.limits.pollMs, () => this.wake());
       // ServiceStack sweeps every 5 s; a tenth of the idle timeout keeps expiry within 10% of it.
-      every(Math.min(5_000, Math.max(100, this.limits.idleTimeoutMs / 10)), () => this.expireIdle());
+      every(Math.min(5_000, Math.max(100, this.limits.idleTimeoutMs / 10)), () => void this.sweep());
       every(Math.min(60_000, this.limits.historyMs), () => void this.log.prune(new Date(this.now() - this.limits.historyMs).toISOString()).catch(() => {}));
     })();
     return this.started;
@@ -133,6 +138,7 @@ export class ServerEvents {
     await this.start();
     const id = randomBytes(16).toString('base64url');
     const subscription = new Subscription(id, caller, channels, displayName, this.now(), stream, 'live' in from ? this.position : from.after);
+    await this.registry.add(subscription);
     this.subscriptions.set(id, subscription);
     stream.onClose(() => this.remove(subscription));
     onConnect(subscription);
@@ -187,12 +193,25 @@ export class ServerEvents {
 
   private remove(subscription: Subscription) {
     if (!this.subscriptions.delete(subscription.id)) return;
+    void this.registry.remove(subscription.id).catch(() => {});
     this.announce(subscription, 'onLeave', subscription.channels);
   }
 
-  private expireIdle() {
-    const deadline = this.now() - this.limits.idleTimeoutMs;
-    for (const subscription of this.subscriptions.values()) if (subscription.lastPulse < deadline) subscription.stream.end();
+  /**
+   * Ends subscriptions unregistered on another instance and those without a heartbeat (here or
+   * elsewhere) for idleTimeoutMs. A store that cannot be read skips the first part, never the second.
+   */
+  private async sweep() {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.now();
+      const gone = await this.registry.sync([...this.subscriptions.values()], now, now - 2 * this.limits.idleTimeoutMs).catch(() => new Set<string>());
+      const deadline = this.now() - this.limits.idleTimeoutMs;
+      for (const subscription of this.subscriptions.values()) if (gone.has(subscription.id) || subscription.lastPulse < deadline) subscription.stream.end();
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   /** `{channel}@cmd.{name}` with the subscription's Meta to everyone in each channel (ServiceStack §1.5); no id. */

@@ -44,18 +44,25 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
     const from: StartFrom = resumeFrom === undefined || resync ? { live: true } : { after: resumeFrom };
     const displayName = await displayNameOf(caller, users);
     const stream = openEventStream(reply, events.limits.maxQueuedBytes);
-    await events.add(caller, channels, displayName, stream, (subscription) => {
+    const onConnect = (subscription: Subscription) => {
       stream.send('cmd.onConnect', JSON.stringify(connectInfo(subscription, baseUrl(request), events, head.position)));
       if (resync) stream.send('cmd.onResync', JSON.stringify({ lastEventId: String(resumeFrom), oldestEventId: String(head.prunedThrough + 1), streamPosition: String(head.position) }));
-    }, from);
+    };
+    // The response is already ours (hijacked): a failure now can only end it; the client resumes.
+    await events.add(caller, channels, displayName, stream, onConnect, from).catch((error: unknown) => {
+      request.log.error({ err: error }, 'event stream failed');
+      stream.end();
+    });
   });
 
   app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE'],
     url: '/event-heartbeat',
     handler: async (request, reply) => {
-      const subscription = await subscriptionOf(request, events, options.authenticate);
-      events.pulse(subscription);
+      const { id, subscription, caller } = await subscriptionOf(request, events, options.authenticate);
+      // Held by another instance (a load balancer without affinity): the pulse is recorded for its sweep.
+      if (subscription) events.pulse(subscription);
+      else if (!(await events.registry.pulse(id, caller, Date.now()))) throw unknown(id);
       return reply.code(200).header('content-type', 'text/plain').send('');
     },
   });
@@ -64,9 +71,12 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
     method: ['GET', 'POST', 'PUT', 'DELETE'],
     url: '/event-unregister',
     handler: async (request, reply) => {
-      const subscription = await subscriptionOf(request, events, options.authenticate);
-      events.unregister(subscription);
-      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(subscription.meta()));
+      const { id, subscription, caller } = await subscriptionOf(request, events, options.authenticate);
+      if (subscription) events.unregister(subscription);
+      // Held by another instance: its row goes now, its stream at that instance's next sweep.
+      const meta = subscription?.meta() ?? (await events.registry.unregister(id, caller));
+      if (!meta) throw unknown(id);
+      return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(meta));
     },
   });
 }
@@ -98,16 +108,21 @@ function challenge(reply: FastifyReply) {
 }
 
 /**
- * The subscription `?id=` names, if the request may act on it: the id (128 random bits) is the
- * credential, as Node clients' heartbeats carry no cookies; a request that is signed in must be
- * signed in as the subscription's owner. Anything else is the same 404 as an id that never existed.
+ * The subscription `?id=` names, if this instance holds it and the request may act on it: the id
+ * (128 random bits) is the credential, as Node clients' heartbeats carry no cookies; a request that
+ * is signed in must be signed in as the subscription's owner. A subscription held here but not the
+ * caller's is the same 404 as an id that never existed; one not held here may be another instance's.
  */
-export async function subscriptionOf(request: FastifyRequest, events: ServerEvents, authenticate: AuthenticateRequest, id = first((request.query as Query).id)): Promise<Subscription> {
-  const subscription = id ? events.get(id) : undefined;
-  const caller = subscription && (await callerOf(request, authenticate, false));
-  if (!subscription || (caller && !ownedBy(subscription, caller))) throw new ApiError('NotFound', `Subscription '${(id ?? '').slice(0, 64)}' does not exist`);
-  return subscription;
+async function subscriptionOf(request: FastifyRequest, events: ServerEvents, authenticate: AuthenticateRequest): Promise<{ id: string; subscription?: Subscription; caller?: Caller }> {
+  const id = first((request.query as Query).id);
+  if (!id) throw unknown('');
+  const caller = await callerOf(request, authenticate, false);
+  const subscription = events.get(id);
+  if (subscription && caller && !ownedBy(subscription, caller)) throw unknown(id);
+  return { id, subscription, caller };
 }
+
+const unknown = (id: string) => new ApiError('NotFound', `Subscription '${id.slice(0, 64)}' does not exist`);
 
 export const ownedBy = (subscription: Subscription, caller: Caller) => subscription.caller.userId === caller.userId && subscription.caller.apiKeyId === caller.apiKeyId;
 

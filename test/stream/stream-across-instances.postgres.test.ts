@@ -9,7 +9,7 @@ import { chatChanges, openRaw, type Frame } from './support/stream-fixture.js';
 const isSession = (f: Frame) => f.selector.endsWith('@cmd.SessionInfo');
 
 describe('the event stream across instances on one PostgreSQL', () => {
-  it('streams on one instance what is committed through another, and resumes on the other with nothing lost when the first is killed', async () => {
+  it('takes heartbeats and unregisters on either instance, streams on one what is committed through the other, and resumes on the other with nothing lost when the first is killed', async () => {
     const url = await freshDatabaseUrl();
     const setup = await openStore(url);
     onTestFinished(() => setup.close());
@@ -23,6 +23,16 @@ describe('the event stream across instances on one PostgreSQL', () => {
       else process.env.STREAM_POLL_MS = poll;
     });
     const streamUrl = (base: string) => `${base}/event-stream?channels=account:${ACCOUNT_ID}&apikey=${key}`;
+
+    // Heartbeats and unregisters may land on either instance (no load-balancer affinity).
+    const elsewhere = await openRaw(streamUrl(a.url));
+    const { id } = (await elsewhere.next((f) => f.selector === 'cmd.onConnect')).body as { id: string };
+    expect((await fetch(`${b.url}/event-heartbeat?id=${id}`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${b.url}/event-heartbeat?id=not-${id}`, { method: 'POST' })).status).toBe(404);
+    const unregistered = await fetch(`${b.url}/event-unregister?id=${id}`, { method: 'POST' });
+    expect(unregistered.status).toBe(200);
+    expect(await unregistered.json()).toMatchObject({ channels: `account:${ACCOUNT_ID}` });
+    await elsewhere.ended;
 
     const onA = await openRaw(streamUrl(a.url));
     await onA.next((f) => f.selector === 'cmd.onConnect');
