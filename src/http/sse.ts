@@ -7,6 +7,8 @@ export interface EventStream {
    * client has more than the stream's `maxBuffered` bytes unread: a slow consumer, to be cut off.
    */
   send(selector: string, json: string, id?: number): boolean;
+  /** Writes a frame made by `sseFrame` (one frame sent to many streams is encoded once); same answer as `send`. */
+  write(frame: Buffer): boolean;
   /** Ends the response (the client's EventSource sees the stream close). */
   end(): void;
   readonly closed: boolean;
@@ -15,6 +17,17 @@ export interface EventStream {
 }
 
 const SELECTOR = /^[^\s@]+(?:@[^\s@]+)?$/;
+
+/**
+ * One frame's bytes: `id: {id}` (when given) and one `data: {selector} {json}` line. Refuses what the
+ * clients would choke on (see openEventStream) instead of sending it broken.
+ */
+export function sseFrame(selector: string, json: string, id?: number): Buffer {
+  if (!SELECTOR.test(selector)) throw new Error(`Not a server-events selector: ${JSON.stringify(selector)}`);
+  if (/[\r\n]/.test(json)) throw new Error('A server-events body must be one line of JSON');
+  if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw new Error(`A server-events id must be a positive integer, got ${id}`);
+  return Buffer.from(`${id === undefined ? '' : `id: ${id}\n`}data: ${selector} ${json}\n\n`);
+}
 
 /**
  * Takes the reply over and opens an event stream on it: the one place that writes SSE (style habit
@@ -51,11 +64,11 @@ export function openEventStream(reply: FastifyReply, maxBuffered: number): Event
   raw.on('error', close);
   return {
     send(selector, json, id) {
-      if (!SELECTOR.test(selector)) throw new Error(`Not a server-events selector: ${JSON.stringify(selector)}`);
-      if (/[\r\n]/.test(json)) throw new Error('A server-events body must be one line of JSON');
-      if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw new Error(`A server-events id must be a positive integer, got ${id}`);
+      return this.write(sseFrame(selector, json, id));
+    },
+    write(frame) {
       if (closed) return false;
-      raw.write(`${id === undefined ? '' : `id: ${id}\n`}data: ${selector} ${json}\n\n`);
+      raw.write(frame);
       return raw.writableLength <= maxBuffered;
     },
     end() {

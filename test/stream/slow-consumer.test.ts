@@ -16,9 +16,13 @@ function stalledClient(capacity: number) {
   const listeners: (() => void)[] = [];
   let closed = false;
   const stream: EventStream = {
-    send(selector, _json, id) {
+    send() {
+      return !closed;
+    },
+    write(frame) {
       if (closed) return false;
-      if (id !== undefined && selector.endsWith('@cmd.SessionInfo')) ids.push(id);
+      const id = /^id: (\d+)\n/.exec(frame.toString())?.[1];
+      if (id) ids.push(Number(id));
       return ids.length < capacity;
     },
     end() {
