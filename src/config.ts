@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/server-events.js';
 
 export interface Config {
   readonly port: number;
@@ -24,16 +25,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
 }
 
-export interface StreamConfig {
-  readonly heartbeatIntervalMs: number;
-  readonly idleTimeoutMs: number;
-  /** How long changes are kept for clients resuming with Last-Event-ID. */
-  readonly historyMs: number;
-  readonly maxChannels: number;
-  readonly maxSubscriptions: number;
-  readonly maxQueuedBytes: number;
-  readonly pollMs: number;
-}
+/** The stream's limits, as the stream declares them (src/stream/server-events.ts). */
+export type StreamConfig = StreamLimits;
 
 /** Options of the directory commands (`user add --role Manager --account acct_1`). */
 export interface CommandOptions {
@@ -53,15 +46,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   logLevel: 'info',
   adminEmail: 'admin@switchboard.local',
   shortAbandonSeconds: 5,
-  stream: Object.freeze({
-    heartbeatIntervalMs: 10_000,
-    idleTimeoutMs: 30_000,
-    historyMs: 24 * 3600_000,
-    maxChannels: 20,
-    maxSubscriptions: 10,
-    maxQueuedBytes: 1 << 20,
-    pollMs: 1_000,
-  }),
+  stream: DEFAULT_STREAM_LIMITS,
   corsOrigins: Object.freeze([]) as readonly string[],
 });
 

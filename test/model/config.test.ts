@@ -22,4 +22,13 @@ describe('config', () => {
     expect(() => parseConfig(['--log-level', 'loud'], {})).toThrow(/--log-level \/ LOG_LEVEL must be one of/);
     expect(() => parseConfig(['--nope'], {})).toThrow();
   });
+
+  it('reads the live stream limits and the CORS origins from the environment, refusing settings that cannot work', () => {
+    const config = parseConfig([], { STREAM_HEARTBEAT_MS: '5000', STREAM_IDLE_TIMEOUT_MS: '15000', STREAM_HISTORY_HOURS: '2', STREAM_MAX_CHANNELS: '3', CORS_ORIGINS: 'https://console.example.com/, http://localhost:3000' });
+    expect(config.stream).toMatchObject({ heartbeatIntervalMs: 5000, idleTimeoutMs: 15000, historyMs: 7_200_000, maxChannels: 3, maxSubscriptions: 10 });
+    expect(config.corsOrigins).toEqual(['https://console.example.com', 'http://localhost:3000']);
+    expect(() => parseConfig([], { STREAM_IDLE_TIMEOUT_MS: '5000' })).toThrow(/must be longer than STREAM_HEARTBEAT_MS/);
+    expect(() => parseConfig([], { STREAM_MAX_CHANNELS: 'many' })).toThrow(/STREAM_MAX_CHANNELS must be a positive number/);
+    expect(() => parseConfig([], { CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS must list origins/);
+  });
 });
