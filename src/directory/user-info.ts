@@ -10,7 +10,8 @@ export const UserInfo = defineDto(
   { name: 'UserInfo', namespace: 'Voice.Api.Users', description: 'A person who signs in' },
   {
     id: str('The ID of the user'),
-    isAuthenticated: Type.Optional(Type.Boolean({ description: 'Is the caller signed in' })),
+    // .NET `bool`s: never null, so an unset one is written false (.NET cannot read i:nil into a bool).
+    isAuthenticated: Type.Optional(Type.Boolean({ description: 'Is the caller signed in', default: false })),
     firstName: str('First name'),
     lastName: str('Last name'),
     name: str('The name to show'),
@@ -19,7 +20,7 @@ export const UserInfo = defineDto(
     roles: strings('Roles: User, Manager, SystemAdministrator, Customer, CallCenterDashboard'),
     accountIds: strings('The accounts the user may use'),
     accountNames: strings('The names of those accounts, parallel to accountIds'),
-    managerAccess: Type.Optional(Type.Boolean({ description: 'Can the user manage its accounts' })),
+    managerAccess: Type.Optional(Type.Boolean({ description: 'Can the user manage its accounts', default: false })),
     dashboardPermissions: strings('Call-center dashboard permissions'),
   },
 );

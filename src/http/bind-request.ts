@@ -1,5 +1,7 @@
 import type { Dto } from '../model/dto.js';
-import { fromWire } from '../model/from-wire.js';
+import { fromWire, type WireResult } from '../model/from-wire.js';
+import { fromXml } from '../model/from-xml.js';
+import { parseXml, XmlSyntaxError, type XmlElement } from '../wire/xml-reader.js';
 import { memberLookupOf, type Member, type MemberType } from '../model/members.js';
 import type { ResponseError } from '../model/response-status.js';
 import { ApiError } from './errors.js';
@@ -28,10 +30,27 @@ export function bindStrings(dto: Dto, target: Record<string, unknown>, ...maps: 
   return target;
 }
 
+export type BodyFormat = 'json' | 'xml';
+
 /** Reads a JSON body into the DTO (names case-insensitive, as ServiceStack.Text reads). */
 export function bindBody(dto: Dto, body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {};
-  const result = fromWire(dto, body);
+  return bound(dto, fromWire(dto, body));
+}
+
+/** Reads a request DTO as .NET's DataContractSerializer writes it (servicestack-wire.md §5). */
+export function bindXmlBody(dto: Dto, xml: string): Record<string, unknown> {
+  let root: XmlElement;
+  try {
+    root = parseXml(xml);
+  } catch (error) {
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    throw new ApiError('BadRequest', `The request body is not valid XML: ${error.message}`);
+  }
+  return bound(dto, fromXml(dto, root));
+}
+
+function bound(dto: Dto, result: WireResult<Record<string, unknown>>): Record<string, unknown> {
   if (result.ok) return result.value;
   throw new ApiError(
     'SerializationException',

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { bindBody, bindStrings, type StringMap } from './bind-request.js';
+import { bindBody, bindStrings, bindXmlBody, type BodyFormat, type StringMap } from './bind-request.js';
 import { ApiError } from './errors.js';
 import { isFormat, type Format } from './formats.js';
 import { negotiateFormat, predefinedFormat } from './negotiate.js';
@@ -20,10 +20,26 @@ export const fastifyPath = (template: string) =>
 const isForm = (request: FastifyRequest) =>
   /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(request.headers['content-type'] ?? '');
 
-function bodyOf(request: FastifyRequest): unknown {
+/** The format a body is read in: XML or JSON when its Content-Type says so, else the route's. */
+function bodyFormat(request: FastifyRequest, routeFormat: BodyFormat): BodyFormat {
+  const type = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/xml' || type === 'text/xml') return 'xml';
+  if (type === 'application/json') return 'json';
+  return routeFormat;
+}
+
+/**
+ * Binds a request body to the operation's DTO, read as JSON or as DataContractSerializer XML; both
+ * go through the same binding, so they are validated and refused alike.
+ */
+function bindRequestBody(op: Operation, request: FastifyRequest, routeFormat: BodyFormat): Record<string, unknown> {
   const body = request.body;
-  if (typeof body !== 'string') return body;
-  if (body.trim() === '') return undefined;
+  if (typeof body !== 'string') return bindBody(op.request, body);
+  if (body.trim() === '') return {};
+  return bodyFormat(request, routeFormat) === 'xml' ? bindXmlBody(op.request, body) : bindBody(op.request, parseJsonBody(body));
+}
+
+function parseJsonBody(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
@@ -77,7 +93,7 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
           // Custom routes: body < path < query < form (§2.3).
           const formPost = isForm(request);
           const form = formPost ? (request.body as StringMap) : {};
-          const fromBody = formPost ? {} : bindBody(op.request, bodyOf(request));
+          const fromBody = formPost ? {} : bindRequestBody(op, request, 'json');
           const input = bindStrings(op.request, fromBody, request.params as StringMap, request.query as StringMap, form);
           return run(op, input, request, reply, access.caller);
         },
@@ -95,13 +111,14 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
     if (!op) throw new ApiError('NotImplementedException', 'The operation does not exist for this service');
     const access = await authorize(op, request, options);
     if (access.refused) return refuse(reply, access.refused);
-    // Predefined routes: the body is read as JSON whatever its Content-Type; the query string only
-    // fills what the body left empty; form fields win over the query (§2.2).
+    // Predefined routes: the body is read in the route's format (JSON for /api, even labelled
+    // text/plain) unless its Content-Type names XML or JSON; the query string only fills what the
+    // body left empty; form fields win over the query (§2.2).
     let input: Record<string, unknown>;
     if (isForm(request)) {
       input = bindStrings(op.request, {}, request.query as StringMap, request.body as StringMap);
     } else {
-      const fromBody = bindBody(op.request, bodyOf(request));
+      const fromBody = bindRequestBody(op, request, format === 'xml' ? 'xml' : 'json');
       const fromQuery = bindStrings(op.request, {}, request.query as StringMap);
       input = { ...fromQuery, ...fromBody };
     }

@@ -3,9 +3,17 @@ import { defineDto, type Dto } from './dto.js';
 
 /**
  * .NET writes generic contracts as `ListResponseOf{T}{hash}`; the hash is derived from the generic
- * arguments' namespaces, so it is recorded per item type rather than recomputed.
+ * arguments' namespaces, so it is recorded per item type (as Mono's DataContractSerializer writes
+ * `ListResponse<T>` in `Voice.Api`) rather than recomputed. test/wire/dotnet-xml.test.ts has .NET
+ * read every list response, so a wrong or missing hash fails there.
  */
-const GENERIC_HASH: Record<string, string> = { SessionInfo: 'BWxtuWQa' };
+const GENERIC_HASH: Record<string, string> = {
+  SessionInfo: 'BWxtuWQa',
+  AccountInfo: 'LIonMsk5',
+  CustomerInfo: 'znfKbIMc',
+  EndpointInfo: 'WeVlXEog',
+  UserInfo: 'YIwdqeDL',
+};
 
 const cache = new Map<string, Dto>();
 
@@ -29,8 +37,10 @@ function build<P extends TProperties>(item: Dto<P>, name: string) {
     },
     {
       items: Type.Array(item.schema, { description: 'The items on this page' }),
-      totalCount: Type.Optional(Type.Integer({ description: 'How many items match, on every page' })),
-      totalPages: Type.Optional(Type.Integer({ description: 'How many pages there are' })),
+      // .NET `int`s: with simplifiedPaging nothing is counted and they are 0, as ServiceStack writes
+      // an unset int in JSON and XML; `i:nil` would make .NET's DataContractSerializer throw.
+      totalCount: Type.Optional(Type.Integer({ description: 'How many items match, on every page (0 with simplifiedPaging)', default: 0 })),
+      totalPages: Type.Optional(Type.Integer({ description: 'How many pages there are (0 with simplifiedPaging)', default: 0 })),
       // Optional in the schema only so that the JSON writer keeps .NET's member order (it writes
       // required members first); every response sets it.
       hasMorePages: Type.Optional(Type.Boolean({ description: 'Whether a page follows this one' })),

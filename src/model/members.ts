@@ -19,6 +19,11 @@ export interface Member {
   readonly declaredBy: Dto;
   readonly type: MemberType;
   readonly description?: string;
+  /**
+   * What a .NET value-type member (`int`, not `int?`) holds when nothing was set: it cannot be
+   * null, so every writer writes this rather than leaving it out or writing `i:nil`.
+   */
+  readonly defaultValue?: number | boolean;
 }
 
 export const pascalCase = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
@@ -52,7 +57,8 @@ const contractOrder = new Map<string, readonly Member[]>();
 function ownMembers(dto: Dto): Member[] {
   return dto.ownKeys.map((key) => {
     const schema = dto.schema.properties[key] as TSchema;
-    return { key, name: pascalCase(key), declaredBy: dto, type: memberTypeOf(schema), description: schema.description };
+    const defaultValue = typeof schema.default === 'number' || typeof schema.default === 'boolean' ? schema.default : undefined;
+    return { key, name: pascalCase(key), declaredBy: dto, type: memberTypeOf(schema), description: schema.description, defaultValue };
   });
 }
 

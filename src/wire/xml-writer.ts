@@ -39,7 +39,7 @@ export function writeXml(dto: Dto, value: object, options: XmlOptions = {}): str
 
 function writeMembers(w: Writer, dto: Dto, value: Record<string, unknown>, scope: Scope, depth: number) {
   for (const member of contractMembersOf(dto)) {
-    writeValue(w, member.name, xmlNamespaceOf(member.declaredBy.meta), member.type, value[member.key], scope, depth);
+    writeValue(w, member.name, xmlNamespaceOf(member.declaredBy.meta), member.type, value[member.key] ?? member.defaultValue, scope, depth);
   }
 }
 
