@@ -50,7 +50,8 @@ export function bindXmlBody(dto: Dto, xml: string): Record<string, unknown> {
   return bound(dto, fromXml(dto, root));
 }
 
-function bound(dto: Dto, result: WireResult<Record<string, unknown>>): Record<string, unknown> {
+/** A binding's result, or the SerializationException naming every problem. */
+export function bound(dto: Dto, result: WireResult<Record<string, unknown>>): Record<string, unknown> {
   if (result.ok) return result.value;
   throw new ApiError(
     'SerializationException',

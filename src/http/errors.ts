@@ -35,6 +35,8 @@ export class ApiError extends Error {
     message: string,
     readonly fieldErrors: readonly ResponseError[] = [],
     readonly headers: Readonly<Record<string, string>> = {},
+    /** ResponseStatus `meta`, e.g. the `AutoBatchIndex` of the failing item of a batch. */
+    readonly meta?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.status = ERROR_CODES[code];

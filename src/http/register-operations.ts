@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { bindBody, bindStrings, bindXmlBody, type BodyFormat, type StringMap } from './bind-request.js';
+import { batchedName, runAutoBatch } from './auto-batch.js';
 import { ApiError } from './errors.js';
 import { isFormat, type Format } from './formats.js';
 import { negotiateFormat, predefinedFormat } from './negotiate.js';
@@ -107,10 +108,13 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
     const params = request.params as { name: string; format?: string };
     const format = routeFormat ?? (params.format?.toLowerCase() as Format);
     chosenFormats.set(request, predefinedFormat(request, format));
-    const op = byName.get(params.name.toLowerCase());
+    const batch = batchedName(params.name);
+    const op = byName.get((batch ?? params.name).toLowerCase());
     if (!op) throw new ApiError('NotImplementedException', 'The operation does not exist for this service');
     const access = await authorize(op, request, options);
     if (access.refused) return refuse(reply, access.refused);
+    const routeBodyFormat: BodyFormat = format === 'xml' ? 'xml' : 'json';
+    if (batch !== undefined) return runAutoBatch(op, request, reply, access.caller, bodyFormat(request, routeBodyFormat), formatOf(request));
     // Predefined routes: the body is read in the route's format (JSON for /api, even labelled
     // text/plain) unless its Content-Type names XML or JSON; the query string only fills what the
     // body left empty; form fields win over the query (§2.2).
@@ -118,7 +122,7 @@ export function registerOperations(app: FastifyInstance, operations: readonly Op
     if (isForm(request)) {
       input = bindStrings(op.request, {}, request.query as StringMap, request.body as StringMap);
     } else {
-      const fromBody = bindRequestBody(op, request, format === 'xml' ? 'xml' : 'json');
+      const fromBody = bindRequestBody(op, request, routeBodyFormat);
       const fromQuery = bindStrings(op.request, {}, request.query as StringMap);
       input = { ...fromQuery, ...fromBody };
     }

@@ -37,6 +37,26 @@ export function writeXml(dto: Dto, value: object, options: XmlOptions = {}): str
   return (options.declaration === false ? '' : DECLARATION) + writer.text();
 }
 
+/**
+ * A list of DTOs as .NET writes a top-level `List<T>`: `<ArrayOfT>` in T's namespace, one `<T>`
+ * per item (servicestack-wire.md §5); an auto-batched request's answer in XML.
+ *
+ * @example
+ * writeXmlList(SessionInfo, [a, b]) // '<?xml …?><ArrayOfSessionInfo xmlns:i=… xmlns=…><SessionInfo>…'
+ */
+export function writeXmlList(dto: Dto, values: readonly object[]): string {
+  const ns = xmlNamespaceOf(dto.meta);
+  const item = dto.meta.xmlRootName ?? dto.meta.name;
+  const writer = new Writer(false);
+  const rootAttrs = ` xmlns:i="${XSI}" xmlns="${ns}"`;
+  writer.open('ArrayOf' + item, '', rootAttrs, 1);
+  const scope: Scope = { defaultNs: ns, prefixes: new Map() };
+  const body = writer.mark();
+  for (const value of values) writeValue(writer, item, ns, { kind: 'dto', dto }, value, scope, 2);
+  writer.close('ArrayOf' + item, rootAttrs, body, 1, true);
+  return DECLARATION + writer.text();
+}
+
 function writeMembers(w: Writer, dto: Dto, value: Record<string, unknown>, scope: Scope, depth: number) {
   for (const member of contractMembersOf(dto)) {
     writeValue(w, member.name, xmlNamespaceOf(member.declaredBy.meta), member.type, value[member.key] ?? member.defaultValue, scope, depth);

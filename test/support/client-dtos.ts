@@ -59,6 +59,7 @@ export class SessionLogInfo {
 export class SessionInfo {
   id?: string;
   accountId?: string;
+  consoleData?: string;
   log?: SessionLogInfo[];
 }
 
@@ -161,3 +162,6 @@ export class AccountInfo {
   ancestorIds?: string[];
 }
 export const PatchAccount = requestDto('PatchAccount', 'PATCH', AccountInfo);
+
+export const AppendSessionLog = requestDto('AppendSessionLog', 'POST', SessionInfo);
+export const PatchSession = requestDto('PatchSession', 'PATCH', SessionInfo);
