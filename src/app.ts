@@ -85,7 +85,7 @@ export function operations(
     authenticateOperation(auth),
     authStatusOperation(auth.users, auth.accounts),
     ...directoryOperations(store, auth),
-    listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
+    listSessionsOperation(lists),
     getMySessionsOperation(store.db, lists),
     getActiveSessionsOperation(store.db, lists),
     deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),

@@ -29,7 +29,7 @@ if (!existsSync(database)) {
 const store = await openStore(database);
 const { last } = await store.db.selectFrom('sessions').select((eb) => eb.fn.max('date_created').as('last')).where('account_id', '=', ACCOUNT).executeTakeFirstOrThrow();
 const lastDay = String(last).slice(0, 10);
-const { picked, numbers: numberNeedles, selective: selectiveNeedles, common: commonNeedles } = await benchNeedles(store.db);
+const { picked, numbers: numberNeedles, selective: selectiveNeedles, common: commonNeedles, short: shortNeedles } = await benchNeedles(store.db);
 await store.close();
 
 const QUERIES: Record<string, (i: number) => string> = {
@@ -39,6 +39,8 @@ const QUERIES: Record<string, (i: number) => string> = {
   'log text search (selective text)': (i) => `/sessions?accountIds=${ACCOUNT}&log=${encodeURIComponent(selectiveNeedles[i % selectiveNeedles.length]!)}`,
   'log text search (selective), archive too': (i) => `/sessions?accountIds=${ACCOUNT}&searchArchive=true&log=${encodeURIComponent(selectiveNeedles[i % selectiveNeedles.length]!)}`,
   'log text search (phrase in 12-18% of calls)': (i) => `/sessions?accountIds=${ACCOUNT}&log=${encodeURIComponent(commonNeedles[i % commonNeedles.length]!)}`,
+  'log text search, 1–2 characters (no index: rows read)': (i) => `/sessions?accountIds=${ACCOUNT}&log=${encodeURIComponent(shortNeedles[i % shortNeedles.length]!)}`,
+  'log text search, 1–2 characters, simplifiedPaging': (i) => `/sessions?accountIds=${ACCOUNT}&simplifiedPaging=true&log=${encodeURIComponent(shortNeedles[i % shortNeedles.length]!)}`,
   'customer subtree (a region)': (i) => `/sessions?accountIds=${ACCOUNT}&customerIds=${ACCOUNT}_c${i % 5}`,
 };
 

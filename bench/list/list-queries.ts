@@ -21,7 +21,7 @@ await store.migrate();
 await store.capabilities.refreshStatistics(store.db);
 const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
 
-const { numbers, selective, common } = await benchNeedles(store.db);
+const { numbers, selective, common, short } = await benchNeedles(store.db);
 const { last } = await store.db.selectFrom('sessions').select((eb) => eb.fn.max('date_created').as('last')).where('account_id', '=', ACCOUNT).executeTakeFirstOrThrow();
 const lastDay = String(last).slice(0, 10);
 const nextDay = new Date(Date.parse(lastDay) + 86_400_000).toISOString().slice(0, 10);
@@ -33,6 +33,7 @@ const SHAPES: Record<string, (i: number) => Promise<SessionQuery>> = {
   selective: async (i) => ({ ...live, log: selective[i % selective.length]! }),
   'selective-archive': async (i) => ({ ...live, searchArchive: true, log: selective[i % selective.length]! }),
   common: async (i) => ({ ...live, log: common[i % common.length]! }),
+  short: async (i) => ({ ...live, log: short[i % short.length]! }),
   subtree: async (i) => ({ ...live, customerIds: await lists.customerSubtree([ACCOUNT], [`${ACCOUNT}_c${i % 5}`]) }),
 };
 

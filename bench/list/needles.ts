@@ -13,6 +13,11 @@ export interface BenchNeedles {
   readonly selective: readonly string[];
   /** Phrases in 12–18% of all calls, measured apart. */
   readonly common: readonly string[];
+  /**
+   * 1–2 characters, too short for the trigram index: some in nearly every log ("q" of "queue"),
+   * some in a few ("0m" of "duration 0m"), some in none ("xz", "Ж"), where every row in scope is read.
+   */
+  readonly short: readonly string[];
 }
 
 /**
@@ -43,5 +48,6 @@ export async function benchNeedles(db: Kysely<Database>): Promise<BenchNeedles> 
       ...agentNames.slice(0, 15),
     ],
     common: ['to voicemail', 'placed on hold'],
+    short: ['q', '0m', 'xz', 'Ж', 'vm', '59'],
   };
 }

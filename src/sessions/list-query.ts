@@ -65,10 +65,14 @@ export function matchingSessions(db: Kysely<Database>, query: SessionQuery, minN
   return search !== undefined && walk ? matching.where(search.matches('s')) : matching;
 }
 
-/** The filters the text index answers, in the order given. */
+/**
+ * The filters the text search answers, in the order given. A log needle of any length is one (the
+ * search checks rows itself for one too short for its index); an empty one filters nothing, as
+ * every log contains the empty text.
+ */
 export function textTerms(query: SessionQuery, minNeedle: number): SearchTerm[] {
   const terms: SearchTerm[] = [];
-  if (query.log !== undefined) terms.push({ field: 'log', needle: query.log });
+  if (query.log !== undefined && query.log !== '') terms.push({ field: 'log', needle: query.log });
   for (const field of ['from', 'to'] as const) {
     const needle = query[field];
     if (needle !== undefined && [...needle].length >= minNeedle) terms.push({ field, needle });
@@ -76,11 +80,21 @@ export function textTerms(query: SessionQuery, minNeedle: number): SearchTerm[] 
   return terms;
 }
 
+/**
+ * Whether the query's only text is too short for any index (a log needle of 1–2 characters): then
+ * nothing can look its matches up, and a list checks the rows the other filters leave, in page
+ * order, stopping once the page is full.
+ */
+export function isScanOnly(query: SessionQuery, minNeedle: number): boolean {
+  const terms = textTerms(query, minNeedle);
+  return terms.length > 0 && terms.every((t) => [...t.needle].length < minNeedle);
+}
+
 /** Whether a query filters by text alone (within its accounts and archive choice): the text index can count it. */
 export function isTextOnly(query: SessionQuery, minNeedle: number): boolean {
   const short = (needle?: string) => needle !== undefined && [...needle].length < minNeedle;
   return (
-    textTerms(query, minNeedle).length > 0 &&
+    textTerms(query, minNeedle).length > 0 && !isScanOnly(query, minNeedle) &&
     query.customerIds === undefined && query.endpointIds === undefined && query.createdFrom === undefined &&
     query.createdBefore === undefined && query.parentSessionId === undefined && query.specificIds === undefined &&
     !query.unendedOnly && !short(query.from) && !short(query.to)

@@ -26,7 +26,7 @@ export const ListSessions = defineDto(
     endpointIds: list('Sessions of these endpoints'),
     from: text('The from address contains this text'),
     to: text('The to address contains this text'),
-    log: text('The log contains this text (case-insensitive, at least 3 characters)'),
+    log: text('The log contains this text (case-insensitive; any length)'),
     parentSessionId: text('Children of this session'),
   },
 );
@@ -69,14 +69,11 @@ function sortOf(input: ListRequestInput): SessionSort {
 }
 
 /** The SessionQuery a ListSessions request asks for, validated; the customer tree is expanded later. */
-export function sessionQueryOf(input: ListSessionsInput, accountIds: readonly string[] | 'all', minNeedle: number): SessionQuery {
+export function sessionQueryOf(input: ListSessionsInput, accountIds: readonly string[] | 'all'): SessionQuery {
   const start = input.startDate === undefined ? undefined : dayStart('StartDate', input.startDate);
   const end = input.endDate === undefined ? undefined : dayStart('EndDate', input.endDate);
   if (start !== undefined && end !== undefined && end < start) {
     throw validationError('EndDate', 'GreaterThanOrEqual', "'End Date' must be on or after 'Start Date'.");
-  }
-  if (input.log !== undefined && [...input.log].length < minNeedle) {
-    throw validationError('Log', 'MinimumLength', `'Log' must be at least ${minNeedle} characters: shorter text matches almost every log.`);
   }
   return {
     accountIds,
@@ -97,8 +94,6 @@ export const listBody = (documents: readonly string[], totals: PageTotals): Stor
   withDocuments(SessionList, 'items', documents, { ...totals });
 
 export interface ListSessionsOptions {
-  /** The text search's shortest needle (store capability). */
-  readonly minNeedle: number;
   readonly allHardCap?: number;
 }
 
@@ -106,8 +101,8 @@ export interface ListSessionsOptions {
  * GET /sessions: every filter of the contract, ListRequest paging, and tenant scoping — a caller
  * only ever sees sessions of accounts it may see, whatever the filters say.
  */
-export function listSessionsOperation(lists: SessionListRepository, options: ListSessionsOptions): Operation<ListSessionsInput> {
-  const { minNeedle, allHardCap = ALL_HARD_CAP } = options;
+export function listSessionsOperation(lists: SessionListRepository, options: ListSessionsOptions = {}): Operation<ListSessionsInput> {
+  const { allHardCap = ALL_HARD_CAP } = options;
   return {
     request: ListSessions,
     response: SessionList,
@@ -117,7 +112,7 @@ export function listSessionsOperation(lists: SessionListRepository, options: Lis
       const window = pageWindow(input);
       const sort = sortOf(input);
       const scope = accountScope(context.caller, input.accountIds);
-      let query = sessionQueryOf(input, scope, minNeedle);
+      let query = sessionQueryOf(input, scope);
       if (input.customerIds?.length) query = { ...query, customerIds: await lists.customerSubtree(scope, input.customerIds) };
 
       if (window.all) {

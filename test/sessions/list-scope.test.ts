@@ -43,7 +43,7 @@ async function fixture() {
 const callerOf = (accountIds: Caller['accountIds']): Caller => ({ userId: 'u1', roles: ['User'], accountIds });
 
 async function run(lists: SessionListRepository, caller: Caller | undefined, input: ListSessionsInput, allHardCap?: number) {
-  const op = listSessionsOperation(lists, { minNeedle: 3, allHardCap });
+  const op = listSessionsOperation(lists, { allHardCap });
   const result = await op.handle(input, { http: {} as FastifyRequest, reply: {} as FastifyReply, caller });
   return (result as StoredBody).value as { items: { id: string; accountId: string }[]; totalCount?: number };
 }
