@@ -48,7 +48,15 @@ export function openApiDocument(operations: readonly Operation[]): object {
           summary: route.summary ?? op.description,
           parameters,
           ...(withBody
-            ? { requestBody: { content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } } }
+            ? {
+                requestBody: {
+                  content: {
+                    'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
+                    // As DataContractSerializer writes the DTO (README, request bodies).
+                    'application/xml': { schema: { $ref: `#/components/schemas/${name}` } },
+                  },
+                },
+              }
             : {}),
           responses: {
             [op.response ? '200' : '204']: op.response
