@@ -31,6 +31,11 @@ export const monoRequired = process.env.CI === 'true';
 export interface ToWrite {
   readonly dto: Dto;
   readonly value: Record<string, unknown>;
+  /**
+   * Members that are `DateTime` in the .NET contract (strings in ours): their values are
+   * `{ utc: Date }` or `{ unspecified: Date }`, written as DataContractSerializer writes that kind.
+   */
+  readonly dates?: readonly string[];
 }
 
 export interface DotnetHarness {
@@ -52,7 +57,7 @@ export interface DotnetHarness {
  */
 export async function dotnetHarness(toWrite: readonly ToWrite[], toRead: readonly Dto[]): Promise<DotnetHarness & { close(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-dotnet-'));
-  const source = new CSharp();
+  const source = new CSharp(new Map(toWrite.filter((w) => w.dates).map((w) => [w.dto.meta.name, new Set(w.dates)])));
   const writes = toWrite.map((w) => source.literal({ kind: 'dto', dto: w.dto }, w.value, true));
   const reads = toRead.map((dto) => `typeof(${source.typeRef({ kind: 'dto', dto }, false)})`);
   writeFileSync(join(dir, 'harness.cs'), source.program(writes, reads));
@@ -85,6 +90,7 @@ const SERVICESTACK_NS = 'http://schemas.servicestack.net/types';
 class CSharp {
   private readonly classes = new Map<string, string>();
   private readonly enums = new Map<string, string>();
+  constructor(private readonly dates: ReadonlyMap<string, ReadonlySet<string>>) {}
 
   typeRef(type: MemberType, nullableValues: boolean): string {
     const q = nullableValues ? '?' : '';
@@ -137,7 +143,8 @@ class CSharp {
     const own = contractMembersOf(dto).filter((m) => m.declaredBy === dto);
     const members = own.map((m, i) => {
       const attribute = declared || suffix ? `[DataMember(Name = "${m.name}"${declared ? `, Order = ${i + 1}` : ''})] ` : '';
-      return `${attribute}public ${this.typeRef(m.type, nullableValues)} ${m.name} { get; set; }`;
+      const type = this.dates.get(dto.meta.name)?.has(m.key) ? 'DateTime?' : this.typeRef(m.type, nullableValues);
+      return `${attribute}public ${type} ${m.name} { get; set; }`;
     });
     // Read types are named *Read (beside the nullable request-side class), so their contract name
     // and namespace are pinned to the DTO's with [DataContract].
@@ -170,7 +177,7 @@ class CSharp {
         const record = value as Record<string, unknown>;
         const sets = contractMembersOf(type.dto)
           .filter((m) => record[m.key] !== undefined && record[m.key] !== null)
-          .map((m) => `${m.name} = ${this.literal(m.type, record[m.key], nullableValues)}`);
+          .map((m) => `${m.name} = ${this.dates.get(type.dto.meta.name)?.has(m.key) ? dateTime(record[m.key]) : this.literal(m.type, record[m.key], nullableValues)}`);
         return `new ${this.typeRef(type, nullableValues)} { ${sets.join(', ')} }`;
       }
     }
@@ -220,4 +227,13 @@ function csString(text: string): string {
     out += ch === '"' || ch === '\\' ? '\\' + ch : c >= 0x20 && c < 0x7f ? ch : '\\u' + c.toString(16).padStart(4, '0');
   }
   return out + '"';
+}
+
+/** `new DateTime(ticks, kind)` for `{ utc: Date }` or `{ unspecified: Date }`. */
+function dateTime(value: unknown): string {
+  const { utc, unspecified } = value as { utc?: Date; unspecified?: Date };
+  const at = (utc ?? unspecified)!;
+  // .NET ticks: 100 ns since 0001-01-01.
+  const ticks = (BigInt(at.getTime()) + 62_135_596_800_000n) * 10_000n;
+  return `new DateTime(${ticks}L, DateTimeKind.${utc ? 'Utc' : 'Unspecified'})`;
 }

@@ -108,13 +108,21 @@ describe.runIf(monoAvailable || monoRequired)('XML over HTTP, written and read b
       { dto: dtoNamed('ListSessions'), value: { accountIds: [golden.accountId!], countPerPage: 1, simplifiedPaging: true } },
       { dto: dtoNamed('GetSession'), value: { sessionId: golden.id } },
       { dto: dtoNamed('NewAccount'), value: { name: 'Acme & <Sons>' } },
+      // .NET DateTimes, as Evo's contract has them: UTC ("…Z") and unspecified (no zone, read as UTC).
+      {
+        dto: dtoNamed('DeleteSessions'),
+        value: { accountId: golden.accountId, startDateTime: { utc: new Date('2020-01-01T08:30:00.123Z') }, endDateTime: { unspecified: new Date('2020-01-02T00:00:00Z') } },
+        dates: ['startDateTime', 'endDateTime'],
+      },
     ];
     const harness = await dotnetHarness(bodies, []);
-    const [patch, append, list, get, newAccount] = await harness.written();
+    const [patch, append, list, get, newAccount, deleteSessions] = await harness.written();
+    expect(deleteSessions).toContain('<StartDateTime>2020-01-01T08:30:00.123Z</StartDateTime>');
+    expect(deleteSessions).toContain('<EndDateTime>2020-01-02T00:00:00</EndDateTime>');
     harness.close();
 
     const send = async (method: string, path: string, body: string, contentType?: string, cookie = managerCookie) => {
-      const res = await fetch(server.url + path, { method, body, headers: { cookie, ...(contentType ? { 'content-type': contentType } : {}) } });
+      const res = await fetch(server.url + path, { method, body: body || undefined, headers: { cookie, ...(contentType ? { 'content-type': contentType } : {}) } });
       return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
     };
 
@@ -138,6 +146,14 @@ describe.runIf(monoAvailable || monoRequired)('XML over HTTP, written and read b
     const account = await send('POST', '/accounts?format=json', newAccount!, 'application/xml', adminCookie);
     expect(account.status, account.text).toBe(200);
     expect(JSON.parse(account.text).name).toBe('Acme & <Sons>');
+
+    // A range of .NET DateTimes before the session: read, checked, and nothing deleted.
+    const deleted = await send('POST', '/xml/reply/DeleteSessions', deleteSessions!);
+    expect(deleted.status, deleted.text).toBe(204);
+    expect((await send('GET', `/sessions/${golden.id}.json`, '')).status).toBe(200);
+    const backwards = await send('POST', '/xml/reply/DeleteSessions', deleteSessions!.replace('2020-01-02T00:00:00<', '2019-01-02T00:00:00<'));
+    expect(backwards.status).toBe(400);
+    expect(backwards.text).toContain('<FieldName>EndDateTime</FieldName>');
 
     // The same mistakes as JSON: the same status and the same ResponseStatus.
     const badXml = await send('PATCH', `/sessions/${golden.id}.json`, patch!.replace('<CallState>Hold</CallState>', '<CallState>Holding</CallState>'), 'application/xml');
