@@ -19,11 +19,6 @@ export interface LogWalk {
   /** The number of sessions matching, when the chunks found are the answer (no `glob`). */
   count(): RawBuilder<{ n: number }> | undefined;
   readonly glob?: string;
-  /**
-   * A pattern the row's raw document must match before its log is read for `glob`: a cheap
-   * necessary condition, for needles whose characters every JSON writer leaves as they are.
-   */
-  readonly documentGlob?: string;
 }
 
 // Each trigram's chunks in scope are counted up to this bound (cheap: a count stops there).
@@ -104,15 +99,10 @@ function matchWalk(match: string, scope: SearchScope, manyNoted: boolean, glob?:
   };
 }
 
-/**
- * Every session with a log in scope, for a needle with no trigram to look up. Each candidate's
- * document is first matched as raw text when the needle allows (`documentGlob`), so a needle in
- * few logs reads few of them whole.
- */
-function everyChunk(scope: SearchScope, glob: string, needle: string): LogWalk {
+/** Every session with a log in scope, for a needle with no trigram to look up. */
+function everyChunk(scope: SearchScope, glob: string): LogWalk {
   return {
     glob,
-    documentGlob: /^[\x20-\x7e]+$/.test(needle) && !/["\\/]/.test(needle) ? glob : undefined,
     keys: () =>
       sql`SELECT c.session_key FROM session_log_partitions p
           JOIN session_log_chunks c ON c.chunk BETWEEN ${sql.raw(firstChunk('p'))} AND ${sql.raw(lastChunk('p'))}
@@ -145,7 +135,7 @@ export async function planLogWalk(db: Kysely<Database>, needle: string, scope: S
   // Shorter than a trigram: no index entry holds it, so every session with a log in scope is a
   // candidate and its whole log decides (a list walks its rows in page order instead, see
   // list-repository.ts).
-  if (pieces.length === 1 && [...needle].length < 3) return everyChunk(scope, caseInsensitiveGlob(needle), needle);
+  if (pieces.length === 1 && [...needle].length < 3) return everyChunk(scope, caseInsensitiveGlob(needle));
   if (pieces.length === 1) {
     // Only an archived count leaves notes out two ways; a live search never asks.
     const [{ match, exact }, manyNoted] = await Promise.all([chooseMatch(db, needle, scope), scope.searchArchive && hasManyNotes(db)]);
@@ -155,7 +145,7 @@ export async function planLogWalk(db: Kysely<Database>, needle: string, scope: S
   // when no piece has a trigram), and the session's whole log decides.
   const longest = pieces.reduce((a, b) => ([...b].length > [...a].length ? b : a));
   const glob = caseInsensitiveGlob(needle);
-  return [...longest].length >= 3 ? matchWalk((await chooseMatch(db, longest, scope)).match, scope, false, glob) : everyChunk(scope, glob, needle);
+  return [...longest].length >= 3 ? matchWalk((await chooseMatch(db, longest, scope)).match, scope, false, glob) : everyChunk(scope, glob);
 }
 
 // Past this many notes, taking noted sessions off an archived count one FTS5 lookup each (~0.3 ms)

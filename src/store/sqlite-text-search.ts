@@ -80,13 +80,7 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
       }),
     );
     const globs = walks.flatMap((walk) => (walk.glob === undefined ? [] : [walk.glob]));
-    // A needle of printable ASCII (no quote, backslash or slash) is in the raw JSON document
-    // wherever it is in the log: that text is matched first, and only its matches' logs are read.
-    const documentGlobs = walks.flatMap((walk) => (walk.documentGlob === undefined ? [] : [walk.documentGlob]));
-    const logMatches = (row: string) => [
-      ...documentGlobs.map((glob) => sql`${sql.ref(`${row}.document`)} GLOB ${glob}`),
-      ...globs.map((glob) => sql`${sql.raw(logText(row))} GLOB ${glob}`),
-    ];
+    const logMatches = (row: string) => globs.map((glob) => sql`${sql.raw(logText(row))} GLOB ${glob}`);
     // Whether the session row of key `k`, aliased `v`, meets `conditions`.
     const theRow = (conditions: RawBuilder<unknown>[]) =>
       sql<SqlBool>`EXISTS (SELECT 1 FROM sessions v WHERE v.account_id = k.account_id AND v.id = k.session_id AND ${sql.join(conditions, sql` AND `)})`;
