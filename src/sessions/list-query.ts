@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { likeLiteral, type Search, type SearchTerm } from '../store/text-search.js';
+import { likeLiteral, type Search, type SearchTerm, type TextSearch } from '../store/text-search.js';
 
 /** What a list of sessions is filtered by, once the caller's scope and the customer tree are resolved. */
 export interface SessionQuery {
@@ -54,54 +54,42 @@ type Sessions = ExpressionBuilder<Database & { s: Database['sessions'] }, 's'>;
  * a list index walked in page order (a common text on an early page: fewer rows read than sorting
  * every hit).
  */
-export function matchingSessions(db: Kysely<Database>, query: SessionQuery, minNeedle: number, search?: Search, walk = false) {
+export function matchingSessions(db: Kysely<Database>, query: SessionQuery, text: RowText, search?: Search, walk = false) {
   const base = db.selectFrom('sessions as s');
   const from = search === undefined || walk
     ? base
     : (base.innerJoin(search.hits().as('h'), (join) =>
         join.onRef('h.account_id', '=', 's.account_id').onRef('h.session_id', '=', 's.id'),
       ) as unknown as typeof base);
-  const matching = from.where(sessionConditions(query, minNeedle));
+  const matching = from.where(sessionConditions(query, text));
   return search !== undefined && walk ? matching.where(search.matches('s')) : matching;
 }
 
-/**
- * The filters the text search answers, in the order given. A log needle of any length is one (the
- * search checks rows itself for one too short for its index); an empty one filters nothing, as
- * every log contains the empty text.
- */
+/** The filters the text index answers, in the order given: needles long enough for its trigrams. */
 export function textTerms(query: SessionQuery, minNeedle: number): SearchTerm[] {
   const terms: SearchTerm[] = [];
-  if (query.log !== undefined && query.log !== '') terms.push({ field: 'log', needle: query.log });
-  for (const field of ['from', 'to'] as const) {
+  for (const field of ['log', 'from', 'to'] as const) {
     const needle = query[field];
     if (needle !== undefined && [...needle].length >= minNeedle) terms.push({ field, needle });
   }
   return terms;
 }
 
-/**
- * Whether the query's only text is too short for any index (a log needle of 1–2 characters): then
- * nothing can look its matches up, and a list checks the rows the other filters leave, in page
- * order, stopping once the page is full.
- */
-export function isScanOnly(query: SessionQuery, minNeedle: number): boolean {
-  const terms = textTerms(query, minNeedle);
-  return terms.length > 0 && terms.every((t) => [...t.needle].length < minNeedle);
-}
-
 /** Whether a query filters by text alone (within its accounts and archive choice): the text index can count it. */
 export function isTextOnly(query: SessionQuery, minNeedle: number): boolean {
   const short = (needle?: string) => needle !== undefined && [...needle].length < minNeedle;
   return (
-    textTerms(query, minNeedle).length > 0 && !isScanOnly(query, minNeedle) &&
+    textTerms(query, minNeedle).length > 0 &&
     query.customerIds === undefined && query.endpointIds === undefined && query.createdFrom === undefined &&
     query.createdBefore === undefined && query.parentSessionId === undefined && query.specificIds === undefined &&
-    !query.unendedOnly && !short(query.from) && !short(query.to)
+    !query.unendedOnly && !short(query.from) && !short(query.to) && !short(query.log)
   );
 }
 
-function sessionConditions(query: SessionQuery, minNeedle: number) {
+/** What the list needs of the store's text search to check a row itself. */
+export type RowText = Pick<TextSearch, 'minNeedle' | 'rowContains'>;
+
+function sessionConditions(query: SessionQuery, { minNeedle, rowContains }: RowText) {
   return (eb: Sessions): Expression<SqlBool> => {
     const all: Expression<SqlBool>[] = [];
     if (query.accountIds !== 'all') {
@@ -131,6 +119,12 @@ function sessionConditions(query: SessionQuery, minNeedle: number) {
       // Too short for trigrams: a scan, but only of the rows the other conditions leave.
       const column = field === 'from' ? 's.from_address' : 's.to_address';
       all.push(sql<SqlBool>`lower(${sql.ref(column)}) LIKE ${'%' + likeLiteral(needle.toLowerCase()) + '%'} ESCAPE '\\'`);
+    }
+    // A log needle of 1–2 characters has no trigram: each row the other conditions leave is read,
+    // with the longer search's semantics. In page order a common one fills a page after a few
+    // dozen rows; an empty needle is in every log.
+    if (query.log !== undefined && query.log !== '' && [...query.log].length < minNeedle) {
+      all.push(rowContains('s', { field: 'log', needle: query.log }));
     }
     return eb.and(all);
   };

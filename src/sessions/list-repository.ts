@@ -2,7 +2,7 @@ import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { CustomersRepository } from '../directory/customers-repository.js';
 import type { Search, TextSearch } from '../store/text-search.js';
-import { SORT_COLUMNS, isScanOnly, isTextOnly, matchingSessions, textTerms, type SessionQuery, type SessionSort } from './list-query.js';
+import { SORT_COLUMNS, isTextOnly, matchingSessions, textTerms, type SessionQuery, type SessionSort } from './list-query.js';
 
 // A text matching at least this many sessions, asked for a page in its first eighth, is found by
 // walking the date index newest first and checking each session against the text index: reading
@@ -29,13 +29,10 @@ export class SessionListRepository {
    */
   async pageQuery(query: SessionQuery, sort: SessionSort, offset: number, limit: number, matchCount?: number) {
     const search = await this.searchOf(query);
-    const walk =
-      search !== undefined &&
-      (isScanOnly(query, this.textSearch.minNeedle) ||
-        (sort.field === 'dateCreated' && matchCount !== undefined && matchCount >= WALK_FROM && offset + limit <= matchCount / WALK_WITHIN));
+    const walk = search !== undefined && sort.field === 'dateCreated' && matchCount !== undefined && matchCount >= WALK_FROM && offset + limit <= matchCount / WALK_WITHIN;
     const column = SORT_COLUMNS[sort.field];
     const direction = sort.order === 'Ascend' ? 'asc' : 'desc';
-    let keys = matchingSessions(this.db, query, this.textSearch.minNeedle, search, walk)
+    let keys = matchingSessions(this.db, query, this.textSearch, search, walk)
       .select(['s.account_id', 's.id', `s.${column} as sort_key`])
       .orderBy(`s.${column}`, direction);
     if (column !== 'id') keys = keys.orderBy('s.id', direction);
@@ -55,9 +52,7 @@ export class SessionListRepository {
       const counted = search.count();
       return { compile: () => counted.compile(this.db) };
     }
-    return matchingSessions(this.db, query, this.textSearch.minNeedle, search, isScanOnly(query, this.textSearch.minNeedle)).select((eb) =>
-      eb.fn.countAll<number | string>().as('n'),
-    );
+    return matchingSessions(this.db, query, this.textSearch, search).select((eb) => eb.fn.countAll<number | string>().as('n'));
   }
 
   /** Canonical JSON documents of one page, in order; `matchCount` as in pageQuery. */

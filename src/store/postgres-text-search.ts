@@ -44,10 +44,11 @@ export const postgresTextSearch: TextSearch = Object.freeze({
   bulkLoad<T>(_db: Kysely<Database>, load: () => Promise<T>) {
     return load();
   },
+  rowContains: (row: string, term: SearchTerm) => contains(row, term),
   async search(_db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search> {
     // The GIN indexes serve ILIKE on the row itself: the same condition drives a bitmap scan or
     // checks rows walked in another index's order, as the planner likes.
-    const on = (row: string) => sql.join(terms.map(({ field, needle }) => sql`${sql.ref(`${row}.${COLUMN[field]}`)} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`), sql` AND `);
+    const on = (row: string) => sql.join(terms.map((term) => contains(row, term)), sql` AND `);
     const inScope: RawBuilder<unknown>[] = [];
     if (scope.accountIds !== 'all') inScope.push(inAccounts('t.account_id', scope.accountIds));
     if (!scope.searchArchive) inScope.push(sql`t.archived = 0`);
@@ -59,3 +60,7 @@ export const postgresTextSearch: TextSearch = Object.freeze({
     };
   },
 });
+
+/** `row`'s field contains the needle, ignoring case (ILIKE folds case as the trigram index does). */
+const contains = (row: string, { field, needle }: SearchTerm) =>
+  sql<SqlBool>`${sql.ref(`${row}.${COLUMN[field]}`)} ILIKE ${'%' + likeLiteral(needle) + '%'} ESCAPE '\\'`;

@@ -71,6 +71,9 @@ export const sqliteTextSearch: TextSearch = Object.freeze({
       await run(db, [...indexUnindexed(afterKey), logChunkIndex.insertTrigger]);
     }
   },
+  // The log text built from the document, as a noted session's row is checked: ~8 µs a session
+  // (measured: 46,596 sessions of one account, 356 ms CPU for a needle in none).
+  rowContains: (row: string, term: SearchTerm) => termMatchesRow(row, term),
   async search(db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search> {
     const walks = await Promise.all(
       terms.map(async ({ field, needle }): Promise<LogWalk & { scoped: boolean }> => {

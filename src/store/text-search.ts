@@ -39,6 +39,12 @@ export interface TextSearch {
    * It may look at the index first (how rare the needle's trigrams are) to choose its walk.
    */
   search(db: Kysely<Database>, terms: readonly SearchTerm[], scope: SearchScope): Promise<Search>;
+  /**
+   * Whether the session row aliased `row` holds the term, read from the row itself with the
+   * search's semantics and no index: for a needle shorter than `minNeedle`, checked only on the
+   * rows the other filters leave.
+   */
+  rowContains(row: string, term: SearchTerm): RawBuilder<SqlBool>;
 }
 
 /** One search, planned: the same matches as three query shapes. */
