@@ -133,8 +133,8 @@ function trigramsOf(text: string): string[] {
 export async function planLogWalk(db: Kysely<Database>, needle: string, scope: SearchScope): Promise<LogWalk> {
   const pieces = needle.split('\n');
   // Shorter than a trigram: no index entry holds it, so every session with a log in scope is a
-  // candidate and its whole log decides (a list walks its rows in page order instead, see
-  // list-repository.ts).
+  // candidate and its whole log decides. (Lists never ask: they check such a needle as a row
+  // condition, TextSearch.rowContains, on the rows their other filters leave.)
   if (pieces.length === 1 && [...needle].length < 3) return everyChunk(scope, caseInsensitiveGlob(needle));
   if (pieces.length === 1) {
     // Only an archived count leaves notes out two ways; a live search never asks.
