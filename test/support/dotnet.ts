@@ -61,7 +61,10 @@ export async function dotnetHarness(toWrite: readonly ToWrite[], toRead: readonl
   const writes = toWrite.map((w) => source.literal({ kind: 'dto', dto: w.dto }, w.value, true));
   const reads = toRead.map((dto) => `typeof(${source.typeRef({ kind: 'dto', dto }, false)})`);
   writeFileSync(join(dir, 'harness.cs'), source.program(writes, reads));
-  await run('mcs', ['-nologo', '-r:System.Runtime.Serialization.dll', '-r:System.Xml.dll', '-out:' + join(dir, 'harness.exe'), join(dir, 'harness.cs')]);
+  await run('mcs', ['-nologo', '-r:System.Runtime.Serialization.dll', '-r:System.Xml.dll', '-out:' + join(dir, 'harness.exe'), join(dir, 'harness.cs')]).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   const mono = async (mode: string) => {
     try {
       await run('mono', [join(dir, 'harness.exe'), mode, dir]);
