@@ -1,0 +1,12 @@
+// A read worker (worker-session-reads.ts): the session reads of list-page.ts and session-reads.ts,
+// unchanged, on a read-only connection of its own to the store's file.
+import { workerData } from 'node:worker_threads';
+import { sqliteCapabilities } from '../store/capabilities.js';
+import { serveWorkerCalls } from '../store/serve-worker-calls.js';
+import { openSqliteReader } from '../store/sqlite-reader.js';
+import { SessionListRepository } from './list-repository.js';
+import { inlineSessionReads } from './session-reads.js';
+
+const db = await openSqliteReader((workerData as { path: string }).path);
+const reads = inlineSessionReads(new SessionListRepository(db, sqliteCapabilities.textSearch));
+serveWorkerCalls({ listPage: reads.listPage, unended: reads.unended }, () => db.destroy());
