@@ -21,6 +21,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 100);
 const READ_CONNECTIONS = Number(process.env.BENCH_READ_CONNECTIONS ?? 200);
 /** Twilio's webhook timeout: an answer later than this is a lost status callback. */
 const TWILIO_TIMEOUT_MS = 15_000;
+/** Whether the read clients honour Retry-After (0: they retry at once, as a hostile client would). */
+const BACKOFF = process.env.BENCH_READ_BACKOFF !== '0';
 /** Extra `serve` flags, to measure a setting (e.g. `--read-workers 0`). */
 const SERVE_ARGS = (process.env.BENCH_SERVE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -48,7 +50,7 @@ interface ReadStats {
  * holds `BENCH_READ_CONNECTIONS` (200) connections of list and log-search requests, in one run
  * against one `switchboard serve` (the production build) on a generated store of `BENCH_SESSIONS`
  * sessions. Prints the callbacks' p50/p99/max and timeouts both ways, and the reads' throughput,
- * latency and 503s. Loopback only; about 2 × BENCH_SECONDS + 10 s after the data is generated
+ * latency and 503s; the readers honour Retry-After unless `BENCH_READ_BACKOFF=0`. Loopback only; about 2 × BENCH_SECONDS + 10 s after the data is generated
  * (once, cached in data/bench/).
  */
 export async function benchReadLoad(): Promise<void> {
@@ -79,7 +81,8 @@ export async function benchReadLoad(): Promise<void> {
     const loaded = await sendCallbacks(port, statusCallbacks(2, RATE * SECONDS, callStart(2)), SECONDS);
     const read = await reads;
 
-    console.log(`\nSigned Twilio status callbacks at ${RATE}/s for ${SECONDS} s, alone and beside ${READ_CONNECTIONS} wrk connections of GET /sessions (list filters and log search, ${SESSIONS} sessions)${SERVE_ARGS.length ? `, serve ${SERVE_ARGS.join(' ')}` : ''}`);
+    const readers = `${READ_CONNECTIONS} wrk connections of GET /sessions (list filters and log search, ${SESSIONS} sessions) ${BACKOFF ? 'honouring' : 'ignoring'} Retry-After`;
+    console.log(`\nSigned Twilio status callbacks at ${RATE}/s for ${SECONDS} s, alone and beside ${readers}${SERVE_ARGS.length ? `, serve ${SERVE_ARGS.join(' ')}` : ''}`);
     console.log('| callbacks | sent | p50 ms | p99 ms | max ms | timeouts (> 15 s) | non-2xx |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const [name, s] of [['alone', alone], [`beside ${READ_CONNECTIONS} read connections`, loaded]] as const) {
@@ -147,7 +150,18 @@ function writeReadScript(file: string): string {
       'local i = 0',
       'ok, unavailable, other = 0, 0, 0',
       'request = function() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end',
-      'response = function(status) if status == 200 then ok = ok + 1 elseif status == 503 then unavailable = unavailable + 1 else other = other + 1 end end',
+      // A client that honours Retry-After: each 503 holds one later request back that long
+      // (wrk's delay() is per thread, not per connection: close enough over 200 connections).
+      `local backoff = ${BACKOFF ? 'true' : 'false'}`,
+      'local owed, wait_ms = 0, 1000',
+      'response = function(status, headers)',
+      '  if status == 200 then ok = ok + 1',
+      '  elseif status == 503 then',
+      '    unavailable = unavailable + 1',
+      '    if backoff then owed = owed + 1; wait_ms = 1000 * tonumber(headers["retry-after"] or headers["Retry-After"] or "1") end',
+      '  else other = other + 1 end',
+      'end',
+      'delay = function() if owed > 0 then owed = owed - 1; return wait_ms end return 0 end',
       'local threads = {}',
       'function setup(thread) table.insert(threads, thread) end',
       'function done()',
