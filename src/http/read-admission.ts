@@ -55,22 +55,34 @@ export class ReadAdmission {
     });
   }
 
+  /**
+   * Counts the read as running at once but starts it in the event loop's check phase, not in the
+   * poll phase that received it. A read on SQLite's own connection runs synchronously (better-sqlite3
+   * behind promises that resolve at once): started at once, it would end before the poll phase
+   * parsed the next request, so admission would never see two at a time, and the writes' group
+   * commit (a setImmediate) would wait for every read of the poll phase (measured, bench/read-load
+   * with --read-workers 0: every callback past 15 s, not one read refused).
+   */
   private start<T>(read: () => Promise<T>): Promise<T> {
     this.running++;
-    const began = performance.now();
-    const done = () => {
-      this.running--;
-      // Moving average of the last ~10 reads: Retry-After follows what reads cost now.
-      this.readMs += (performance.now() - began - this.readMs) / 10;
-      this.next();
-    };
-    let running: Promise<T>;
-    try {
-      running = read();
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    return running.finally(done);
+    return new Promise<T>((resolve, reject) => {
+      setImmediate(() => {
+        const began = performance.now();
+        const done = () => {
+          this.running--;
+          // Moving average of the last ~10 reads: Retry-After follows what reads cost now.
+          this.readMs += (performance.now() - began - this.readMs) / 10;
+          this.next();
+        };
+        let running: Promise<T>;
+        try {
+          running = read();
+        } catch (error) {
+          running = Promise.reject(error);
+        }
+        running.finally(done).then(resolve, reject);
+      });
+    });
   }
 
   private next() {
