@@ -104,7 +104,8 @@ const list = (url: string, headers: Record<string, string>) => async () => {
   return response.status;
 };
 
-describe('reads under load', () => {
+// A load test: seconds on an idle machine, more on a shared one; the flood must finish either way.
+describe('reads under load', { timeout: 120_000 }, () => {
   it('answers a signed callback while most of a flood of lists still waits', async () => {
     // A queue long enough for all of them: every list is answered, none refused.
     const server = await loadedServer({ queue: 256 });
