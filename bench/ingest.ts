@@ -6,16 +6,14 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import twilio from 'twilio';
 import { openStore } from '../src/store/open-store.js';
-import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, seedDirectory } from '../test/events/support/directory-seed.js';
+import { PUBLIC_URL, seedDirectory } from '../test/events/support/directory-seed.js';
+import { STATUS_CALLBACK_PATH as PATH, statusCallbacks } from './lib/status-callbacks.js';
 
 const EVENTS_PER_LEVEL = Number(process.argv[2] ?? 3000);
 // BENCH_LEVELS=64 (comma-separated) measures only those levels, e.g. to profile one of them.
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,4,16,64').split(',').map(Number);
 const WARM_UP_EVENTS = 1000;
-const PATH = '/twilio/voice/status';
-const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'];
 
 /**
  * When call `c` of level `run` started: calls begin one after another, as a live stream of
@@ -26,29 +24,8 @@ const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'];
 const callStart = (run: number, c: number) =>
   Date.UTC(2026, 10, 27, 14) + run * 3_600_000 + (process.env.BENCH_SAME_START ? 0 : Math.floor((c * 1000) / 750));
 
-/** Signed callbacks: each call gets its four progress events, calls interleaved as they would be live; `run` keeps each level's calls apart. */
-function callbacks(run: number, count: number): { body: string; signature: string }[] {
-  const calls = Math.ceil(count / STATUSES.length);
-  const out: { body: string; signature: string }[] = [];
-  for (let step = 0; step < STATUSES.length; step++) {
-    for (let c = 0; c < calls && out.length < count; c++) {
-      const params = {
-        AccountSid: ACCOUNT_SID,
-        CallSid: `CA${run.toString(16).padStart(4, '0')}${c.toString(16).padStart(28, '0')}`,
-        CallStatus: STATUSES[step]!,
-        Direction: 'outbound-api',
-        From: '+15035550100',
-        To: '+15035559999',
-        CallbackSource: 'call-progress-events',
-        SequenceNumber: String(step),
-        Timestamp: new Date(callStart(run, c) + step * 1000).toUTCString(),
-        ApiVersion: '2010-04-01',
-      };
-      out.push({ body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL + PATH, params) });
-    }
-  }
-  return out;
-}
+/** Signed callbacks of level `run`, calls interleaved as they would be live. */
+const callbacks = (run: number, count: number) => statusCallbacks(run, count, (c) => callStart(run, c));
 
 /**
  * CPU milliseconds a process has used (Linux /proc, clock ticks of 10 ms), NaN elsewhere. Per event

@@ -1,5 +1,6 @@
 import { benchAuth } from './auth.js';
 import { benchGetSession } from './get-session.js';
+import { benchReadLoad } from './read-load.js';
 import { benchScaling } from './scaling.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
@@ -7,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
   scaling: benchScaling,
   auth: benchAuth,
+  'read-load': benchReadLoad,
 };
 
 const wanted = process.argv.slice(2);

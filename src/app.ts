@@ -18,6 +18,10 @@ import { LifecyclePolicies } from './lifecycle/lifecycle-policies.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionListRepository } from './sessions/list-repository.js';
 import { listSessionsOperation } from './sessions/list-sessions.js';
+import { admittedReads, inlineSessionReads, type ReadsOf } from './sessions/session-reads.js';
+import { workerSessionReads } from './sessions/worker-session-reads.js';
+import { DEFAULT_CONFIG } from './config.js';
+import { ReadAdmission } from './http/read-admission.js';
 import { getActiveSessionsOperation, getMySessionsOperation } from './sessions/my-sessions.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import type { Store } from './store/open-store.js';
@@ -53,6 +57,16 @@ export interface AppOptions {
   readonly stream?: Partial<StreamLimits>;
   /** Browser origins allowed to call with credentials (CORS), e.g. a console on another host. */
   readonly corsOrigins?: readonly string[];
+  /** Where lists and searches run and how many may run and wait; defaults suit production. */
+  readonly reads?: ReadOptions;
+}
+
+export interface ReadOptions {
+  /** Read worker threads on a SQLite file (config.ts `readWorkers`); 0 or a `:memory:` store: the main thread. */
+  readonly workers?: number;
+  /** Reads running at once; default: the store's `readsAtOnce` per connection reading. */
+  readonly concurrency?: number;
+  readonly queue?: number;
 }
 
 /** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
@@ -68,6 +82,21 @@ function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
   return new EventIngest(store.db, policy, events.now, store.capabilities.writes);
 }
 
+/**
+ * The session reads of an app and their admission: on read workers when the store is a SQLite file,
+ * else on the store's own connections; `close` stops the workers.
+ */
+export function sessionReads(store: Store, options: ReadOptions = {}, onError?: (message: string) => void): { readsOf: ReadsOf; close(): Promise<void> } {
+  const workers = store.file === undefined ? 0 : (options.workers ?? DEFAULT_CONFIG.readWorkers);
+  const reads = workers > 0 ? workerSessionReads(store.file!, workers, onError) : undefined;
+  // Two reads per worker: one runs while the next waits in the worker, so it never idles for the
+  // event loop's round trip (measured: bench/read-load, README).
+  const concurrency = options.concurrency ?? (reads ? 2 * workers : store.capabilities.readsAtOnce);
+  const admission = new ReadAdmission({ concurrency, queue: options.queue ?? DEFAULT_CONFIG.readQueue });
+  const inline = inlineSessionReads(new SessionListRepository(store.db, store.capabilities.textSearch));
+  return { readsOf: admittedReads(reads ?? inline, admission), close: async () => reads?.close() };
+}
+
 /** Every operation Switchboard serves, wired to its collaborators. */
 export function operations(
   store: Store,
@@ -75,9 +104,9 @@ export function operations(
   events: EventsOptions = {},
   ingest = eventIngest(store, events),
   serverEvents = new ServerEvents(store.db),
+  readsOf: ReadsOf = sessionReads(store, { workers: 0 }).readsOf,
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
-  const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
   const directory = new DirectoryReads(store.db);
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   return [
@@ -85,9 +114,9 @@ export function operations(
     authenticateOperation(auth),
     authStatusOperation(auth.users, auth.accounts),
     ...directoryOperations(store, auth),
-    listSessionsOperation(lists),
-    getMySessionsOperation(store.db, lists),
-    getActiveSessionsOperation(store.db, lists),
+    listSessionsOperation(readsOf),
+    getMySessionsOperation(store.db, readsOf),
+    getActiveSessionsOperation(store.db, readsOf),
     deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),
     postSessionEventsOperation(ingest, directory),
     newSessionOperation(commands),
@@ -147,7 +176,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     serverEvents.wake();
     options.store.changeSignals.notify(position);
   });
-  const all = operations(options.store, auth, options.events, ingest, serverEvents);
+  const reads = sessionReads(options.store, options.reads, (message) => app.log.error(message));
+  app.addHook('onClose', () => reads.close());
+  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);

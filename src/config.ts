@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/server-events.js';
 
@@ -23,6 +24,12 @@ export interface Config {
   readonly stream: StreamConfig;
   /** Browser origins allowed to call with cookies (CORS_ORIGINS, comma-separated): a console on another host. */
   readonly corsOrigins: readonly string[];
+  /** Threads running lists and searches on a SQLite file, each with a read-only connection; 0 runs them on the main thread. */
+  readonly readWorkers: number;
+  /** Lists and searches running at once; undefined: what the store serves beside its writes (read-admission.ts). */
+  readonly readConcurrency?: number;
+  /** Lists and searches waiting for a turn before more are refused with 503 + Retry-After. */
+  readonly readQueue: number;
 }
 
 /** The stream's limits, as the stream declares them (src/stream/server-events.ts). */
@@ -48,6 +55,9 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   shortAbandonSeconds: 5,
   stream: DEFAULT_STREAM_LIMITS,
   corsOrigins: Object.freeze([]) as readonly string[],
+  // The main thread keeps a core for HTTP and the writes; the rest read (bench/read-load).
+  readWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)),
+  readQueue: 64,
 });
 
 /** Environment variable → stream setting; each a positive integer. */
@@ -119,6 +129,9 @@ export function parseCommandLine(
       'public-url': { type: 'string' },
       'twilio-voice-redirect': { type: 'string' },
       'short-abandon-seconds': { type: 'string' },
+      'read-workers': { type: 'string' },
+      'read-concurrency': { type: 'string' },
+      'read-queue': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -135,6 +148,16 @@ export function parseCommandLine(
   if (!Number.isFinite(shortAbandonSeconds) || shortAbandonSeconds < 0) {
     throw new ConfigError(`--short-abandon-seconds / SHORT_ABANDON_SECONDS must be a number of seconds, got ${values['short-abandon-seconds'] ?? env.SHORT_ABANDON_SECONDS}`);
   }
+  const count = (flag: string, name: string, min: number, fallback?: number): number | undefined => {
+    const text = (values as Record<string, string | undefined>)[flag] ?? env[name];
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new ConfigError(`--${flag} / ${name} must be a whole number ≥ ${min}, got ${text}`);
+    return n;
+  };
+  const readWorkers = count('read-workers', 'READ_WORKERS', 0, DEFAULT_CONFIG.readWorkers)!;
+  const readConcurrency = count('read-concurrency', 'READ_CONCURRENCY', 1);
+  const readQueue = count('read-queue', 'READ_QUEUE', 0, DEFAULT_CONFIG.readQueue)!;
   const publicUrl = values['public-url'] ?? env.PUBLIC_URL;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
@@ -152,6 +175,9 @@ export function parseCommandLine(
     shortAbandonSeconds,
     stream: streamConfig(env),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    readWorkers,
+    ...(readConcurrency === undefined ? {} : { readConcurrency }),
+    readQueue,
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   TooManyRequests: 429,
   /** Anything unexpected; the message is generic and the cause is only logged. */
   InternalServerError: 500,
+  /** A read refused because too many are waiting (read-admission.ts); `Retry-After` says when to retry. */
+  ServiceUnavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,9 +7,9 @@ import { validationError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
 import { accountScope } from './caller-scope.js';
-import { countedTotals, pageWindow, tooManyForAll, ALL_HARD_CAP, type PageTotals } from './list-paging.js';
+import { pageWindow, tooManyForAll, ALL_HARD_CAP, type PageTotals } from './list-paging.js';
 import { SORT_COLUMNS, type SessionQuery, type SessionSort, type SortField } from './list-query.js';
-import type { SessionListRepository } from './list-repository.js';
+import type { ReadsOf } from './session-reads.js';
 import { withDocuments } from './stored-documents.js';
 
 const list = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
@@ -99,9 +99,10 @@ export interface ListSessionsOptions {
 
 /**
  * GET /sessions: every filter of the contract, ListRequest paging, and tenant scoping — a caller
- * only ever sees sessions of accounts it may see, whatever the filters say.
+ * only ever sees sessions of accounts it may see, whatever the filters say. The request is
+ * validated here; its queries run where `readsOf` runs reads, in the caller's turn.
  */
-export function listSessionsOperation(lists: SessionListRepository, options: ListSessionsOptions = {}): Operation<ListSessionsInput> {
+export function listSessionsOperation(readsOf: ReadsOf, options: ListSessionsOptions = {}): Operation<ListSessionsInput> {
   const { allHardCap = ALL_HARD_CAP } = options;
   return {
     request: ListSessions,
@@ -112,25 +113,10 @@ export function listSessionsOperation(lists: SessionListRepository, options: Lis
       const window = pageWindow(input);
       const sort = sortOf(input);
       const scope = accountScope(context.caller, input.accountIds);
-      let query = sessionQueryOf(input, scope);
-      if (input.customerIds?.length) query = { ...query, customerIds: await lists.customerSubtree(scope, input.customerIds) };
-
-      if (window.all) {
-        const count = window.withTotals ? await lists.count(query) : undefined;
-        if (count !== undefined && count > allHardCap) throw tooManyForAll(count, allHardCap);
-        const documents = await lists.page(query, sort, 0, allHardCap + 1);
-        if (documents.length > allHardCap) throw tooManyForAll(count, allHardCap);
-        return listBody(documents, count === undefined ? { hasMorePages: false } : countedTotals(window, count));
-      }
-      if (!window.withTotals) {
-        if (window.beyondEnd) return listBody([], { hasMorePages: false });
-        const documents = await lists.page(query, sort, window.offset, window.countPerPage + 1);
-        const hasMorePages = documents.length > window.countPerPage;
-        return listBody(hasMorePages ? documents.slice(0, window.countPerPage) : documents, { hasMorePages });
-      }
-      const count = await lists.count(query);
-      const documents = window.offset < count ? await lists.page(query, sort, window.offset, window.countPerPage, count) : [];
-      return listBody(documents, countedTotals(window, count));
+      const query = sessionQueryOf(input, scope);
+      const read = await readsOf(context.caller).listPage({ query, customerIds: input.customerIds, sort, window, allHardCap });
+      if ('tooMany' in read) throw tooManyForAll(read.count, allHardCap);
+      return listBody(read.documents, read.totals);
     },
   };
 }

@@ -5,7 +5,7 @@ import { SessionInfo } from '../model/session-info.js';
 import { ApiError } from '../http/errors.js';
 import type { Caller, Operation } from '../http/operation.js';
 import type { Database } from '../store/schema.js';
-import type { SessionListRepository } from './list-repository.js';
+import type { ReadsOf } from './session-reads.js';
 import { withDocuments } from './stored-documents.js';
 
 const NAMESPACE = 'Voice.Api.Sessions';
@@ -55,13 +55,8 @@ export function involves(session: SessionInfo, agent: CallerEndpoints): boolean 
 }
 
 /** The caller's unended sessions as stored documents, newest first. */
-async function unendedSessionsOf(lists: SessionListRepository, caller: Caller, agent: CallerEndpoints): Promise<string[]> {
-  const documents = await lists.page(
-    { accountIds: caller.accountIds, unendedOnly: true, searchArchive: true },
-    { field: 'dateCreated', order: 'Descend' },
-    0,
-    MAX_UNENDED,
-  );
+async function unendedSessionsOf(readsOf: ReadsOf, caller: Caller, agent: CallerEndpoints): Promise<string[]> {
+  const documents = await readsOf(caller).unended(caller.accountIds, MAX_UNENDED);
   return documents.filter((json) => involves(JSON.parse(json) as SessionInfo, agent));
 }
 
@@ -71,7 +66,7 @@ function signedIn(caller: Caller | undefined): Caller {
 }
 
 /** GET /sessions/my: sessions the caller takes part in (member, answerer, queue member) that have not ended. */
-export function getMySessionsOperation(db: Kysely<Database>, lists: SessionListRepository): Operation {
+export function getMySessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): Operation {
   return {
     request: GetMySessions,
     response: GetMySessionsResponse,
@@ -80,14 +75,14 @@ export function getMySessionsOperation(db: Kysely<Database>, lists: SessionListR
     async handle(_input, context) {
       const caller = signedIn(context.caller);
       const agent = await callerEndpoints(db, caller);
-      const documents = agent.ids.size || agent.identities.size ? await unendedSessionsOf(lists, caller, agent) : [];
+      const documents = agent.ids.size || agent.identities.size ? await unendedSessionsOf(readsOf, caller, agent) : [];
       return withDocuments(GetMySessionsResponse, 'sessions', documents, {});
     },
   };
 }
 
 /** GET /sessions/active: as /sessions/my, for a caller who must be a User endpoint (a 403 otherwise). */
-export function getActiveSessionsOperation(db: Kysely<Database>, lists: SessionListRepository): Operation {
+export function getActiveSessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): Operation {
   return {
     request: GetActiveSessions,
     response: GetActiveSessionsResponse,
@@ -99,7 +94,7 @@ export function getActiveSessionsOperation(db: Kysely<Database>, lists: SessionL
       if (agent.ids.size === 0) {
         throw new ApiError('Forbidden', 'Active sessions are for agents: no User endpoint carries your email address');
       }
-      return withDocuments(GetActiveSessionsResponse, 'sessions', await unendedSessionsOf(lists, caller, agent), {});
+      return withDocuments(GetActiveSessionsResponse, 'sessions', await unendedSessionsOf(readsOf, caller, agent), {});
     },
   };
 }

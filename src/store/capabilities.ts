@@ -25,6 +25,11 @@ export interface StoreCapabilities {
   refreshStatistics(db: Kysely<Database>): Promise<void>;
   /** Whether writers are serialized by the store, and which failures a retry cures (row locks, deadlocks). */
   readonly writes: WriteConcurrency;
+  /**
+   * Long reads (lists, searches) worth running at once on one of the store's connections: more
+   * only queue inside it, where the writes would wait behind them (read-admission.ts).
+   */
+  readonly readsAtOnce: number;
 }
 
 export const sqliteCapabilities: StoreCapabilities = Object.freeze({
@@ -35,6 +40,8 @@ export const sqliteCapabilities: StoreCapabilities = Object.freeze({
   textSearch: sqliteTextSearch,
   jobLock: sqliteJobLock,
   writes: sqliteWriteConcurrency,
+  // One connection runs one statement at a time.
+  readsAtOnce: 1,
   async refreshStatistics(db: Kysely<Database>) {
     // Sampled ANALYZE of every table that needs it (sqlite.org/lang_analyze.html#approx): milliseconds at 1M rows.
     await sql`PRAGMA analysis_limit = 1000`.execute(db);
@@ -50,6 +57,8 @@ export const postgresCapabilities: StoreCapabilities = Object.freeze({
   textSearch: postgresTextSearch,
   jobLock: postgresJobLock,
   writes: postgresWriteConcurrency,
+  // Of the pool's 10 connections (postgres-store.ts), 4 stay for the writes' group commits and sign-ins.
+  readsAtOnce: 6,
   async refreshStatistics(db: Kysely<Database>) {
     await sql`ANALYZE sessions`.execute(db);
   },

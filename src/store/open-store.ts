@@ -15,6 +15,11 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Wake-ups between instances when the stream's change log moves (LISTEN/NOTIFY on PostgreSQL). */
   readonly changeSignals: ChangeSignals;
+  /**
+   * The SQLite file, for connections of their own beside the store's (read workers); absent for
+   * `:memory:` and PostgreSQL.
+   */
+  readonly file?: string;
   /** Brings the schema up to date; safe to call on every start and from many instances. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -70,7 +75,7 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   database.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_BACKSTOP_PAGES}`);
   const checkpointer = startCheckpointer(path, undefined, (message) => process.emitWarning(`SQLite checkpoint failed: ${message}`));
   // Stopped first, so the writer's connection is the last one and its close checkpoints the WAL away.
-  return storeOf(db, sqliteCapabilities, options, () => checkpointer.stop());
+  return { ...storeOf(db, sqliteCapabilities, options, () => checkpointer.stop()), file: path };
 }
 
 /** Noted sessions the background indexer indexes per transaction, and its pause once caught up. */

@@ -14,6 +14,7 @@ export async function openPostgres(url: string): Promise<Store> {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
+  // capabilities.ts `readsAtOnce` leaves 4 of these 10 to the writes whatever the reads do.
   const pool = new pg.Pool({ connectionString: url, max: 10, types });
   // An idle connection the server ends (restart, failover, pg_terminate_backend) is an 'error'
   // event on the pool; unheard, it would crash the process. The pool drops that connection and

@@ -21,6 +21,18 @@ describe('config', () => {
     expect(() => parseConfig([], { PORT: 'http' })).toThrow(/--port \/ PORT must be a port number/);
     expect(() => parseConfig(['--log-level', 'loud'], {})).toThrow(/--log-level \/ LOG_LEVEL must be one of/);
     expect(() => parseConfig(['--nope'], {})).toThrow();
+    expect(() => parseConfig(['--read-workers', '1.5'], {})).toThrow(/--read-workers \/ READ_WORKERS must be a whole number ≥ 0/);
+    expect(() => parseConfig([], { READ_CONCURRENCY: '0' })).toThrow(/--read-concurrency \/ READ_CONCURRENCY must be a whole number ≥ 1/);
+  });
+
+  it('bounds the reads: workers, how many run at once, how many may wait', () => {
+    expect(parseConfig([], {})).toMatchObject({ readQueue: 64 });
+    expect(parseConfig([], {}).readConcurrency).toBeUndefined();
+    expect(parseConfig(['--read-workers', '0', '--read-queue', '8'], { READ_CONCURRENCY: '3', READ_WORKERS: '2' })).toMatchObject({
+      readWorkers: 0,
+      readConcurrency: 3,
+      readQueue: 8,
+    });
   });
 
   it('reads the live stream limits and the CORS origins from the environment, refusing settings that cannot work', () => {

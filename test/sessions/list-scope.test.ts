@@ -6,6 +6,7 @@ import type { Caller } from '../../src/http/operation.js';
 import { StoredBody } from '../../src/http/stored-body.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { listSessionsOperation, type ListSessionsInput } from '../../src/sessions/list-sessions.js';
+import { inlineSessionReads } from '../../src/sessions/session-reads.js';
 import { startTestServer } from '../support/server.js';
 import { session, type SessionSpec } from '../support/sessions.js';
 
@@ -43,7 +44,7 @@ async function fixture() {
 const callerOf = (accountIds: Caller['accountIds']): Caller => ({ userId: 'u1', roles: ['User'], accountIds });
 
 async function run(lists: SessionListRepository, caller: Caller | undefined, input: ListSessionsInput, allHardCap?: number) {
-  const op = listSessionsOperation(lists, { allHardCap });
+  const op = listSessionsOperation(() => inlineSessionReads(lists), { allHardCap });
   const result = await op.handle(input, { http: {} as FastifyRequest, reply: {} as FastifyReply, caller });
   return (result as StoredBody).value as { items: { id: string; accountId: string }[]; totalCount?: number };
 }

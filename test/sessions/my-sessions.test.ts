@@ -5,6 +5,7 @@ import type { Caller } from '../../src/http/operation.js';
 import type { StoredBody } from '../../src/http/stored-body.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { getActiveSessionsOperation, getMySessionsOperation } from '../../src/sessions/my-sessions.js';
+import { inlineSessionReads } from '../../src/sessions/session-reads.js';
 import { startSignedInServer } from '../support/server.js';
 import { session } from '../support/sessions.js';
 
@@ -34,7 +35,8 @@ async function fixture() {
     session({ id: 'other_account', accountId: 'acct_b', ended: false, answeredById: 'ep_dana_b' }),
   ];
   for (const s of seed) await srv.sessions.insertIfAbsent(s);
-  return { srv, lists: new SessionListRepository(srv.store.db, srv.store.capabilities.textSearch) };
+  const reads = inlineSessionReads(new SessionListRepository(srv.store.db, srv.store.capabilities.textSearch));
+  return { srv, lists: () => reads };
 }
 
 const ids = (result: unknown) => ((result as StoredBody).value.sessions as { id: string }[]).map((s) => s.id);
