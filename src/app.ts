@@ -53,6 +53,11 @@ export interface AppOptions {
   readonly stream?: Partial<StreamLimits>;
   /** Browser origins allowed to call with credentials (CORS), e.g. a console on another host. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * The reverse proxies whose X-Forwarded-For/-Proto are believed (config `trustProxy`): the client
+   * address the sign-in throttle keys on, and whether a request was https (Secure cookies).
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
@@ -82,7 +87,7 @@ export function operations(
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   return [
     getSessionOperation(sessions),
-    authenticateOperation(auth),
+    authenticateOperation({ ...auth, publicUrl: events.publicUrl }),
     authStatusOperation(auth.users, auth.accounts),
     ...directoryOperations(store, auth),
     listSessionsOperation(lists, { minNeedle: store.capabilities.textSearch.minNeedle }),
@@ -108,6 +113,7 @@ export function operations(
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     childLoggerFactory: deferredChildLoggerFactory,
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/server-events.js';
 
@@ -23,6 +24,11 @@ export interface Config {
   readonly stream: StreamConfig;
   /** Browser origins allowed to call with cookies (CORS_ORIGINS, comma-separated): a console on another host. */
   readonly corsOrigins: readonly string[];
+  /**
+   * The reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed: addresses,
+   * CIDR subnets, or `loopback`, `linklocal`, `uniquelocal`. Empty: the peer is the client.
+   */
+  readonly trustProxy: readonly string[];
 }
 
 /** The stream's limits, as the stream declares them (src/stream/server-events.ts). */
@@ -48,6 +54,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   shortAbandonSeconds: 5,
   stream: DEFAULT_STREAM_LIMITS,
   corsOrigins: Object.freeze([]) as readonly string[],
+  trustProxy: Object.freeze([]),
 });
 
 /** Environment variable → stream setting; each a positive integer. */
@@ -119,6 +126,7 @@ export function parseCommandLine(
       'public-url': { type: 'string' },
       'twilio-voice-redirect': { type: 'string' },
       'short-abandon-seconds': { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -139,6 +147,7 @@ export function parseCommandLine(
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
   }
+  const trustProxy = trustedProxies(values['trust-proxy'] ?? env.TRUST_PROXY);
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
@@ -152,8 +161,25 @@ export function parseCommandLine(
     shortAbandonSeconds,
     stream: streamConfig(env),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    trustProxy,
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
   return { config, positionals, options };
+}
+
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `10.0.0.1, 192.168.0.0/16, loopback` → its entries, each checked; `true` (trust anyone) is refused. */
+function trustedProxies(text: string | undefined): readonly string[] {
+  const entries = (text ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGES.includes(entry) && !(family && prefixOk)) {
+      throw new ConfigError(`--trust-proxy / TRUST_PROXY must be addresses, CIDR subnets or ${PROXY_RANGES.join('/')}, comma-separated; got ${entry}`);
+    }
+  }
+  return Object.freeze(entries);
 }

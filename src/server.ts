@@ -36,6 +36,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     store,
     authServices: auth,
     logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
     events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
     stream: config.stream,
     corsOrigins: config.corsOrigins,

@@ -15,6 +15,8 @@ export interface AuthenticateDeps {
   readonly sessions: AuthSessionsRepository;
   readonly passwords: PasswordSignIn;
   readonly authenticator: Authenticator;
+  /** Switchboard's public base URL; when it is https, every cookie is Secure. */
+  readonly publicUrl?: string;
 }
 
 /**
@@ -68,16 +70,24 @@ async function signIn(deps: AuthenticateDeps, input: AuthenticateInput, context:
   const key = permanent ? ids.permanentId : ids.sessionId;
   const ttl = permanent ? deps.authenticator.timings.permanentSessionTtlMs : deps.authenticator.timings.sessionTtlMs;
   await deps.sessions.create(key, { userId: user.id, provider: 'credentials', permanent, expiresAt: new Date(now.getTime() + ttl) }, now);
-  context.reply.header('set-cookie', sessionCookieHeaders(ids, context.http.protocol === 'https', now));
+  context.reply.header('set-cookie', sessionCookieHeaders(ids, secureCookies(deps, context), now));
   return responseOf(user, key, 'credentials', context, input.returnUrl);
 }
 
 async function signOut(deps: AuthenticateDeps, context: OperationContext) {
   const id = sessionIdOf(context.http);
   if (id) await forget(deps, id);
-  context.reply.header('set-cookie', expiredCookieHeaders(context.http.protocol === 'https', deps.authenticator.timings.now()));
+  context.reply.header('set-cookie', expiredCookieHeaders(secureCookies(deps, context), deps.authenticator.timings.now()));
   return {};
 }
+
+/**
+ * Secure whenever the browser talks https: TLS here, `X-Forwarded-Proto: https` from a trusted
+ * proxy (Fastify's `protocol` believes it only then), or an https public URL (a proxy that says
+ * nothing).
+ */
+const secureCookies = (deps: AuthenticateDeps, context: OperationContext) =>
+  context.http.protocol === 'https' || deps.publicUrl?.startsWith('https:') === true;
 
 async function forget(deps: AuthenticateDeps, id: string) {
   deps.authenticator.forget(id);
