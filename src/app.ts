@@ -4,6 +4,7 @@ import { ApiError, ERROR_CODES } from './http/errors.js';
 import { sendError } from './http/render.js';
 import { deferredChildLoggerFactory } from './http/deferred-request-logger.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { redactingLogger, refuseSecretsInUrls } from './http/secrets.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
 import { formatOf, registerOperations, type AuthenticateRequest } from './http/register-operations.js';
@@ -112,7 +113,7 @@ export function operations(
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: redactingLogger(options.logger),
     trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     childLoggerFactory: deferredChildLoggerFactory,
     rewriteUrl: stripFormatSuffix,
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   installErrorHandling(app);
+  refuseSecretsInUrls(app);
   await app.register(formbody);
   // Bodies are read as text and parsed by the route: predefined routes read JSON whatever the
   // Content-Type says (servicestack-wire.md §0.2), and an empty JSON body is no body.
