@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ApiError, ERROR_CODES } from './http/errors.js';
 import { sendError } from './http/render.js';
 import { deferredChildLoggerFactory } from './http/deferred-request-logger.js';
+import { clientErrorHandler } from './http/client-error-handler.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { redactingLogger, refuseSecretsInUrls } from './http/secrets.js';
 import { stripFormatSuffix } from './http/negotiate.js';
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
+    clientErrorHandler,
     // Bad percent-encoding and over-long path parameters fail before routing; answer them in kind.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
