@@ -1,12 +1,14 @@
 import { benchAuth } from './auth.js';
 import { benchGetSession } from './get-session.js';
 import { benchScaling } from './scaling.js';
+import { benchSignInFlood } from './sign-in-flood.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
 const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
   scaling: benchScaling,
   auth: benchAuth,
+  'sign-in-flood': benchSignInFlood,
 };
 
 const wanted = process.argv.slice(2);
