@@ -30,6 +30,7 @@ describe('secrets never travel in the URL (issue 13.6)', () => {
     ['PATCH', '/accounts/acct_1?twilioAuthTokenSecondary=' + SECRET, undefined],
     ['GET', '/sessions?apiKey=' + SECRET, undefined],
     ['POST', '/auth/credentials?accessTokenSecret=' + SECRET, { userName: 'dana@acme.test', password: 'x' }],
+    ['GET', '/event-stream?channels=account:acct_1&password=' + SECRET, undefined],
   ])('refuses %s %s with a 400 ResponseStatus, and logs no secret', async (method, path, body) => {
     const log = capturedLog();
     const { url, store } = await startTestServer([], { logger: log.logger });
@@ -58,6 +59,15 @@ describe('secrets never travel in the URL (issue 13.6)', () => {
     expect(json.status).toBe(200);
     const form = await fetch(`${url}/auth/credentials`, { method: 'POST', body: new URLSearchParams({ userName: 'eve@acme.test', password: SECRET }) });
     expect(form.status).toBe(200);
+  });
+
+  it('lets the event stream alone take an API key in its URL (EventSource sends no headers), and logs it redacted', async () => {
+    const log = capturedLog();
+    const { url } = await startTestServer([], { logger: log.logger });
+    const stream = await fetch(`${url}/event-stream?channels=account:acct_1&apikey=ak-${SECRET}`);
+    expect(stream.status).toBe(401);
+    expect((await fetch(`${url}/sessions?apikey=ak-${SECRET}`)).status).toBe(400);
+    expect(log.lines.filter((line) => line.includes(SECRET))).toEqual([]);
   });
 });
 
