@@ -42,7 +42,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     corsOrigins: config.corsOrigins,
   });
   const sessions = new SessionsRepository(store.db);
-  await auth.sessions.deleteExpired(new Date());
+  await auth.signIns.deleteExpired(new Date());
   await auth.passwords.throttle.purge(new Date());
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];

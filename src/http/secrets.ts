@@ -44,7 +44,7 @@ const HINT = /password|secret|token|api[-_]?key|authorization|cookie|basic|beare
 
 /**
  * A log line with every secret value replaced by `***`: JSON members (also JSON logged as a
- * string), form and query fields, XML elements, Basic/Bearer credentials and session cookies.
+ * string), form and query fields, XML elements, Basic/Bearer credentials and sign-in cookies.
  * Lines with no secret-like word (nearly all) cost one regular-expression test.
  *
  * @example
