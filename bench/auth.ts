@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { ApiKeysRepository } from '../src/auth/api-keys-repository.js';
 import { authServices } from '../src/auth/auth-services.js';
-import { AuthSessionsRepository } from '../src/auth/auth-sessions-repository.js';
-import { newSessionId } from '../src/auth/tokens.js';
+import { SignInsRepository } from '../src/auth/sign-ins-repository.js';
+import { newSignInId } from '../src/auth/tokens.js';
 import { UsersRepository } from '../src/directory/users-repository.js';
 import { SessionInfo as SessionInfoDto } from '../src/model/session-info.js';
 import { openStore } from '../src/store/open-store.js';
@@ -86,12 +86,12 @@ async function authenticatorAlone(noauthMicros: number): Promise<void> {
   await store.migrate();
   const now = new Date();
   const user = (await new UsersRepository(store.db).create({ email: 'bench@bench.test', roles: ['User'], accountIds: ['acct'] }, now))!;
-  const sessionId = newSessionId();
-  await new AuthSessionsRepository(store.db).create(sessionId, { userId: user.id, provider: 'credentials', permanent: false, expiresAt: new Date(now.getTime() + 3600_000) }, now);
+  const signInId = newSignInId();
+  await new SignInsRepository(store.db).create(signInId, { userId: user.id, provider: 'credentials', permanent: false, expiresAt: new Date(now.getTime() + 3600_000) }, now);
   const { key } = await new ApiKeysRepository(store.db).create({ accountId: 'acct', name: 'bench', roles: ['User'] }, now);
   const { authenticator } = authServices(store);
   const cases = [
-    ['cookie', { cookie: `ss-id=${sessionId}; ss-pid=${newSessionId()}; ss-opt=temp` }],
+    ['cookie', { cookie: `ss-id=${signInId}; ss-pid=${newSignInId()}; ss-opt=temp` }],
     ['apikey', { authorization: `Bearer ${key}` }],
   ] as const;
   for (const [name, headers] of cases) {

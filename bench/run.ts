@@ -2,6 +2,7 @@ import { benchAuth } from './auth.js';
 import { benchGetSession } from './get-session.js';
 import { benchReadLoad } from './read-load.js';
 import { benchScaling } from './scaling.js';
+import { benchSignInFlood } from './sign-in-flood.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   scaling: benchScaling,
   auth: benchAuth,
   'read-load': benchReadLoad,
+  'sign-in-flood': benchSignInFlood,
 };
 
 const wanted = process.argv.slice(2);

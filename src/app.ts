@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ApiError, ERROR_CODES } from './http/errors.js';
 import { sendError } from './http/render.js';
 import { deferredChildLoggerFactory } from './http/deferred-request-logger.js';
+import { clientErrorHandler } from './http/client-error-handler.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { redactingLogger, refuseSecretsInUrls } from './http/secrets.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation } from './http/operation.js';
 import { formatOf, registerOperations, type AuthenticateRequest } from './http/register-operations.js';
@@ -59,6 +61,11 @@ export interface AppOptions {
   readonly corsOrigins?: readonly string[];
   /** Where lists and searches run and how many may run and wait; defaults suit production. */
   readonly reads?: ReadOptions;
+  /**
+   * The reverse proxies whose X-Forwarded-For/-Proto are believed (config `trustProxy`): the client
+   * address the sign-in throttle keys on, and whether a request was https (Secure cookies).
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 export interface ReadOptions {
@@ -111,7 +118,7 @@ export function operations(
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   return [
     getSessionOperation(sessions),
-    authenticateOperation(auth),
+    authenticateOperation({ ...auth, publicUrl: events.publicUrl }),
     authStatusOperation(auth.users, auth.accounts),
     ...directoryOperations(store, auth),
     listSessionsOperation(readsOf),
@@ -136,11 +143,13 @@ export function operations(
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: redactingLogger(options.logger),
+    trustProxy: options.trustProxy?.length ? [...options.trustProxy] : false,
     childLoggerFactory: deferredChildLoggerFactory,
     rewriteUrl: stripFormatSuffix,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
+    clientErrorHandler,
     // Bad percent-encoding and over-long path parameters fail before routing; answer them in kind.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -153,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   installErrorHandling(app);
+  refuseSecretsInUrls(app);
   await app.register(formbody);
   // Bodies are read as text and parsed by the route: predefined routes read JSON whatever the
   // Content-Type says (servicestack-wire.md §0.2), and an empty JSON body is no body.

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/server-events.js';
 
@@ -30,6 +31,11 @@ export interface Config {
   readonly readConcurrency?: number;
   /** Lists and searches waiting for a turn before more are refused with 503 + Retry-After. */
   readonly readQueue: number;
+  /**
+   * The reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed: addresses,
+   * CIDR subnets, or `loopback`, `linklocal`, `uniquelocal`. Empty: the peer is the client.
+   */
+  readonly trustProxy: readonly string[];
 }
 
 /** The stream's limits, as the stream declares them (src/stream/server-events.ts). */
@@ -58,6 +64,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   // The main thread keeps a core for HTTP and the writes; the rest read (bench/read-load).
   readWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)),
   readQueue: 64,
+  trustProxy: Object.freeze([]),
 });
 
 /** Environment variable → stream setting; each a positive integer. */
@@ -132,6 +139,7 @@ export function parseCommandLine(
       'read-workers': { type: 'string' },
       'read-concurrency': { type: 'string' },
       'read-queue': { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -162,6 +170,7 @@ export function parseCommandLine(
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
   }
+  const trustProxy = trustedProxies(values['trust-proxy'] ?? env.TRUST_PROXY);
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
@@ -178,8 +187,25 @@ export function parseCommandLine(
     readWorkers,
     ...(readConcurrency === undefined ? {} : { readConcurrency }),
     readQueue,
+    trustProxy,
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
   return { config, positionals, options };
+}
+
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `10.0.0.1, 192.168.0.0/16, loopback` → its entries, each checked; `true` (trust anyone) is refused. */
+function trustedProxies(text: string | undefined): readonly string[] {
+  const entries = (text ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGES.includes(entry) && !(family && prefixOk)) {
+      throw new ConfigError(`--trust-proxy / TRUST_PROXY must be addresses, CIDR subnets or ${PROXY_RANGES.join('/')}, comma-separated; got ${entry}`);
+    }
+  }
+  return Object.freeze(entries);
 }

@@ -36,13 +36,14 @@ export async function startServer(config: Config, print: (line: string) => void 
     store,
     authServices: auth,
     logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
     events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
     stream: config.stream,
     corsOrigins: config.corsOrigins,
     reads: { workers: config.readWorkers, concurrency: config.readConcurrency, queue: config.readQueue },
   });
   const sessions = new SessionsRepository(store.db);
-  await auth.sessions.deleteExpired(new Date());
+  await auth.signIns.deleteExpired(new Date());
   await auth.passwords.throttle.purge(new Date());
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
   const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];

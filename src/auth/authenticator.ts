@@ -4,19 +4,19 @@ import type { Caller, Role } from '../http/operation.js';
 import { textProblem } from '../directory/text-input.js';
 import type { UsersRepository } from '../directory/users-repository.js';
 import type { ApiKeysRepository } from './api-keys-repository.js';
-import type { AuthSessionsRepository } from './auth-sessions-repository.js';
-import { cookieValue, PERMANENT_ID, SESSION_ID, SESSION_OPTIONS } from './cookies.js';
+import type { SignInsRepository } from './sign-ins-repository.js';
+import { cookieValue, SS_PID, SS_ID, SS_OPT } from './cookies.js';
 import type { PasswordSignIn } from './password-sign-in.js';
 import { sha256 } from './tokens.js';
 
 export interface AuthTimings {
   readonly now: () => Date;
-  /** A browser session (rememberMe off) lives this long: ServiceStack's 2 weeks. */
-  readonly sessionTtlMs: number;
-  /** A remembered session: 4 weeks. */
-  readonly permanentSessionTtlMs: number;
+  /** A sign-in without rememberMe lives this long: ServiceStack's 2 weeks. */
+  readonly signInTtlMs: number;
+  /** A remembered sign-in: 4 weeks. */
+  readonly rememberedSignInTtlMs: number;
   /**
-   * How long a resolved session or API key is trusted without reading the database again.
+   * How long a resolved sign-in or API key is trusted without reading the database again.
    * Sign-out and revocation on this instance take effect at once; on other instances within this.
    */
   readonly cacheTtlMs: number;
@@ -24,8 +24,8 @@ export interface AuthTimings {
 
 export const DEFAULT_TIMINGS: AuthTimings = Object.freeze({
   now: () => new Date(),
-  sessionTtlMs: 14 * 24 * 3600_000,
-  permanentSessionTtlMs: 28 * 24 * 3600_000,
+  signInTtlMs: 14 * 24 * 3600_000,
+  rememberedSignInTtlMs: 28 * 24 * 3600_000,
   cacheTtlMs: 2_000,
 });
 
@@ -44,7 +44,7 @@ const MAX_CACHED = 10_000;
 /**
  * Who a request comes from (servicestack-wire.md §7): `Authorization: Bearer <api key>`,
  * `Authorization: Basic` (an API key as user name with no password, or email and password), then
- * the session cookies or their `X-ss-*` header twins. No credentials → undefined (anonymous);
+ * the sign-in cookies or their `X-ss-*` header twins. No credentials → undefined (anonymous);
  * credentials that do not check out → AuthenticationFailed; a throttled Basic sign-in → 429.
  */
 export class Authenticator {
@@ -52,7 +52,7 @@ export class Authenticator {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly sessions: AuthSessionsRepository,
+    private readonly signIns: SignInsRepository,
     private readonly apiKeys: ApiKeysRepository,
     private readonly passwords: PasswordSignIn,
     readonly timings: AuthTimings = DEFAULT_TIMINGS,
@@ -61,8 +61,8 @@ export class Authenticator {
   async callerOf(request: FastifyRequest): Promise<Caller | undefined> {
     const authorization = request.headers.authorization;
     if (authorization !== undefined) return this.fromAuthorization(authorization, request);
-    const sessionId = sessionIdOf(request);
-    return sessionId === undefined ? undefined : this.fromSession(sessionId);
+    const signInId = signInIdOf(request);
+    return signInId === undefined ? undefined : this.fromSignIn(signInId);
   }
 
   /** The Caller a user record grants: SystemAdministrators see every account. */
@@ -74,12 +74,12 @@ export class Authenticator {
     };
   }
 
-  /** Forgets a cached session (after sign-out) so this instance refuses it at once. */
-  forget(sessionId: string): void {
-    this.cache.delete('s:' + sessionId);
+  /** Forgets a cached sign-in (after sign-out) so this instance refuses it at once. */
+  forget(signInId: string): void {
+    this.cache.delete('s:' + signInId);
   }
 
-  /** Forgets every cached session of a user (new password, deletion). */
+  /** Forgets every cached sign-in of a user (new password, deletion). */
   forgetUser(userId: string): void {
     for (const [key, entry] of this.cache) if (entry.caller.userId === userId) this.cache.delete(key);
   }
@@ -116,8 +116,8 @@ export class Authenticator {
     return caller;
   }
 
-  private async fromSession(sessionId: string): Promise<Caller | undefined> {
-    return this.cached('s:' + sessionId, this.loadSession, sessionId);
+  private async fromSignIn(signInId: string): Promise<Caller | undefined> {
+    return this.cached('s:' + signInId, this.loadSignIn, signInId);
   }
 
   // Loaders are built once, not per request: a cookie or key is checked on every call, and a
@@ -127,10 +127,10 @@ export class Authenticator {
     return record && { userId: `apikey:${record.id}`, roles: record.roles, accountIds: [record.accountId], apiKeyId: record.id };
   };
 
-  private readonly loadSession = async (sessionId: string) => {
-    const session = await this.sessions.find(sessionId, this.timings.now());
-    const grants = session && (await this.users.grantsOf(session.userId));
-    return session && grants && { caller: Authenticator.callerOfUser(session.userId, grants), expiresAt: session.expiresAt };
+  private readonly loadSignIn = async (signInId: string) => {
+    const signIn = await this.signIns.find(signInId, this.timings.now());
+    const grants = signIn && (await this.users.grantsOf(signIn.userId));
+    return signIn && grants && { caller: Authenticator.callerOfUser(signIn.userId, grants), expiresAt: signIn.expiresAt };
   };
 
   private async cached<A>(
@@ -154,17 +154,18 @@ export class Authenticator {
 }
 
 /**
- * The session id a request presents: `ss-pid` when `ss-opt` says `perm`, else `ss-id`; the
- * `X-ss-*` headers stand in for cookies (§1.4, §7.5). Ids longer than 64 characters are no ids.
+ * The sign-in id a request presents (ServiceStack's "session id"): `ss-pid` when `ss-opt` says
+ * `perm`, else `ss-id`; the `X-ss-*` headers stand in for cookies (§1.4, §7.5). Ids longer than 64
+ * characters are no ids.
  */
-export function sessionIdOf(request: FastifyRequest): string | undefined {
+export function signInIdOf(request: FastifyRequest): string | undefined {
   const { headers } = request;
-  const name = presented(headers, SESSION_OPTIONS)?.includes('perm') ? PERMANENT_ID : SESSION_ID;
+  const name = presented(headers, SS_OPT)?.includes('perm') ? SS_PID : SS_ID;
   const id = presented(headers, name);
   return id && id.length <= 64 ? id : undefined;
 }
 
-/** A session value from its `X-ss-*` header, else its cookie. */
+/** A sign-in cookie's value from its `X-ss-*` header, else the cookie. */
 function presented(headers: FastifyRequest['headers'], name: string): string | undefined {
   return stringOf(headers['x-' + name]) ?? (headers.cookie ? cookieValue(headers.cookie, name) : undefined);
 }

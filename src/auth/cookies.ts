@@ -1,7 +1,10 @@
-/** The session cookies ServiceStack issues (servicestack-wire.md §7.5). */
-export const SESSION_ID = 'ss-id';
-export const PERMANENT_ID = 'ss-pid';
-export const SESSION_OPTIONS = 'ss-opt';
+/**
+ * The sign-in cookies ServiceStack issues (servicestack-wire.md §7.5); ServiceStack calls a sign-in
+ * a "session", which Switchboard keeps for calls and chats.
+ */
+export const SS_ID = 'ss-id';
+export const SS_PID = 'ss-pid';
+export const SS_OPT = 'ss-opt';
 
 const MAX_COOKIE_HEADER = 8192;
 const TWENTY_YEARS_MS = 20 * 365.25 * 24 * 3600 * 1000;
@@ -10,8 +13,8 @@ const TWENTY_YEARS_MS = 20 * 365.25 * 24 * 3600 * 1000;
  * One cookie's value from a Cookie header, read leniently: pairs without `=`, names with spaces
  * (the Node client's junk `01 Jan 2100 00:00:00 GMT=null`, §3.3) and undecodable values are
  * skipped, never an error; the first good pair of a name wins. Only the first 8 KiB are read; the
- * session cookies come first from every client we know. One name at a time, without collecting
- * the others: the session cookies are read on every request (bench auth).
+ * sign-in cookies come first from every client we know. One name at a time, without collecting
+ * the others: the sign-in cookies are read on every request (bench auth).
  */
 export function cookieValue(header: string, name: string): string | undefined {
   const text = header.length > MAX_COOKIE_HEADER ? header.slice(0, MAX_COOKIE_HEADER) : header;
@@ -40,27 +43,28 @@ function cookieText(raw: string): string | undefined {
   }
 }
 
-export interface SessionCookies {
-  readonly sessionId: string;
+export interface SignInCookies {
+  /** `ss-id`: the browser-lifetime id. */
+  readonly temporaryId: string;
   readonly permanentId: string;
   readonly permanent: boolean;
 }
 
 /** `Set-Cookie` values for a fresh sign-in, with ASP.NET's attribute order (§7.5). */
-export function sessionCookieHeaders(cookies: SessionCookies, secure: boolean, now: Date): string[] {
+export function signInCookieHeaders(cookies: SignInCookies, secure: boolean, now: Date): string[] {
   const expires = new Date(now.getTime() + TWENTY_YEARS_MS).toUTCString();
   const tail = `path=/;${secure ? ' secure;' : ''} samesite=lax; httponly`;
   return [
-    `${SESSION_ID}=${cookies.sessionId}; ${tail}`,
-    `${PERMANENT_ID}=${cookies.permanentId}; expires=${expires}; ${tail}`,
-    `${SESSION_OPTIONS}=${cookies.permanent ? 'perm' : 'temp'}; expires=${expires}; ${tail}`,
+    `${SS_ID}=${cookies.temporaryId}; ${tail}`,
+    `${SS_PID}=${cookies.permanentId}; expires=${expires}; ${tail}`,
+    `${SS_OPT}=${cookies.permanent ? 'perm' : 'temp'}; expires=${expires}; ${tail}`,
   ];
 }
 
-/** `Set-Cookie` values that delete the session cookies (logout, §7.6). */
+/** `Set-Cookie` values that delete the sign-in cookies (logout, §7.6). */
 export function expiredCookieHeaders(secure: boolean, now: Date): string[] {
   const yesterday = new Date(now.getTime() - 24 * 3600 * 1000).toUTCString();
-  return [SESSION_ID, PERMANENT_ID, SESSION_OPTIONS].map(
+  return [SS_ID, SS_PID, SS_OPT].map(
     (name) => `${name}=; expires=${yesterday}; path=/;${secure ? ' secure;' : ''} samesite=lax; httponly`,
   );
 }

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** SHA-256 hex: how session ids and API keys are stored (a stolen table signs nobody in). */
+/** SHA-256 hex: how sign-in ids and API keys are stored (a stolen table signs nobody in). */
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * A session id as ServiceStack makes them: 15 secure-random bytes in base64 (20 characters),
- * re-rolled until free of `+` and `/` (servicestack-wire.md §7.5).
+ * A sign-in id (ServiceStack's "session id", the ss-id/ss-pid cookie) as ServiceStack makes them:
+ * 15 secure-random bytes in base64 (20 characters), re-rolled until free of `+` and `/`
+ * (servicestack-wire.md §7.5).
  */
-export function newSessionId(): string {
+export function newSignInId(): string {
   for (;;) {
     const id = randomBytes(15).toString('base64');
     if (!/[+/]/.test(id)) return id;

@@ -26,6 +26,8 @@ Options:
   --twilio-voice-redirect URL  Voice app the incoming-call webhook redirects to; {accountId},
                        {accountSid} are filled in (env TWILIO_VOICE_REDIRECT_URL)
   --short-abandon-seconds N    Unanswered inbound calls shorter than N are not missed (default 5)
+  --trust-proxy LIST   Reverse proxies whose X-Forwarded-For/-Proto are believed: addresses,
+                       CIDR subnets, loopback|linklocal|uniquelocal, comma-separated (env TRUST_PROXY)
 
 On an empty database, serve creates a SystemAdministrator: SWITCHBOARD_ADMIN_EMAIL and
 SWITCHBOARD_ADMIN_PASSWORD when set, else admin@switchboard.local with a password printed once.`;

@@ -18,10 +18,14 @@ export const ERROR_CODES = {
   /** `/api/{Name}` for an operation that does not exist. */
   NotImplementedException: 405,
   MethodNotAllowed: 405,
+  /** The request did not arrive in time (Node's parser, before any route). */
+  RequestTimeout: 408,
   Conflict: 409,
   PayloadTooLarge: 413,
   UriTooLong: 414,
   TooManyRequests: 429,
+  /** The request line and headers are over Node's 16 KiB (the parser, before any route). */
+  RequestHeaderFieldsTooLarge: 431,
   /** Anything unexpected; the message is generic and the cause is only logged. */
   InternalServerError: 500,
   /** A read refused because too many are waiting (read-admission.ts); `Retry-After` says when to retry. */

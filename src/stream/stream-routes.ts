@@ -8,6 +8,7 @@ import { openEventStream } from '../http/sse.js';
 import { channelNames, type ChannelAuthority } from './channels.js';
 import type { ServerEvents, StartFrom } from './server-events.js';
 import type { Subscription } from './subscription.js';
+import { QUERY_CREDENTIALS } from '../http/secrets.js';
 
 export interface StreamRouteOptions {
   readonly authenticate: AuthenticateRequest;
@@ -28,7 +29,8 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
   // Ends open streams before the server waits for its connections to finish.
   app.addHook('preClose', async () => events.close());
 
-  app.get('/event-stream', async (request, reply) => {
+  // The one route that takes an API key in its URL (see callerOf); every other refuses one.
+  app.get('/event-stream', { config: { [QUERY_CREDENTIALS]: true } }, async (request, reply) => {
     const query = request.query as Query;
     const caller = await callerOf(request, options.authenticate, true);
     if (!caller) return challenge(reply);

@@ -33,7 +33,16 @@ function cellText(type: MemberType, value: unknown): string {
   return writeJsv(type, value);
 }
 
-/** RFC 4180: quote a cell holding a comma, quote or line break; double its quotes. */
+/**
+ * RFC 4180: quote a cell holding a comma, quote or line break; double its quotes. A cell a
+ * spreadsheet would run as a formula (starting with = + - @, tab or CR: a caller id or log line
+ * anyone can choose) gets a leading `'`, as OWASP's CSV injection advice says; a plain number
+ * (`+15035551234`, `-42`) is left as it is, since no number is a formula.
+ */
 function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const safe = FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;

@@ -70,9 +70,9 @@ describe('sign-in throttle', () => {
     const { SignInThrottle } = await import('../../src/auth/sign-in-throttle.js');
     const throttle = new SignInThrottle(store.db);
     const now = new Date();
-    for (let i = 0; i < 10; i++) await throttle.recordFailure('dana@acme.test', '203.0.113.9', now);
-    expect(await throttle.retryAfter('dana@acme.test', '203.0.113.9', now)).toBeGreaterThan(0);
-    expect(await throttle.retryAfter('dana@acme.test', '198.51.100.7', now)).toBe(0);
+    for (let i = 0; i < 10; i++) await throttle.reserve('dana@acme.test', '203.0.113.9', now);
+    expect(await throttle.reserve('dana@acme.test', '203.0.113.9', now)).toEqual({ retryAfter: 900 });
+    expect(await throttle.reserve('dana@acme.test', '198.51.100.7', now)).not.toHaveProperty('retryAfter');
   });
 });
 

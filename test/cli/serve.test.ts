@@ -55,4 +55,18 @@ describe('switchboard serve', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   });
+
+  it('believes the proxy named by --trust-proxy: its X-Forwarded-Proto makes the cookies Secure', async () => {
+    const server = serve(['--demo', '--database', await freshDatabaseUrl(), '--trust-proxy', '127.0.0.1']);
+    const url = await server.ready;
+    const res = await fetch(`${url}/auth/credentials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7' },
+      body: JSON.stringify({ userName: 'manager@demo.switchboard.local', password: 'demo-manager' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().every((cookie) => cookie.includes('; secure;'))).toBe(true);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
 });

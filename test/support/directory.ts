@@ -1,7 +1,7 @@
 import { ApiKeysRepository } from '../../src/auth/api-keys-repository.js';
-import { AuthSessionsRepository } from '../../src/auth/auth-sessions-repository.js';
+import { SignInsRepository } from '../../src/auth/sign-ins-repository.js';
 import { hashPassword } from '../../src/auth/passwords.js';
-import { newSessionId } from '../../src/auth/tokens.js';
+import { newSignInId } from '../../src/auth/tokens.js';
 import { AccountsRepository } from '../../src/directory/accounts-repository.js';
 import { UsersRepository, type UserRecord } from '../../src/directory/users-repository.js';
 import type { Role } from '../../src/http/operation.js';
@@ -22,11 +22,11 @@ export async function addUser(
   return (await new UsersRepository(store.db).create({ email, roles, accountIds, passwordHash }, new Date()))!;
 }
 
-/** A Cookie header for a server-side session of the user, as a browser would hold after signing in. */
+/** A Cookie header for a server-side sign-in of the user, as a browser would hold after signing in. */
 export async function sessionCookie(store: Store, user: UserRecord): Promise<string> {
-  const id = newSessionId();
-  await new AuthSessionsRepository(store.db).create(id, { userId: user.id, provider: 'credentials', permanent: false, expiresAt: new Date(Date.now() + 3600_000) }, new Date());
-  return `ss-id=${id}; ss-pid=${newSessionId()}; ss-opt=temp`;
+  const id = newSignInId();
+  await new SignInsRepository(store.db).create(id, { userId: user.id, provider: 'credentials', permanent: false, expiresAt: new Date(Date.now() + 3600_000) }, new Date());
+  return `ss-id=${id}; ss-pid=${newSignInId()}; ss-opt=temp`;
 }
 
 export async function addApiKey(store: Store, accountId: string, roles: Role[] = ['User']): Promise<string> {

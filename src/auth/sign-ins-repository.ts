@@ -2,33 +2,36 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { sha256 } from './tokens.js';
 
-export interface StoredAuthSession {
+export interface StoredSignIn {
   readonly userId: string;
   readonly provider: string;
   readonly permanent: boolean;
   readonly expiresAt: Date;
 }
 
-/** Server-side sessions, by the hash of their cookie id: a restart signs nobody out. */
-export class AuthSessionsRepository {
+/**
+ * Sign-ins kept server-side, by the hash of their cookie id: a restart signs nobody out. (The table
+ * keeps ServiceStack's name, `auth_sessions`; renaming it would take a migration for a word.)
+ */
+export class SignInsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(id: string, session: StoredAuthSession, now: Date): Promise<void> {
+  async create(id: string, signIn: StoredSignIn, now: Date): Promise<void> {
     await this.db
       .insertInto('auth_sessions')
       .values({
         id_hash: sha256(id),
-        user_id: session.userId,
-        provider: session.provider,
-        permanent: session.permanent ? 1 : 0,
+        user_id: signIn.userId,
+        provider: signIn.provider,
+        permanent: signIn.permanent ? 1 : 0,
         created_at: now.toISOString(),
-        expires_at: session.expiresAt.toISOString(),
+        expires_at: signIn.expiresAt.toISOString(),
       })
       .execute();
   }
 
-  /** The live session for a cookie id; expired ones are as good as absent. */
-  async find(id: string, now: Date): Promise<StoredAuthSession | undefined> {
+  /** The live sign-in for a cookie id; expired ones are as good as absent. */
+  async find(id: string, now: Date): Promise<StoredSignIn | undefined> {
     const row = await this.db
       .selectFrom('auth_sessions')
       .select(['user_id', 'provider', 'permanent', 'expires_at'])
