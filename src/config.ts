@@ -23,6 +23,15 @@ export interface Config {
   readonly stream: StreamConfig;
   /** Browser origins allowed to call with cookies (CORS_ORIGINS, comma-separated): a console on another host. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Twilio's REST API base (TWILIO_API_URL); undefined means Twilio itself. Set for a
+   * Twilio-compatible provider, or a local fake in tests.
+   */
+  readonly twilioApiUrl?: string;
+  /** How long a call-control request to Twilio may take before the outcome is called unknown. */
+  readonly twilioTimeoutMs: number;
+  /** How long after a command its callback may take before Switchboard asks Twilio for the state. */
+  readonly reconcileAfterMs: number;
 }
 
 /** The stream's limits, as the stream declares them (src/stream/server-events.ts). */
@@ -48,6 +57,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   shortAbandonSeconds: 5,
   stream: DEFAULT_STREAM_LIMITS,
   corsOrigins: Object.freeze([]) as readonly string[],
+  twilioTimeoutMs: 10_000,
+  reconcileAfterMs: 15_000,
 });
 
 /** Environment variable → stream setting; each a positive integer. */
@@ -119,6 +130,9 @@ export function parseCommandLine(
       'public-url': { type: 'string' },
       'twilio-voice-redirect': { type: 'string' },
       'short-abandon-seconds': { type: 'string' },
+      'twilio-api-url': { type: 'string' },
+      'twilio-timeout-ms': { type: 'string' },
+      'reconcile-after-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -139,6 +153,12 @@ export function parseCommandLine(
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
   }
+  const twilioApiUrl = values['twilio-api-url'] ?? env.TWILIO_API_URL;
+  if (twilioApiUrl !== undefined && !/^https?:\/\/[^/]+/.test(twilioApiUrl)) {
+    throw new ConfigError(`--twilio-api-url / TWILIO_API_URL must be an http(s) base URL, got ${twilioApiUrl}`);
+  }
+  const twilioTimeoutMs = positiveMs('--twilio-timeout-ms / TWILIO_TIMEOUT_MS', values['twilio-timeout-ms'] ?? env.TWILIO_TIMEOUT_MS, DEFAULT_CONFIG.twilioTimeoutMs);
+  const reconcileAfterMs = positiveMs('--reconcile-after-ms / RECONCILE_AFTER_MS', values['reconcile-after-ms'] ?? env.RECONCILE_AFTER_MS, DEFAULT_CONFIG.reconcileAfterMs);
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
@@ -152,8 +172,18 @@ export function parseCommandLine(
     shortAbandonSeconds,
     stream: streamConfig(env),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    twilioApiUrl,
+    twilioTimeoutMs,
+    reconcileAfterMs,
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
   return { config, positionals, options };
+}
+
+function positiveMs(names: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${names} must be a whole number of milliseconds, got ${raw}`);
+  return value;
 }

@@ -24,6 +24,7 @@ export function installErrorHandling(app: FastifyInstance): void {
         errorCode: error.code,
         message: error.message,
         errors: [...error.fieldErrors],
+        ...(error.meta ? { meta: { ...error.meta } } : {}),
       });
     }
     const status = error.statusCode;
