@@ -35,6 +35,8 @@ import { registerStreamPage } from './stream/stream-page.js';
 import { registerStreamRoutes } from './stream/stream-routes.js';
 import { getEventSubscribersOperation, updateEventSubscriberOperation } from './stream/subscriber-operations.js';
 import { registerCors } from './http/cors.js';
+import { callControl, callControlOperations, type ControlOptions } from './control/call-control-wiring.js';
+import type { CallControl } from './control/call-control.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -53,6 +55,8 @@ export interface AppOptions {
   readonly stream?: Partial<StreamLimits>;
   /** Browser origins allowed to call with credentials (CORS), e.g. a console on another host. */
   readonly corsOrigins?: readonly string[];
+  /** Call control through Twilio: its base URL, timeout, reconciliation deadline. */
+  readonly control?: ControlOptions;
 }
 
 /** How events are ingested: Twilio's public URL and TwiML, the missed-call threshold, the clock. */
@@ -75,6 +79,7 @@ export function operations(
   events: EventsOptions = {},
   ingest = eventIngest(store, events),
   serverEvents = new ServerEvents(store.db),
+  control: CallControl = callControl(store, new SessionsRepository(store.db), ingest, {}, events.now),
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
@@ -95,6 +100,7 @@ export function operations(
     appendSessionLogOperation(commands),
     getEventSubscribersOperation(serverEvents, new ChannelAuthority(store.db)),
     updateEventSubscriberOperation(serverEvents, new ChannelAuthority(store.db)),
+    ...callControlOperations(control, events.publicUrl),
   ] as Operation[];
 }
 
@@ -147,7 +153,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     serverEvents.wake();
     options.store.changeSignals.notify(position);
   });
-  const all = operations(options.store, auth, options.events, ingest, serverEvents);
+  const control = callControl(options.store, new SessionsRepository(options.store.db), ingest, options.control, options.events?.now);
+  // Pending reconciliations end with the app; one running finishes first (it is one Twilio GET and one commit).
+  app.addHook('onClose', () => control.deps.reconciler.close());
+  const all = operations(options.store, auth, options.events, ingest, serverEvents, control);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);

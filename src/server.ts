@@ -39,6 +39,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
     stream: config.stream,
     corsOrigins: config.corsOrigins,
+    control: { twilioApiUrl: config.twilioApiUrl, twilioTimeoutMs: config.twilioTimeoutMs, reconcileAfterMs: config.reconcileAfterMs },
   });
   const sessions = new SessionsRepository(store.db);
   await auth.sessions.deleteExpired(new Date());

@@ -31,6 +31,9 @@ export interface RecordedRequest {
   /** The Basic credentials sent. */
   readonly username: string;
   readonly password: string;
+  /** performance.now() when the request arrived and when it was answered (undefined: never). */
+  readonly receivedAt: number;
+  answeredAt?: number;
 }
 
 export interface Callback {
@@ -367,6 +370,7 @@ export class TwilioFake {
       form: new URLSearchParams(Buffer.concat(chunks).toString()),
       username: username ?? '',
       password: password ?? '',
+      receivedAt: started,
     };
     this.requests.push(request);
     const injected = this.faults.find((f) => f.times > 0 && f.match(request));
@@ -377,6 +381,7 @@ export class TwilioFake {
       return;
     }
     if (fault?.kind === 'status') {
+      request.answeredAt = performance.now();
       res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' }).end(fault.body);
       return;
     }
@@ -384,6 +389,7 @@ export class TwilioFake {
     this.handlingMicros.push((performance.now() - started) * 1000);
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (res.destroyed) return;
+    request.answeredAt = performance.now();
     if (status === 204) res.writeHead(204).end();
     else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
