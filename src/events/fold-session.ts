@@ -24,8 +24,8 @@ interface Facts {
   /** The session ended through an event of this fold (not a snapshot): outcome and wasMissed are ours to set. */
   endedHere: boolean;
   explicitOutcome?: string;
-  /** Every call-control command Twilio took or may have taken, whatever its place in fold order. */
-  readonly commands: readonly Command[];
+  /** Every call-control command Twilio took or may have taken, by kind, oldest first, whatever its place in fold order. */
+  readonly commands: ReadonlyMap<ControlCommand, readonly Command[]>;
 }
 
 interface Command {
@@ -61,11 +61,15 @@ export function foldSession(
 ): SessionInfo {
   const ordered = [...events].sort(compareEvents);
   let session: Working = { id: sessionId, accountId, log: [], members: [] };
-  const commands: Command[] = [];
+  const commands = new Map<ControlCommand, Command[]>();
   for (const recorded of ordered) {
     const e = recorded.event;
-    if (e.type === 'ControlRequested' && e.outcome !== 'failed') commands.push({ at: Date.parse(recorded.occurredAt), actor: recorded.actor, request: e });
+    if (e.type !== 'ControlRequested' || e.outcome === 'failed') continue;
+    let list = commands.get(e.command);
+    if (!list) commands.set(e.command, (list = []));
+    list.push({ at: Date.parse(recorded.occurredAt), actor: recorded.actor, request: e });
   }
+  for (const list of commands.values()) list.sort((a, b) => a.at - b.at);
   const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands };
   for (const recorded of ordered) {
     if (recorded.event.type === 'SessionImported') {
@@ -132,14 +136,22 @@ function describe(party: Party | undefined, member: SessionMemberInfo): string {
  * looks at the set of commands, not at what was folded so far.
  */
 function causeOf(facts: Facts, command: ControlCommand, callSid: string | undefined, at: string): Command | undefined {
+  const list = facts.commands.get(command);
+  if (!list) return undefined;
   const when = Date.parse(at);
-  let found: Command | undefined;
-  for (const c of facts.commands) {
-    if (c.request.command !== command || (c.request.callSid !== undefined && callSid !== undefined && c.request.callSid !== callSid)) continue;
-    if (c.at > when + CALLBACK_RESOLUTION_MS || c.at < when - ATTRIBUTION_WINDOW_MS) continue;
-    if (!found || c.at > found.at) found = c;
+  // The first command past the window's end, then back to the latest one on that leg inside it.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.at <= when + CALLBACK_RESOLUTION_MS) lo = mid + 1;
+    else hi = mid;
   }
-  return found;
+  for (let i = lo - 1; i >= 0 && list[i]!.at >= when - ATTRIBUTION_WINDOW_MS; i--) {
+    const c = list[i]!;
+    if (c.request.callSid === undefined || callSid === undefined || c.request.callSid === callSid) return c;
+  }
+  return undefined;
 }
 
 const byWhom = (cause: Command | undefined) => (cause ? ` by ${cause.request.actorName ?? cause.actor ?? 'system'}` : '');

@@ -141,6 +141,7 @@ export class TwilioFake {
   /** Participant legs (`Participants` create) answer at once; else they stay ringing. */
   autoAnswer = true;
   switchboardUrl?: string;
+  private readonly waiters: { match: (c: Callback) => boolean; resolve: (at: number) => void }[] = [];
   private readonly faults: { match: (r: RecordedRequest) => boolean; fault: Fault; times: number }[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -226,6 +227,14 @@ export class TwilioFake {
     for (const callback of callbacks) await this.deliver(callback);
   }
 
+  /**
+   * Resolves, with performance.now(), when Switchboard acknowledges the next callback matching:
+   * its 2xx is sent after the event is committed, so the session shows it from then on.
+   */
+  acknowledged(match: (callback: Callback) => boolean): Promise<number> {
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
   /** Waits until every callback sent so far has been answered. */
   async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
@@ -243,7 +252,12 @@ export class TwilioFake {
       body: new URLSearchParams(callback.params).toString(),
     });
     await res.arrayBuffer();
-    this.delivered.push({ callback, status: res.status, at: performance.now() });
+    const at = performance.now();
+    this.delivered.push({ callback, status: res.status, at });
+    if (res.status < 300) {
+      const i = this.waiters.findIndex((w) => w.match(callback));
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(at);
+    }
     return res.status;
   }
 

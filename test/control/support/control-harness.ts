@@ -74,7 +74,7 @@ export interface LiveCall {
  * An inbound call answered by Dana in a conference, built the way Twilio would report it: the
  * fake's signed callbacks (incoming-call webhook, call progress, conference joins) open the session.
  */
-export async function liveConferenceCall(h: Harness, accountSid = ACCOUNT_SID, accountId = ACCOUNT_ID): Promise<LiveCall> {
+export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = ACCOUNT_SID, accountId = ACCOUNT_ID): Promise<LiveCall> {
   const caller = h.fake.addCall(accountSid, { from: CALLER_NUMBER, to: MAIN_LINE, status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status` });
   const sessionId = sessionIdForKey(accountId, 'twilio', caller.sid);
   await h.fake.deliver({ accountSid, url: `${PUBLIC_URL}/twilio/voice`, params: { AccountSid: accountSid, CallSid: caller.sid, From: CALLER_NUMBER, To: MAIN_LINE, Direction: 'inbound', CallStatus: 'ringing' } });
