@@ -155,6 +155,21 @@ describe('the command → callback → session loop', () => {
     expect(messages(await h.session(live.sessionId))).toContain('Recording started');
   });
 
+  it('hangs up one leg by ?callSid=: a leg still ringing is canceled, and the session goes on', async () => {
+    const h = await startHarness();
+    const ringing = await ringingAgentCall(h);
+    const res = await h.call('DELETE', `/sessions/${ringing.sessionId}?callSid=${ringing.agentSid}`);
+    expect(res.status).toBe(204);
+    expect(h.fake.writes.map((r) => [r.path, r.form.get('Status')])).toEqual([[`/Calls/${ringing.agentSid}.json`, 'canceled']]);
+    await h.fake.settled();
+    const after = await h.session(ringing.sessionId);
+    expect(member(after, ringing.agentSid)?.callState).toBe('None');
+    expect(after).toMatchObject({ ended: false, callState: 'Connected' });
+    // The leg has ended: asking again sends nothing.
+    expect((await h.call('DELETE', `/sessions/${ringing.sessionId}?callSid=${ringing.agentSid}`)).status).toBe(204);
+    expect(h.fake.writes).toHaveLength(1);
+  });
+
   it('rejects (no body, no Content-Type): the leg ringing on the caller’s own device is canceled', async () => {
     const h = await startHarness();
     const ringing = await ringingAgentCall(h);
