@@ -130,7 +130,7 @@ describe('the error matrix', () => {
     const cases: [string, string, unknown, string][] = [
       ['POST', `/sessions/${live.sessionId}/redirect`, { destination: 'billing please' }, 'Destination'],
       ['POST', `/sessions/${live.sessionId}/redirect`, {}, 'Destination'],
-      ['POST', `/sessions/${live.sessionId}/hold`, { callSid: 'CA/../../Accounts' }, 'CallSid'],
+      ['POST', `/sessions/${live.sessionId}/hold`, { callSid: 'CA12/Participants?x=1' }, 'CallSid'],
       ['POST', `/sessions/${live.sessionId}/hold`, { callSid: 'CA0000000000000000000000000000ffff' }, 'CallSid'],
       ['PATCH', `/sessions/${live.sessionId}/conference/members/CA0000000000000000000000000000ffff`, { muted: true }, 'CallSid'],
       ['PATCH', `/sessions/${live.sessionId}/conference/members/${live.callerSid}`, {}, 'Hold'],
