@@ -41,6 +41,8 @@ import { registerStreamPage } from './stream/stream-page.js';
 import { registerStreamRoutes } from './stream/stream-routes.js';
 import { getEventSubscribersOperation, updateEventSubscriberOperation } from './stream/subscriber-operations.js';
 import { registerCors } from './http/cors.js';
+import { callControl, callControlOperations, type ControlOptions } from './control/call-control-wiring.js';
+import type { CallControl } from './control/call-control.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -61,6 +63,8 @@ export interface AppOptions {
   readonly corsOrigins?: readonly string[];
   /** Where lists and searches run and how many may run and wait; defaults suit production. */
   readonly reads?: ReadOptions;
+  /** Call control through Twilio: its base URL, timeout, reconciliation deadline. */
+  readonly control?: ControlOptions;
   /**
    * The reverse proxies whose X-Forwarded-For/-Proto are believed (config `trustProxy`): the client
    * address the sign-in throttle keys on, and whether a request was https (Secure cookies).
@@ -112,6 +116,7 @@ export function operations(
   ingest = eventIngest(store, events),
   serverEvents = new ServerEvents(store.db),
   readsOf: ReadsOf = sessionReads(store, { workers: 0 }).readsOf,
+  control: CallControl = callControl(store, new SessionsRepository(store.db), ingest, {}, events.now),
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const directory = new DirectoryReads(store.db);
@@ -131,6 +136,7 @@ export function operations(
     appendSessionLogOperation(commands),
     getEventSubscribersOperation(serverEvents, new ChannelAuthority(store.db)),
     updateEventSubscriberOperation(serverEvents, new ChannelAuthority(store.db)),
+    ...callControlOperations(control, events.publicUrl),
   ] as Operation[];
 }
 
@@ -188,7 +194,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const reads = sessionReads(options.store, options.reads, (message) => app.log.error(message));
   app.addHook('onClose', () => reads.close());
-  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf);
+  const control = callControl(options.store, new SessionsRepository(options.store.db), ingest, options.control, options.events?.now);
+  // Pending reconciliations end with the app; one running finishes first (it is one Twilio GET and one commit).
+  app.addHook('onClose', () => control.deps.reconciler.close());
+  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);

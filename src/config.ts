@@ -36,6 +36,15 @@ export interface Config {
    * CIDR subnets, or `loopback`, `linklocal`, `uniquelocal`. Empty: the peer is the client.
    */
   readonly trustProxy: readonly string[];
+  /**
+   * Twilio's REST API base (TWILIO_API_URL); undefined means Twilio itself. Set for a
+   * Twilio-compatible provider, or a local fake in tests.
+   */
+  readonly twilioApiUrl?: string;
+  /** How long a call-control request to Twilio may take before the outcome is called unknown. */
+  readonly twilioTimeoutMs: number;
+  /** How long after a command its callback may take before Switchboard asks Twilio for the state. */
+  readonly reconcileAfterMs: number;
 }
 
 /** The stream's limits, as the stream declares them (src/stream/server-events.ts). */
@@ -65,6 +74,8 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   readWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)),
   readQueue: 64,
   trustProxy: Object.freeze([]),
+  twilioTimeoutMs: 10_000,
+  reconcileAfterMs: 15_000,
 });
 
 /** Environment variable → stream setting; each a positive integer. */
@@ -140,6 +151,9 @@ export function parseCommandLine(
       'read-concurrency': { type: 'string' },
       'read-queue': { type: 'string' },
       'trust-proxy': { type: 'string' },
+      'twilio-api-url': { type: 'string' },
+      'twilio-timeout-ms': { type: 'string' },
+      'reconcile-after-ms': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -171,6 +185,12 @@ export function parseCommandLine(
     throw new ConfigError(`--public-url / PUBLIC_URL must be an http(s) base URL, got ${publicUrl}`);
   }
   const trustProxy = trustedProxies(values['trust-proxy'] ?? env.TRUST_PROXY);
+  const twilioApiUrl = values['twilio-api-url'] ?? env.TWILIO_API_URL;
+  if (twilioApiUrl !== undefined && !/^https?:\/\/[^/]+/.test(twilioApiUrl)) {
+    throw new ConfigError(`--twilio-api-url / TWILIO_API_URL must be an http(s) base URL, got ${twilioApiUrl}`);
+  }
+  const twilioTimeoutMs = positiveMs('--twilio-timeout-ms / TWILIO_TIMEOUT_MS', values['twilio-timeout-ms'] ?? env.TWILIO_TIMEOUT_MS, DEFAULT_CONFIG.twilioTimeoutMs);
+  const reconcileAfterMs = positiveMs('--reconcile-after-ms / RECONCILE_AFTER_MS', values['reconcile-after-ms'] ?? env.RECONCILE_AFTER_MS, DEFAULT_CONFIG.reconcileAfterMs);
   const config: Config = Object.freeze({
     port,
     host: values.host ?? env.HOST ?? DEFAULT_CONFIG.host,
@@ -188,6 +208,9 @@ export function parseCommandLine(
     ...(readConcurrency === undefined ? {} : { readConcurrency }),
     readQueue,
     trustProxy,
+    twilioApiUrl,
+    twilioTimeoutMs,
+    reconcileAfterMs,
   });
   const { role, account, password, name, id } = values;
   const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
@@ -208,4 +231,11 @@ function trustedProxies(text: string | undefined): readonly string[] {
     }
   }
   return Object.freeze(entries);
+}
+
+function positiveMs(names: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${names} must be a whole number of milliseconds, got ${raw}`);
+  return value;
 }

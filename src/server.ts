@@ -41,6 +41,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     stream: config.stream,
     corsOrigins: config.corsOrigins,
     reads: { workers: config.readWorkers, concurrency: config.readConcurrency, queue: config.readQueue },
+    control: { twilioApiUrl: config.twilioApiUrl, twilioTimeoutMs: config.twilioTimeoutMs, reconcileAfterMs: config.reconcileAfterMs },
   });
   const sessions = new SessionsRepository(store.db);
   await auth.signIns.deleteExpired(new Date());

@@ -28,6 +28,9 @@ Options:
   --short-abandon-seconds N    Unanswered inbound calls shorter than N are not missed (default 5)
   --trust-proxy LIST   Reverse proxies whose X-Forwarded-For/-Proto are believed: addresses,
                        CIDR subnets, loopback|linklocal|uniquelocal, comma-separated (env TRUST_PROXY)
+  --twilio-api-url URL Twilio's REST base for a compatible provider (env TWILIO_API_URL)
+  --twilio-timeout-ms N        A call-control request to Twilio times out after N ms (default 10000)
+  --reconcile-after-ms N       Ask Twilio for a call's state when a command's callback is N ms late (default 15000)
 
 On an empty database, serve creates a SystemAdministrator: SWITCHBOARD_ADMIN_EMAIL and
 SWITCHBOARD_ADMIN_PASSWORD when set, else admin@switchboard.local with a password printed once.`;

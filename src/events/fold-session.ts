@@ -1,5 +1,5 @@
 import type { SessionInfo, SessionLogInfo, SessionMemberInfo } from '../model/session-info.js';
-import { compareEvents, TERMINAL_LEG_STATUSES, type LegStatus, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
+import { compareEvents, TERMINAL_LEG_STATUSES, type ControlCommand, type ControlRequest, type LegStatus, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
 
 /** What the fold needs beyond the events: the missed-call rule's threshold. */
 export interface FoldPolicy {
@@ -24,7 +24,24 @@ interface Facts {
   /** The session ended through an event of this fold (not a snapshot): outcome and wasMissed are ours to set. */
   endedHere: boolean;
   explicitOutcome?: string;
+  /** Every call-control command Twilio took or may have taken, by kind, oldest first, whatever its place in fold order. */
+  readonly commands: ReadonlyMap<ControlCommand, readonly Command[]>;
 }
+
+interface Command {
+  readonly at: number;
+  readonly actor: string | null;
+  readonly request: ControlRequest;
+}
+
+/**
+ * A command is recorded once Twilio has answered it, and Twilio may stamp the callback confirming
+ * it before that, to the second (its timestamps have one-second resolution): so a command counts
+ * for a callback stamped up to this long before it. Twilio's answers take ~100-500 ms.
+ */
+const CALLBACK_RESOLUTION_MS = 5000;
+/** A command older than this when its effect is reported did not cause it (someone else did). */
+const ATTRIBUTION_WINDOW_MS = 120_000;
 
 type Working = SessionInfo & { log: SessionLogInfo[]; members: SessionMemberInfo[] };
 
@@ -44,7 +61,16 @@ export function foldSession(
 ): SessionInfo {
   const ordered = [...events].sort(compareEvents);
   let session: Working = { id: sessionId, accountId, log: [], members: [] };
-  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false };
+  const commands = new Map<ControlCommand, Command[]>();
+  for (const recorded of ordered) {
+    const e = recorded.event;
+    if (e.type !== 'ControlRequested' || e.outcome === 'failed') continue;
+    let list = commands.get(e.command);
+    if (!list) commands.set(e.command, (list = []));
+    list.push({ at: Date.parse(recorded.occurredAt), actor: recorded.actor, request: e });
+  }
+  for (const list of commands.values()) list.sort((a, b) => a.at - b.at);
+  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands };
   for (const recorded of ordered) {
     if (recorded.event.type === 'SessionImported') {
       session = fromSnapshot(recorded.event.document, accountId, sessionId, facts);
@@ -104,6 +130,55 @@ function describe(party: Party | undefined, member: SessionMemberInfo): string {
   return party?.displayName ?? member.displayName ?? party?.identity ?? member.identity ?? 'a participant';
 }
 
+/**
+ * The command that caused an effect Twilio reports at `at` on leg `callSid`: the latest such
+ * command on that leg (or on the session, for one that named no leg) shortly before it. Pure: it
+ * looks at the set of commands, not at what was folded so far.
+ */
+function causeOf(facts: Facts, command: ControlCommand, callSid: string | undefined, at: string): Command | undefined {
+  const list = facts.commands.get(command);
+  if (!list) return undefined;
+  const when = Date.parse(at);
+  // The first command past the window's end, then back to the latest one on that leg inside it.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.at <= when + CALLBACK_RESOLUTION_MS) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0 && list[i]!.at >= when - ATTRIBUTION_WINDOW_MS; i--) {
+    const c = list[i]!;
+    if (c.request.callSid === undefined || callSid === undefined || c.request.callSid === callSid) return c;
+  }
+  return undefined;
+}
+
+const byWhom = (cause: Command | undefined) => (cause ? ` by ${cause.request.actorName ?? cause.actor ?? 'system'}` : '');
+
+const COMMAND_LABELS: Record<ControlCommand, string> = {
+  end: 'Hang-up',
+  hold: 'Hold',
+  unhold: 'Taking off hold',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  redirect: 'Transfer',
+  conference: 'Conference',
+  addMember: 'Adding a conference member',
+  reject: 'Reject',
+  record: 'Recording',
+  outgoing: 'Outgoing call',
+};
+
+function commandLine(request: ControlRequest, actor: string | null): string {
+  const who = request.actorName ?? actor ?? 'system';
+  const target = request.destination ? ` to ${request.destination}` : request.callSid ? ` of ${request.callSid}` : '';
+  const what = `${COMMAND_LABELS[request.command]}${target}${request.reason === 'Transferring' ? ' (Transferring)' : ''}`;
+  if (request.outcome === 'failed') return `${what} requested by ${who}: refused by Twilio${request.twilioCode ? ` (${request.twilioCode})` : ''}`;
+  if (request.outcome === 'unknown') return `${what} requested by ${who}: Twilio did not answer; waiting for its report`;
+  return `${what} requested by ${who}`;
+}
+
 function merge(member: SessionMemberInfo, party: Party | undefined) {
   if (!party) return;
   if (party.identity !== undefined) member.identity = party.identity;
@@ -113,8 +188,8 @@ function merge(member: SessionMemberInfo, party: Party | undefined) {
   if (party.role !== undefined && party.role !== 'None') member.role = party.role;
 }
 
-const isParentLeg = (session: Working, callSid: string, parentCallSid: string | undefined) =>
-  parentCallSid === undefined && (session.callSid === undefined || session.callSid === callSid);
+const isParentLeg = (session: Working, event: { callSid: string; parentCallSid?: string; memberLeg?: boolean }) =>
+  event.parentCallSid === undefined && event.memberLeg !== true && (session.callSid === undefined || session.callSid === event.callSid);
 
 function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { type: 'SessionImported' }>, at: string, actor: string | null) {
   switch (event.type) {
@@ -127,7 +202,7 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
         return;
       }
       facts.legs.set(event.callSid, event.status);
-      if (isParentLeg(session, event.callSid, event.parentCallSid)) return parentLeg(session, facts, event, at);
+      if (isParentLeg(session, event)) return parentLeg(session, facts, event, at);
       return childLeg(session, facts, event, at);
     }
     case 'QueueEntered':
@@ -156,6 +231,13 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
       return patched(session, facts, event, at, actor);
     case 'LogAppended':
       log(session, at, event.message);
+      return;
+    case 'ControlRequested':
+      if (event.command === 'addMember' && event.createdCallSid !== undefined && event.outcome === 'accepted') session.mostRecentParticipantCallSid ??= event.createdCallSid;
+      log(session, at, commandLine(event, actor));
+      return;
+    case 'RecordingStatus':
+      log(session, at, event.status === 'completed' ? `Recording available${event.recordingUrl ? ` at ${event.recordingUrl}` : ''}` : event.status === 'in-progress' ? 'Recording started' : `Recording ${event.status}`);
       return;
     case 'MemberJoined': {
       const identity = event.party.identity ?? 'unknown';
@@ -248,7 +330,7 @@ function parentLeg(session: Working, facts: Facts, event: Extract<SessionEvent, 
     default:
       if (event.recordingUrl !== undefined) log(session, at, 'Voicemail recorded');
       end(session, facts, at);
-      log(session, at, `Call ended (${event.status}${event.durationSeconds !== undefined ? `, ${event.durationSeconds}s` : ''})`);
+      log(session, at, `Call ended (${event.status}${event.durationSeconds !== undefined ? `, ${event.durationSeconds}s` : ''})${byWhom(causeOf(facts, 'end', undefined, at))}`);
   }
 }
 
@@ -319,16 +401,19 @@ function participant(
       member.callState = 'None';
       log(session, at, `${who} left the conference${event.reason ? ` (${event.reason})` : ''}`);
       return;
-    case 'ParticipantHeld':
+    case 'ParticipantHeld': {
       member.callState = 'Hold';
+      const cause = causeOf(facts, 'hold', event.callSid, at);
       if (isCaller && !session.ended) {
         session.callState = 'Hold';
-        session.holdReason = session.members.some((m) => m.role === 'Transfer' && m.callState !== 'None') ? 'Transferring' : 'None';
+        session.holdReason = cause?.request.reason ?? (session.members.some((m) => m.role === 'Transfer' && m.callState !== 'None') ? 'Transferring' : 'None');
         session.holdQueueName = event.friendlyName;
+        if (cause?.actor) session.heldByUserId = cause.actor;
         if (session.queueState !== undefined && session.queueState !== 'None') session.queueState = 'Hold';
       }
-      log(session, at, `${who} placed on hold${isCaller && session.holdReason === 'Transferring' ? ' (Transferring)' : ''}`);
+      log(session, at, `${who} placed on hold${isCaller && session.holdReason === 'Transferring' ? ' (Transferring)' : ''}${byWhom(cause)}`);
       return;
+    }
     case 'ParticipantUnheld':
       member.callState = 'Connected';
       if (isCaller && !session.ended) {
@@ -338,15 +423,15 @@ function participant(
         delete session.heldByUserId;
         if (session.queueState === 'Hold') session.queueState = 'Connected';
       }
-      log(session, at, `${who} taken off hold`);
+      log(session, at, `${who} taken off hold${byWhom(causeOf(facts, 'unhold', event.callSid, at))}`);
       return;
     case 'ParticipantMuted':
       member.muted = true;
-      log(session, at, `${who} muted`);
+      log(session, at, `${who} muted${byWhom(causeOf(facts, 'mute', event.callSid, at))}`);
       return;
     case 'ParticipantUnmuted':
       member.muted = false;
-      log(session, at, `${who} unmuted`);
+      log(session, at, `${who} unmuted${byWhom(causeOf(facts, 'unmute', event.callSid, at))}`);
       return;
   }
 }

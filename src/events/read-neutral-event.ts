@@ -5,8 +5,11 @@ import type { NeutralEventInput } from './neutral-event.js';
 import { isLegStatus, SESSION_EVENT_TYPES, type MemberRole, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
 import { sessionIdForKey } from './session-id.js';
 
-/** The neutral vocabulary: every event type but the snapshot, which only import writes. */
-export const NEUTRAL_TYPES = SESSION_EVENT_TYPES.filter((t) => t !== 'SessionImported');
+/**
+ * The neutral vocabulary: every event type but the snapshot, which only import writes, and the
+ * records of Switchboard's own call control (its commands, and Twilio's recording callbacks).
+ */
+export const NEUTRAL_TYPES = SESSION_EVENT_TYPES.filter((t) => t !== 'SessionImported' && t !== 'ControlRequested' && t !== 'RecordingStatus');
 
 class Problems {
   readonly list: ResponseError[] = [];

@@ -32,6 +32,12 @@ export type SessionEvent =
       readonly callSid: string;
       /** Set for a child leg (a `<Dial>` to an agent or a transfer target). */
       readonly parentCallSid?: string;
+      /**
+       * A leg of another call's session that Twilio reports without a ParentCallSid (dialled in
+       * through the Participants API, named by `?sessionId=`): a member, never the session's own call,
+       * whatever order its events fold in.
+       */
+      readonly memberLeg?: boolean;
       readonly status: LegStatus;
       readonly party?: Party;
       readonly answeredBy?: string;
@@ -64,8 +70,41 @@ export type SessionEvent =
       readonly queueState?: NonNullable<SessionInfo['queueState']>;
     }
   | { readonly type: 'LogAppended'; readonly message: string }
+  /**
+   * A call-control command as Switchboard sent it to Twilio: who (the envelope's actor), what,
+   * and how Twilio answered. It changes no state by itself: the session changes when Twilio's
+   * callbacks (or a reconciliation) report the effect (docs/session-states.md).
+   */
+  | ({ readonly type: 'ControlRequested' } & ControlRequest)
+  | {
+      readonly type: 'RecordingStatus';
+      readonly callSid?: string;
+      readonly recordingSid: string;
+      readonly status: string;
+      readonly recordingUrl?: string;
+      readonly durationSeconds?: number;
+    }
   | { readonly type: 'MemberJoined' | 'MemberLeft'; readonly party: Party }
   | { readonly type: 'SessionEnded'; readonly outcome?: string };
+
+export const CONTROL_COMMANDS = ['end', 'hold', 'unhold', 'mute', 'unmute', 'redirect', 'conference', 'addMember', 'reject', 'record', 'outgoing'] as const;
+export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
+
+export interface ControlRequest {
+  readonly command: ControlCommand;
+  /** The leg acted on, when the command names one. */
+  readonly callSid?: string;
+  /** Transfer, member or outbound destination. */
+  readonly destination?: string;
+  readonly reason?: 'None' | 'Transferring';
+  /** The caller's name as the directory had it, for the log ("Placed on hold by Dana Agent"). */
+  readonly actorName?: string;
+  /** accepted: Twilio took it; failed: Twilio refused (nothing changed); unknown: no answer came. */
+  readonly outcome: 'accepted' | 'failed' | 'unknown';
+  readonly twilioCode?: string;
+  /** A leg the command created (a conference member dialled, an outbound call). */
+  readonly createdCallSid?: string;
+}
 
 /** What opens a session: its channel, direction, addresses and directory facts. */
 export interface SessionOpening {
@@ -102,6 +141,8 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = Object.freeze([
   'ParticipantUnmuted',
   'SessionPatched',
   'LogAppended',
+  'ControlRequested',
+  'RecordingStatus',
   'MemberJoined',
   'MemberLeft',
   'SessionEnded',

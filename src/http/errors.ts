@@ -21,6 +21,14 @@ export const ERROR_CODES = {
   /** The request did not arrive in time (Node's parser, before any route). */
   RequestTimeout: 408,
   Conflict: 409,
+  /** A call-control command on a session that has ended (EndSession excepted: it is idempotent). */
+  SessionEnded: 409,
+  /** Twilio no longer knows the call or participant as live (20404, 21220); Switchboard reconciles at once. */
+  CallNotActive: 409,
+  /** The account has no Twilio Account SID and auth token to act with. */
+  TelephonyNotConfigured: 409,
+  /** Twilio refused the input (a bad destination, 21211, 21606, 32018…); the Twilio code is in meta. */
+  TelephonyRejected: 400,
   PayloadTooLarge: 413,
   UriTooLong: 414,
   TooManyRequests: 429,
@@ -30,6 +38,16 @@ export const ERROR_CODES = {
   InternalServerError: 500,
   /** A read refused because too many are waiting (read-admission.ts); `Retry-After` says when to retry. */
   ServiceUnavailable: 503,
+  /** Twilio refused the account's credentials (20003); never 401, which clients read as "your login expired". */
+  TelephonyAuthFailed: 502,
+  /** Twilio answered 5xx or something that is not its JSON. */
+  TelephonyError: 502,
+  /** Twilio could not be reached; nothing was changed. */
+  TelephonyUnavailable: 503,
+  /** Twilio kept answering 429 after the client's retries; `Retry-After` says when to try again. */
+  TelephonyRateLimited: 503,
+  /** The request to Twilio timed out or was cut: the change may still happen, and the session shows it when Twilio reports it. */
+  TelephonyOutcomeUnknown: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -41,7 +59,7 @@ export class ApiError extends Error {
     message: string,
     readonly fieldErrors: readonly ResponseError[] = [],
     readonly headers: Readonly<Record<string, string>> = {},
-    /** ResponseStatus `meta`, e.g. the `AutoBatchIndex` of the failing item of a batch. */
+    /** ResponseStatus `meta`: the `AutoBatchIndex` of a batch's failing item, the Twilio code behind a telephony error. */
     readonly meta?: Readonly<Record<string, string>>,
   ) {
     super(message);

@@ -97,6 +97,7 @@ export async function callStatusEvent(
     type: 'CallLegStatus',
     callSid,
     parentCallSid,
+    ...(isChild && parentCallSid === undefined ? { memberLeg: true } : {}),
     status,
     party: isChild ? await directory.partyFor(account.id, field(params, 'To')) : undefined,
     answeredBy: field(params, 'AnsweredBy'),
@@ -188,5 +189,35 @@ export async function conferenceEvent(
     sequence,
     actor: null,
     event,
+  };
+}
+
+/**
+ * `POST /twilio/recording/status`: a recording Switchboard started (RecordSession) in progress,
+ * completed (with its URL) or absent. The session is `?sessionId=`, else the call's.
+ */
+export function recordingEvent(account: TwilioAccount, params: FormParams, query: Record<string, unknown>, receivedAt: Date): RecordedEvent {
+  const recordingSid = required(params, 'RecordingSid');
+  const status = required(params, 'RecordingStatus');
+  const callSid = field(params, 'CallSid');
+  const sessionId = sessionOverride(query) ?? (callSid ? callSession(account, callSid) : undefined);
+  if (!sessionId) throw new ApiError('BadRequest', 'CallSid is missing');
+  const duration = field(params, 'RecordingDuration');
+  return {
+    accountId: account.id,
+    sessionId,
+    dedupeKey: `twilio:recording:${recordingSid}:${status}`,
+    source: 'twilio',
+    occurredAt: occurredAt(params, receivedAt),
+    sequence: null,
+    actor: null,
+    event: {
+      type: 'RecordingStatus',
+      callSid,
+      recordingSid,
+      status,
+      recordingUrl: field(params, 'RecordingUrl'),
+      durationSeconds: duration !== undefined && /^\d{1,9}$/.test(duration) ? Number(duration) : undefined,
+    },
   };
 }

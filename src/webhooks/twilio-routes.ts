@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { RecordedEvent } from '../events/session-event.js';
-import { callStatusEvent, conferenceEvent, voiceWebhookEvent } from './twilio-callbacks.js';
+import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
 import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
 
 export interface TwilioWebhookOptions {
@@ -30,7 +30,7 @@ export function redirectTwiml(template: string | undefined) {
 }
 
 /**
- * Twilio's three webhooks as plain Fastify routes (they are not ServiceStack operations: the body is
+ * Twilio's webhooks as plain Fastify routes (they are not ServiceStack operations: the body is
  * a signed form, the answer TwiML or nothing). Each verifies its signature before anything is read
  * into an event, and answers only after the event is committed. Errors go through the central
  * handler, so they are ServiceStack ResponseStatus bodies like everywhere else.
@@ -61,5 +61,10 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
   app.post('/twilio/conference/status', async (request, reply) => {
     const { account, params } = await verified(request);
     return acknowledge(reply, await conferenceEvent(account, params, request.query as Record<string, unknown>, directory, options.now()));
+  });
+
+  app.post('/twilio/recording/status', async (request, reply) => {
+    const { account, params } = await verified(request);
+    return acknowledge(reply, recordingEvent(account, params, request.query as Record<string, unknown>, options.now()));
   });
 }

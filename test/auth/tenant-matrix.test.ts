@@ -126,6 +126,22 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: () => ({ id: 'no-such-subscription', subscribeChannels: [`account:${A}`] }),
     statuses: { anonymous: 401, otherAccount: 404, user: 404, manager: 404, admin: 404 },
   },
+
+  // Call control (issue 17). Account A has no Twilio Account SID, so a command that would reach
+  // Twilio is a 409 TelephonyNotConfigured for those allowed through the wall; one that asks for
+  // what already holds (the golden caller is held, the agent muted, the call in a conference) is a
+  // 200 with nothing sent. Commands are for agents and managers.
+  EndSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: { ...readable, user: 409, manager: 409, admin: 409 } },
+  HoldSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: readable },
+  PatchConferenceMember: { params: (f) => ({ sessionId: f.sessionId, callSid: 'CAfedcba9876543210fedcba9876543210', muted: true }), statuses: readable },
+  RedirectSession: { params: (f) => ({ sessionId: f.sessionId, destination: '+15035550177' }), statuses: { ...readable, user: 409, manager: 409, admin: 409 } },
+  MakeConference: { params: (f) => ({ sessionId: f.sessionId }), statuses: readable },
+  AddConferenceMember: { params: (f) => ({ sessionId: f.sessionId, destination: '+15035550177' }), statuses: { ...readable, user: 409, manager: 409, admin: 409 } },
+  // Nothing rings on the caller's device: 409 before anything is sent.
+  RejectSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: { ...readable, user: 409, manager: 409, admin: 409 } },
+  RecordSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: { ...readable, user: 409, manager: 409, admin: 409 } },
+  NewOutgoingSession: { params: () => ({ accountId: A, numberToDial: '+15035550177', callerId: '+15035550100' }), statuses: { ...managed, manager: 409, admin: 409 } },
+  GetActiveCalls: { params: () => ({ accountId: A }), statuses: { ...managed, manager: 409, admin: 409 } },
 };
 
 /** The golden session, renamed into one tenant's words. */

@@ -1,0 +1,61 @@
+import type { OperationContext, Operation } from '../http/operation.js';
+import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionsRepository } from '../sessions/sessions-repository.js';
+import type { Store } from '../store/open-store.js';
+import { AccountCredentials } from '../telephony/account-credentials.js';
+import { twilioClients } from '../telephony/twilio-client.js';
+import { CallControl } from './call-control.js';
+import { ControlDirectory } from './control-directory.js';
+import {
+  addConferenceMemberOperation,
+  endSessionOperation,
+  getActiveCallsOperation,
+  holdSessionOperation,
+  makeConferenceOperation,
+  newOutgoingSessionOperation,
+  patchConferenceMemberOperation,
+  recordSessionOperation,
+  redirectSessionOperation,
+  rejectSessionOperation,
+} from './control-operations.js';
+import { Reconciler } from './reconciler.js';
+
+/** How call control reaches Twilio (config.ts: TWILIO_API_URL, TWILIO_TIMEOUT_MS, RECONCILE_AFTER_MS). */
+export interface ControlOptions {
+  readonly twilioApiUrl?: string;
+  readonly twilioTimeoutMs?: number;
+  /** Retries of Twilio's 429; default 2 (3 attempts). */
+  readonly twilioMaxRetries?: number;
+  readonly reconcileAfterMs?: number;
+}
+
+export const DEFAULT_CONTROL = { twilioTimeoutMs: 10_000, twilioMaxRetries: 2, reconcileAfterMs: 15_000 } as const;
+
+/** Call control wired to the store, the shared ingest and a Twilio client per account. */
+export function callControl(store: Store, sessions: SessionsRepository, ingest: EventIngest, options: ControlOptions = {}, now: () => Date = () => new Date()): CallControl {
+  const clients = twilioClients({
+    apiBaseUrl: options.twilioApiUrl,
+    timeoutMs: options.twilioTimeoutMs ?? DEFAULT_CONTROL.twilioTimeoutMs,
+    maxRetries: options.twilioMaxRetries ?? DEFAULT_CONTROL.twilioMaxRetries,
+  });
+  const credentials = new AccountCredentials(store.db);
+  const reconciler = new Reconciler({ sessions, ingest, credentials, clients, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
+  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), reconciler, now });
+}
+
+/** The call-control operations; callbacks Twilio is given point at `publicUrl`, else at the host the request came to. */
+export function callControlOperations(control: CallControl, publicUrl: string | undefined): Operation[] {
+  const base = (context: OperationContext) => (publicUrl ? publicUrl.replace(/\/+$/, '') : `${context.http.protocol}://${context.http.headers.host ?? context.http.hostname}`);
+  return [
+    endSessionOperation(control),
+    holdSessionOperation(control),
+    patchConferenceMemberOperation(control),
+    redirectSessionOperation(control, base),
+    makeConferenceOperation(control, base),
+    addConferenceMemberOperation(control, base),
+    rejectSessionOperation(control),
+    recordSessionOperation(control, base),
+    newOutgoingSessionOperation(control, base),
+    getActiveCallsOperation(control),
+  ] as Operation[];
+}

@@ -1,0 +1,364 @@
+import { ApiError, validationError } from '../http/errors.js';
+import type { Operation, OperationContext } from '../http/operation.js';
+import { StoredBody } from '../http/stored-body.js';
+import { accountFor } from '../events/command-context.js';
+import { sessionIdForKey } from '../events/session-id.js';
+import type { SessionInfo, SessionMemberInfo } from '../model/session-info.js';
+import { SessionInfo as SessionInfoDto } from '../model/session-info.js';
+import type { CallControl, CommandPlan } from './call-control.js';
+import {
+  AddConferenceMember,
+  EndSession,
+  GetActiveCalls,
+  GetActiveCallsResponse,
+  HoldSession,
+  MakeConference,
+  NewOutgoingSession,
+  PatchConferenceMember,
+  RecordSession,
+  RedirectSession,
+  RejectSession,
+} from './control-dtos.js';
+import { callInfoOf } from './call-info.js';
+import { assertCallSid, conferenceTwiml, dialTwiml, E164, MAX_TWIML, resolveDestination } from './destinations.js';
+
+/** Where Twilio reaches this server (the callbacks we give it), from the public URL or the request. */
+export type CallbackBase = (context: OperationContext) => string;
+
+const AGENTS = ['User', 'Manager'] as const;
+
+const body = (result: { stored: { json: string; id: string } }) => new StoredBody(result.stored.json, result.stored.id);
+
+function assertLive(session: SessionInfo, what: string) {
+  if (session.ended) throw new ApiError('SessionEnded', `Session '${session.id}' has ended; ${what} is not possible`);
+}
+
+/** A member leg that is still on the call (ringing, connected or held). */
+const live = (member: SessionMemberInfo | undefined) => member !== undefined && member.callState !== undefined && member.callState !== 'None';
+
+function memberByCallSid(session: SessionInfo, field: string, callSid: string): SessionMemberInfo {
+  const member = session.members?.find((m) => m.callSid === callSid);
+  if (!member) throw validationError(field, 'NotAMember', `'${field}' ${callSid} is not a call of this session.`);
+  return member;
+}
+
+/** The conference the session's legs are in now, if any (members connected or held in it). */
+const liveConference = (session: SessionInfo) => (session.conferenceSid && session.members?.some((m) => m.callState === 'Connected' || m.callState === 'Hold') ? session.conferenceSid : undefined);
+
+const conferenceCallback = (base: string, sessionId: string) => `${base}/twilio/conference/status?sessionId=${encodeURIComponent(sessionId)}`;
+const callCallback = (base: string, sessionId: string) => `${base}/twilio/voice/status?sessionId=${encodeURIComponent(sessionId)}`;
+
+/** The legs that move into a conference: members first (moving the caller first would drop a bridged agent), the caller last. */
+function makeConferencePlans(session: SessionInfo, base: string): CommandPlan[] {
+  const legs = (session.members ?? []).filter((m) => m.callSid && m.callSid !== session.callSid && m.callState === 'Connected').map((m) => m.callSid!);
+  if (session.callSid) legs.push(session.callSid);
+  if (!legs.length) throw new ApiError('Conflict', `Session '${session.id}' has no live call to put in a conference`);
+  return legs.map((callSid) => ({
+    request: { command: 'conference', callSid },
+    what: `moving ${callSid} into the conference`,
+    send: async (client) => {
+      await client.calls(callSid).update({ twiml: conferenceTwiml(session.id!, conferenceCallback(base, session.id!), callSid === session.callSid) });
+    },
+  }));
+}
+
+/** DELETE /sessions/{sessionId}: hangs up; an ended session (or leg) is a 204 with nothing sent. */
+export function endSessionOperation(control: CallControl): Operation<{ sessionId?: string; callSid?: string }> {
+  return {
+    request: EndSession,
+    routes: [{ path: '/sessions/{sessionId}', verbs: ['DELETE'] }],
+    access: { anyRole: AGENTS },
+    description: 'Hangs up the session, or the one leg given (canceled while it rings); idempotent: an ended session is a 204 with no Twilio request',
+    async handle(input, context) {
+      const callSid = input.callSid ? assertCallSid('CallSid', input.callSid) : undefined;
+      await control.run(input.sessionId, context, async (session) => {
+        if (session.ended) return undefined;
+        if (callSid && callSid !== session.callSid) {
+          const member = memberByCallSid(session, 'CallSid', callSid);
+          if (!live(member)) return undefined;
+          const status = member.callState === 'Ringing' ? 'canceled' : 'completed';
+          return { request: { command: 'end', callSid }, what: `hanging up ${callSid}`, send: async (c) => void (await c.calls(callSid).update({ status })), expect: { kind: 'call', callSid } };
+        }
+        const conference = liveConference(session);
+        // Ending the conference takes every member with it, held ones included: nobody is left on hold in a live conference.
+        if (conference && !callSid) {
+          return { request: { command: 'end' }, what: 'ending the conference', send: async (c) => void (await c.conferences(conference).update({ status: 'completed' })), expect: session.callSid ? { kind: 'call', callSid: session.callSid } : undefined };
+        }
+        const target = callSid ?? session.callSid;
+        if (!target) throw new ApiError('Conflict', `Session '${session.id}' has no call to hang up`);
+        const status = session.callState === 'Ringing' && session.direction === 'Outgoing' ? 'canceled' : 'completed';
+        return { request: { command: 'end', callSid: target }, what: `hanging up ${target}`, send: async (c) => void (await c.calls(target).update({ status })), expect: { kind: 'call', callSid: target } };
+      });
+      // Twilio no longer having the call is what was asked for: reconciled, answered 204.
+      return undefined;
+    },
+  };
+}
+
+/** POST /sessions/{sessionId}/hold: holds the caller (or the leg given) in the session's conference. */
+export function holdSessionOperation(control: CallControl): Operation<{ sessionId?: string; callSid?: string; reason?: 'None' | 'Transferring' }> {
+  return {
+    request: HoldSession,
+    response: SessionInfoDto,
+    routes: [{ path: '/sessions/{sessionId}/hold', verbs: ['POST'] }],
+    access: { anyRole: AGENTS },
+    description: 'Puts the caller (or the leg given) on hold; returns the session as it is, which shows Hold once Twilio confirms',
+    async handle(input, context) {
+      const result = await control.run(input.sessionId, context, async (session) => {
+        assertLive(session, 'hold');
+        const callSid = input.callSid ? assertCallSid('CallSid', input.callSid) : session.callSid;
+        if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to hold`);
+        const member = memberByCallSid(session, 'CallSid', callSid);
+        if (control.participantState(session, callSid).hold) return undefined;
+        const conference = liveConference(session);
+        if (!conference || !live(member)) {
+          throw new ApiError('Conflict', `${callSid} is not in a live conference; make one first (POST /sessions/${session.id}/conference)`);
+        }
+        return {
+          request: { command: 'hold', callSid, reason: input.reason ?? 'None' },
+          what: `the hold of ${callSid}`,
+          send: async (c) => void (await c.conferences(conference).participants(callSid).update({ hold: true })),
+          expect: { kind: 'participant', conferenceSid: conference, callSid, hold: true },
+        };
+      });
+      if (result.notActive) throw result.notActive;
+      return body(result);
+    },
+  };
+}
+
+/** PATCH /sessions/{sessionId}/conference/members/{callSid}: a member's hold and mute, as desired states. */
+export function patchConferenceMemberOperation(control: CallControl): Operation<{ sessionId?: string; callSid?: string; hold?: boolean; muted?: boolean }> {
+  return {
+    request: PatchConferenceMember,
+    response: SessionInfoDto,
+    routes: [{ path: '/sessions/{sessionId}/conference/members/{callSid}', verbs: ['PATCH'] }],
+    access: { anyRole: AGENTS },
+    description: 'Sets a conference member’s hold and mute (desired states: sending what already holds sends nothing to Twilio)',
+    async handle(input, context) {
+      if (input.hold === undefined && input.muted === undefined) throw new ApiError('ValidationException', 'Send at least one of Hold, Muted.', [{ errorCode: 'NotEmpty', fieldName: 'Hold', message: 'Send at least one of Hold, Muted.' }]);
+      const callSid = assertCallSid('CallSid', input.callSid ?? '');
+      const result = await control.run(input.sessionId, context, async (session) => {
+        assertLive(session, 'changing a member');
+        const member = memberByCallSid(session, 'CallSid', callSid);
+        const conference = liveConference(session);
+        if (!conference || !live(member)) throw new ApiError('Conflict', `${callSid} is not in a live conference`);
+        const now = control.participantState(session, callSid);
+        const hold = input.hold !== undefined && input.hold !== now.hold ? input.hold : undefined;
+        const muted = input.muted !== undefined && input.muted !== now.muted ? input.muted : undefined;
+        if (hold === undefined && muted === undefined) return undefined;
+        const plans: CommandPlan[] = [];
+        const update = { ...(hold !== undefined ? { hold } : {}), ...(muted !== undefined ? { muted } : {}) };
+        // One request carries both changes; each is recorded as its own command.
+        plans.push({
+          request: { command: hold !== undefined ? (hold ? 'hold' : 'unhold') : muted ? 'mute' : 'unmute', callSid },
+          what: `the change of ${callSid}`,
+          send: async (c) => void (await c.conferences(conference).participants(callSid).update(update)),
+          expect: { kind: 'participant', conferenceSid: conference, callSid, hold, muted },
+        });
+        if (hold !== undefined && muted !== undefined) plans.push({ request: { command: muted ? 'mute' : 'unmute', callSid }, what: `the change of ${callSid}`, send: async () => undefined });
+        return plans;
+      });
+      if (result.notActive) throw result.notActive;
+      return body(result);
+    },
+  };
+}
+
+/** POST /sessions/{sessionId}/redirect: blind transfer of the caller. */
+export function redirectSessionOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; destination?: string; callerId?: string }> {
+  return {
+    request: RedirectSession,
+    routes: [{ path: '/sessions/{sessionId}/redirect', verbs: ['POST'] }],
+    access: { anyRole: AGENTS },
+    description: 'Blind transfer: the caller is dialled through to the destination (E.164, client:, sip: or an endpoint ID)',
+    async handle(input, context) {
+      if (input.callerId !== undefined && !E164.test(input.callerId)) throw validationError('CallerId', 'Predicate', "'Caller Id' must be an E.164 number.");
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
+        assertLive(session, 'a transfer');
+        const destination = await resolveDestination('Destination', input.destination, (id) => control.deps.directory.addressOfEndpoint(accountId, id));
+        const callSid = session.callSid;
+        if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to transfer`);
+        const twiml = dialTwiml(destination, input.callerId, callCallback(base(context), session.id!));
+        if (twiml.length > MAX_TWIML) throw validationError('Destination', 'MaximumLength', "'Destination' is too long.");
+        return { request: { command: 'redirect', callSid, destination: destination.address }, what: `the transfer of ${callSid}`, send: async (c) => void (await c.calls(callSid).update({ twiml })) };
+      });
+      if (result.notActive) throw result.notActive;
+      return undefined;
+    },
+  };
+}
+
+/** POST /sessions/{sessionId}/conference: the live legs move into a conference named after the session. */
+export function makeConferenceOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string }> {
+  return {
+    request: MakeConference,
+    response: SessionInfoDto,
+    routes: [{ path: '/sessions/{sessionId}/conference', verbs: ['POST'] }],
+    access: { anyRole: AGENTS },
+    description: 'Moves the session’s live legs into a conference named after the session (nothing is sent when it is in one already)',
+    async handle(input, context) {
+      const result = await control.run(input.sessionId, context, async (session) => {
+        assertLive(session, 'a conference');
+        return liveConference(session) ? undefined : makeConferencePlans(session, base(context));
+      });
+      if (result.notActive) throw result.notActive;
+      return body(result);
+    },
+  };
+}
+
+/** POST /sessions/{sessionId}/conference/members: dials a party into the conference (made first when needed). */
+export function addConferenceMemberOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; callSid?: string; destination?: string; fromNumber?: string }> {
+  return {
+    request: AddConferenceMember,
+    response: SessionInfoDto,
+    routes: [{ path: '/sessions/{sessionId}/conference/members', verbs: ['POST'] }],
+    access: { anyRole: AGENTS },
+    description: 'Warm transfer or supervisor: dials the destination into the session’s conference, making the conference first when needed',
+    async handle(input, context) {
+      if (input.callSid) assertCallSid('CallSid', input.callSid);
+      if (input.fromNumber !== undefined && !E164.test(input.fromNumber)) throw validationError('FromNumber', 'Predicate', "'From Number' must be an E.164 number.");
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
+        assertLive(session, 'adding a member');
+        const destination = await resolveDestination('Destination', input.destination, (id) => control.deps.directory.addressOfEndpoint(accountId, id));
+        if (input.callSid) memberByCallSid(session, 'CallSid', input.callSid);
+        const from = input.fromNumber ?? (session.direction === 'Outgoing' ? session.fromAddress : session.toAddress);
+        if (!from || !E164.test(from)) throw validationError('FromNumber', 'NotEmpty', "'From Number' must be given: the session has no number of ours to call from.");
+        const callbacks = base(context);
+        const plans = liveConference(session) ? [] : makeConferencePlans(session, callbacks);
+        // Twilio takes the conference's friendly name where its SID is not known yet.
+        const conference = liveConference(session) ?? session.id!;
+        plans.push({
+          request: { command: 'addMember', destination: destination.address },
+          what: `dialling ${destination.address} into the conference`,
+          send: async (c) => {
+            const participant = await c.conferences(conference).participants.create({
+              from,
+              to: destination.address,
+              label: destination.address,
+              statusCallback: callCallback(callbacks, session.id!),
+              statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+              conferenceStatusCallback: conferenceCallback(callbacks, session.id!),
+              conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave', 'mute', 'hold'],
+              endConferenceOnExit: false,
+              beep: 'false',
+            });
+            return { createdCallSid: participant.callSid };
+          },
+        });
+        return plans;
+      });
+      if (result.notActive) throw result.notActive;
+      return body(result);
+    },
+  };
+}
+
+/** POST /sessions/{sessionId}/reject: the caller declines the leg ringing on their own device. No body. */
+export function rejectSessionOperation(control: CallControl): Operation<{ sessionId?: string }> {
+  return {
+    request: RejectSession,
+    response: SessionInfoDto,
+    routes: [{ path: '/sessions/{sessionId}/reject', verbs: ['POST'] }],
+    access: { anyRole: AGENTS },
+    description: 'Declines the call offered to the caller’s own device: its ringing leg is canceled (no body)',
+    async handle(input, context) {
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
+        assertLive(session, 'rejecting');
+        const mine = await control.deps.directory.ownEndpointIds(accountId, context);
+        const ringing = (session.members ?? []).filter((m) => m.callSid && m.callState === 'Ringing' && m.role !== 'Caller');
+        const leg = ringing.find((m) => m.endpointId !== undefined && mine.includes(m.endpointId)) ?? (mine.length ? undefined : ringing.length === 1 ? ringing[0] : undefined);
+        if (!leg?.callSid) throw new ApiError('Conflict', `No call of session '${session.id}' is ringing on your device`);
+        const callSid = leg.callSid;
+        return { request: { command: 'reject', callSid }, what: `canceling ${callSid}`, send: async (c) => void (await c.calls(callSid).update({ status: 'canceled' })), expect: { kind: 'call', callSid } };
+      });
+      if (result.notActive) throw result.notActive;
+      return body(result);
+    },
+  };
+}
+
+/** POST /sessions/{sessionId}/record: a dual-channel recording of the caller's leg. No body. */
+export function recordSessionOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string }> {
+  return {
+    request: RecordSession,
+    response: SessionInfoDto,
+    routes: [{ path: '/sessions/{sessionId}/record', verbs: ['POST'] }],
+    access: { anyRole: AGENTS },
+    description: 'Starts a dual-channel recording of the caller’s leg; the log shows it started and where it is once available (no body)',
+    async handle(input, context) {
+      const result = await control.run(input.sessionId, context, async (session) => {
+        assertLive(session, 'recording');
+        const callSid = session.callSid;
+        if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to record`);
+        const callback = `${base(context)}/twilio/recording/status?sessionId=${encodeURIComponent(session.id!)}`;
+        return {
+          request: { command: 'record', callSid },
+          what: `recording ${callSid}`,
+          send: async (c) =>
+            void (await c.calls(callSid).recordings.create({
+              recordingStatusCallback: callback,
+              recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+              recordingChannels: 'dual',
+              recordingTrack: 'both',
+            })),
+        };
+      });
+      if (result.notActive) throw result.notActive;
+      return body(result);
+    },
+  };
+}
+
+/** POST /sessions/outgoing: an outbound call; its session opens from Twilio's callbacks (the id is the CallSid's). */
+export function newOutgoingSessionOperation(control: CallControl, base: CallbackBase): Operation<{ flowId?: string; numberToDial?: string; callerId?: string; accountId?: string }> {
+  return {
+    request: NewOutgoingSession,
+    routes: [{ path: '/sessions/outgoing', verbs: ['POST'] }],
+    access: { anyRole: ['Manager', 'SystemAdministrator'] },
+    description: 'Places an outbound call from one of the account’s numbers; the session opens as Twilio reports the call (204)',
+    async handle(input, context) {
+      const accountId = accountFor(input.accountId, context);
+      const to = input.numberToDial?.trim();
+      if (!to) throw validationError('NumberToDial', 'NotEmpty', "'Number To Dial' must not be empty.");
+      if (!E164.test(to)) throw validationError('NumberToDial', 'Predicate', "'Number To Dial' must be an E.164 number.");
+      const numbers = await control.deps.directory.numbersOf(accountId);
+      const from = input.callerId ?? numbers[0];
+      if (!from) throw validationError('CallerId', 'NotEmpty', "'Caller Id' must be given: the account has no phone number.");
+      if (!numbers.includes(from)) throw validationError('CallerId', 'Predicate', "'Caller Id' must be one of the account's numbers.");
+      const callbacks = base(context);
+      const answerUrl = `${callbacks}/twilio/voice${input.flowId ? `?flowId=${encodeURIComponent(input.flowId)}` : ''}`;
+      await control.sendNew(
+        accountId,
+        context,
+        {
+          request: { command: 'outgoing', destination: to },
+          what: `the call to ${to}`,
+          send: async (c) => {
+            const call = await c.calls.create({ to, from, url: answerUrl, statusCallback: `${callbacks}/twilio/voice/status`, statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] });
+            return { createdCallSid: call.sid };
+          },
+        },
+        (callSid) => sessionIdForKey(accountId, 'twilio', callSid),
+      );
+      return undefined;
+    },
+  };
+}
+
+/** GET /calls/active?accountId=: the account's live calls, from Twilio. */
+export function getActiveCallsOperation(control: CallControl): Operation<{ accountId?: string }> {
+  return {
+    request: GetActiveCalls,
+    response: GetActiveCallsResponse,
+    routes: [{ path: '/calls/active', verbs: ['GET'] }],
+    access: { anyRole: ['SystemAdministrator', 'Manager', 'CallCenterDashboard'] },
+    description: 'The account’s calls ringing or in progress, from Twilio’s Calls list, as CallInfo',
+    async handle(input, context) {
+      const accountId = accountFor(input.accountId, context);
+      const calls = await control.listCalls(accountId, ['in-progress', 'ringing']);
+      return { calls: calls.map(callInfoOf) };
+    },
+  };
+}
