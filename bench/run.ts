@@ -1,4 +1,5 @@
 import { benchAuth } from './auth.js';
+import { benchGenerate } from './generate.js';
 import { benchGetSession } from './get-session.js';
 import { benchScaling } from './scaling.js';
 
@@ -7,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
   scaling: benchScaling,
   auth: benchAuth,
+  generate: benchGenerate,
 };
 
 const wanted = process.argv.slice(2);
