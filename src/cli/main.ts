@@ -5,6 +5,7 @@ import { importSessions, recordsOf } from '../import/import-sessions.js';
 import { closeOnSignals, startServer } from '../server.js';
 import { directoryFromSessions } from '../directory/directory-from-session.js';
 import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
+import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
 import { openStore, printableDatabaseUrl } from '../store/open-store.js';
 
@@ -16,6 +17,7 @@ Commands:
   import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
   generate [COUNT]   Add COUNT realistic sessions (default 1000000) for benchmarks and demos
 ${DIRECTORY_USAGE}
+${LIFECYCLE_USAGE}
 
 Options:
   --database PATH|URL  SQLite file (default ./data/switchboard.db) or postgres://… (env DATABASE_URL)
@@ -65,10 +67,12 @@ export async function main(argv: readonly string[], env: Record<string, string |
       return generateCommand(config, files, io.out, new Date());
     case 'user':
     case 'account':
-    case 'apikey': {
+    case 'apikey':
+    case 'lifecycle': {
       const store = await openStore(config.databaseUrl);
       try {
         await store.migrate();
+        if (command === 'lifecycle') return await runLifecycleCommand(store, files, options, io);
         return await runDirectoryCommand(store, command, files, options, io);
       } finally {
         await store.close();

@@ -126,6 +126,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     params: () => ({ id: 'no-such-subscription', subscribeChannels: [`account:${A}`] }),
     statuses: { anonymous: 401, otherAccount: 404, user: 404, manager: 404, admin: 404 },
   },
+  // Retention and legal hold: the account's Managers and SystemAdministrators (test/lifecycle).
+  GetAccountLifecycle: { params: () => ({ accountId: A }), statuses: managed },
+  PatchAccountLifecycle: { params: () => ({ accountId: A, liveDays: 20 }), statuses: managed },
+  GetSessionHold: { params: (f) => ({ sessionId: f.sessionId }), statuses: managed },
+  PlaceSessionHold: { params: (f) => ({ sessionId: f.sessionId, reason: 'zephyr case' }), statuses: managed },
+  ReleaseSessionHold: { params: (f) => ({ sessionId: f.sessionId }), statuses: managed },
 };
 
 /** The golden session, renamed into one tenant's words. */
