@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { LifecyclePolicies } from '../../src/lifecycle/lifecycle-policies.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { session } from '../support/sessions.js';
+import { runCli } from '../support/cli.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
 
-async function run(db: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...argv, '--database', db], {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('switchboard lifecycle', () => {
   it('shows and sets an account’s live window, retention and legal hold, holds and releases a session, audited as cli', async () => {
