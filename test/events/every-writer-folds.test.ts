@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { seedDemo } from '../../src/demo/seed-demo.js';
 import { DEFAULT_FOLD_POLICY, foldSession } from '../../src/events/fold-session.js';
+import { EventIngest } from '../../src/events/ingest-events.js';
 import { recordedEvent } from '../../src/events/ledger-row.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
@@ -14,6 +15,7 @@ import { goldenSession, readFixture } from '../support/fixtures.js';
 import { adminCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
+import { chatEvent } from './support/chat-events.js';
 
 const quiet = { out: () => {}, err: (line: string) => console.error(line) };
 
@@ -33,6 +35,19 @@ const WRITERS: Record<string, (databaseUrl: string) => Promise<void>> = {
     const bare = { id: 'bare-session', accountId: 'acct_acme', dateCreated: '2026-11-27T10:00:00Z', fromAddress: '+15035550101', channel: 'Voice' };
     writeFileSync(file, JSON.stringify([goldenSession(), ...JSON.parse(readFixture('list-golden.json')).items.map((s: SessionInfo) => ({ ...s, id: 'list-' + s.id })), bare]));
     expect(await main(['import', file, '--database', url], {}, quiet)).toBe(0);
+  },
+  // The live path, for comparison: provider-neutral events, ingested and folded as they arrive.
+  'event ingest': async (url) => {
+    const store = await openStore(url);
+    try {
+      await store.migrate();
+      const ingest = new EventIngest(store.db);
+      for (const sessionId of ['chat-1', 'chat-2']) {
+        await ingest.ingest([0, 3, 7].map((second) => chatEvent({ sessionId, accountId: 'acct_acme', dedupeKey: `${sessionId}:${second}`, second })));
+      }
+    } finally {
+      await store.close();
+    }
   },
   'the demo seed': async (url) => {
     const store = await openStore(url);
