@@ -1,4 +1,5 @@
 import { benchAuth } from './auth.js';
+import { benchGenerate } from './generate.js';
 import { benchGetSession } from './get-session.js';
 import { benchReadLoad } from './read-load.js';
 import { benchScaling } from './scaling.js';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   auth: benchAuth,
   'read-load': benchReadLoad,
   'sign-in-flood': benchSignInFlood,
+  generate: benchGenerate,
 };
 
 const wanted = process.argv.slice(2);

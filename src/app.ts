@@ -16,6 +16,7 @@ import { BASIC_CHALLENGE, CREDENTIALS_CHALLENGE } from './auth/authenticator.js'
 import { directoryOperations, UNSERVED_EVO_ROUTES } from './directory/directory-operations.js';
 import { systemClock } from './lifecycle/clock.js';
 import { deleteSessionsOperation } from './lifecycle/delete-sessions.js';
+import { lifecycleOperations } from './lifecycle/lifecycle-operations.js';
 import { LifecyclePolicies } from './lifecycle/lifecycle-policies.js';
 import { getSessionOperation } from './sessions/get-session.js';
 import { SessionListRepository } from './sessions/list-repository.js';
@@ -121,6 +122,7 @@ export function operations(
   const sessions = new SessionsRepository(store.db);
   const directory = new DirectoryReads(store.db);
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
+  const policies = new LifecyclePolicies(store.db, systemClock);
   return [
     getSessionOperation(sessions),
     authenticateOperation({ ...auth, publicUrl: events.publicUrl }),
@@ -129,7 +131,8 @@ export function operations(
     listSessionsOperation(readsOf),
     getMySessionsOperation(store.db, readsOf),
     getActiveSessionsOperation(store.db, readsOf),
-    deleteSessionsOperation(store.db, new LifecyclePolicies(store.db, systemClock), systemClock),
+    deleteSessionsOperation(store.db, policies, systemClock),
+    ...lifecycleOperations(policies, auth.accounts, sessions),
     postSessionEventsOperation(ingest, directory),
     newSessionOperation(commands),
     patchSessionOperation(commands),

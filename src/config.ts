@@ -58,6 +58,12 @@ export interface CommandOptions {
   readonly name?: string;
   readonly id?: string;
   readonly twilioSid?: string;
+  /** `lifecycle set`: day counts as typed (0: the default / kept forever), `on`/`off`. */
+  readonly liveDays?: string;
+  readonly retentionDays?: string;
+  readonly legalHold?: string;
+  /** `lifecycle hold`: why the session is held. */
+  readonly reason?: string;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -144,6 +150,10 @@ export function parseCommandLine(
       name: { type: 'string' },
       id: { type: 'string' },
       'twilio-sid': { type: 'string' },
+      'live-days': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'legal-hold': { type: 'string' },
+      reason: { type: 'string' },
       'public-url': { type: 'string' },
       'twilio-voice-redirect': { type: 'string' },
       'short-abandon-seconds': { type: 'string' },
@@ -213,7 +223,18 @@ export function parseCommandLine(
     reconcileAfterMs,
   });
   const { role, account, password, name, id } = values;
-  const options: CommandOptions = { role, account, password, name, id, twilioSid: values['twilio-sid'] };
+  const options: CommandOptions = {
+    role,
+    account,
+    password,
+    name,
+    id,
+    twilioSid: values['twilio-sid'],
+    liveDays: values['live-days'],
+    retentionDays: values['retention-days'],
+    legalHold: values['legal-hold'],
+    reason: values.reason,
+  };
   return { config, positionals, options };
 }
 

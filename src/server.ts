@@ -81,6 +81,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     print(`  curl -u ${manager.email}:${manager.password} ${url}/sessions/${example}`);
     print(`  curl -u ${manager.email}:${manager.password} ${url}/sessions/${example}.xml`);
     print(`  (agents: ${DEMO_USERS.slice(1).map((u) => `${u.email} / ${u.password}`).join(', ')})`);
+    const agent = DEMO_USERS[1]!;
+    print(`  curl -u ${agent.email}:${agent.password} ${url}/sessions/my      # an agent's own live sessions`);
     print(`  open ${url}/sessions/${example} in a browser, or curl '${url}/xml/metadata?op=GetSession'`);
   }
   return { app, store, url, close };

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseCommandLine, type CommandOptions, type Config } from '../config.js';
 import { generateCommand } from '../generate/generate-command.js';
-import { importSessions, recordsOf } from '../import/import-sessions.js';
+import { importSessions } from '../import/import-sessions.js';
+import { describeExport, NotAnExport, readExport, type ExportRecords } from '../import/read-export.js';
 import { closeOnSignals, startServer } from '../server.js';
 import { directoryFromSessions } from '../directory/directory-from-session.js';
 import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
+import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
 import { SessionsRepository } from '../sessions/sessions-repository.js';
 import { openStore, printableDatabaseUrl } from '../store/open-store.js';
 
@@ -13,9 +15,10 @@ const USAGE = `Usage: switchboard <command> [options]
 Commands:
   serve [--demo]     Run the HTTP server (migrates first; --demo seeds an empty database)
   migrate            Bring the database schema up to date
-  import FILE…       Import sessions exported from Evo Voice (a ListResponse or an array)
+  import FILE…       Import sessions exported from Evo Voice: a SessionInfo, an array, a ListResponse or JSON Lines
   generate [COUNT]   Add COUNT realistic sessions (default 1000000) for benchmarks and demos
 ${DIRECTORY_USAGE}
+${LIFECYCLE_USAGE}
 
 Options:
   --database PATH|URL  SQLite file (default ./data/switchboard.db) or postgres://… (env DATABASE_URL)
@@ -70,10 +73,12 @@ export async function main(argv: readonly string[], env: Record<string, string |
       return generateCommand(config, files, io.out, new Date());
     case 'user':
     case 'account':
-    case 'apikey': {
+    case 'apikey':
+    case 'lifecycle': {
       const store = await openStore(config.databaseUrl);
       try {
         await store.migrate();
+        if (command === 'lifecycle') return await runLifecycleCommand(store, files, options, io);
         return await runDirectoryCommand(store, command, files, options, io);
       } finally {
         await store.close();
@@ -101,23 +106,27 @@ async function importFiles(config: Config, files: readonly string[], io: Io): Pr
     await store.migrate();
     const sessions = new SessionsRepository(store.db);
     for (const file of files) {
-      let records: unknown[] | undefined;
+      let read: ExportRecords;
       try {
-        records = recordsOf(JSON.parse(await readFile(file, 'utf8')));
+        read = readExport(await readFile(file, 'utf8'));
       } catch (error) {
-        io.err(`${file}: cannot read: ${(error as Error).message}`);
+        io.err(error instanceof NotAnExport ? `${file}: ${error.message}` : `${file}: cannot read: ${(error as Error).message}`);
         failed = true;
         continue;
       }
-      if (!records) {
-        io.err(`${file}: expected a ListResponse ({"items": […]}) or an array of sessions`);
-        failed = true;
-        continue;
-      }
-      const report = await importSessions(sessions, records, directoryFromSessions(store));
-      io.out(`${file}: ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected.length} rejected`);
-      for (const r of report.rejected) io.err(`  record ${r.index}${r.id ? ` (${r.id})` : ''}: ${r.reason}`);
-      if (report.rejected.length) failed = true;
+      const report = await importSessions(sessions, read.records, directoryFromSessions(store));
+      const rejected = report.rejected.length + read.unreadable.length;
+      io.out(`${file}: read ${describeExport(read)}; ${report.imported} imported, ${report.alreadyPresent} already present, ${rejected} rejected`);
+      // JSON Lines' problems by line, in file order; other shapes' by their position in the list.
+      const problems = [
+        ...read.unreadable.map((u) => ({ at: u.line, text: `line ${u.line}: ${u.reason}` })),
+        ...report.rejected.map((r) => {
+          const at = read.lines ? read.lines[r.index]! : r.index;
+          return { at, text: `${read.lines ? 'line' : 'record'} ${at}${r.id ? ` (${r.id})` : ''}: ${r.reason}` };
+        }),
+      ].sort((a, b) => a.at - b.at);
+      for (const p of problems) io.err(`  ${p.text}`);
+      if (rejected) failed = true;
     }
   } finally {
     await store.close();

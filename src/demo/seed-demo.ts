@@ -6,7 +6,7 @@ export async function seedDemo(sessions: SessionsRepository, now: Date): Promise
   if ((await sessions.count()) > 0) return [];
   const seeded: string[] = [];
   for (const session of demoSessions(now)) {
-    if ((await sessions.insertIfAbsent(session)) === 'inserted') seeded.push(session.id!);
+    if ((await sessions.insertIfAbsent(session, undefined, 'demo')) === 'inserted') seeded.push(session.id!);
   }
   return seeded;
 }

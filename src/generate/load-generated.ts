@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely';
-import { sessionRow } from '../sessions/session-row.js';
+import { insertSnapshots, snapshotWrite, type SnapshotWrite } from '../events/snapshot-writes.js';
 import type { Database } from '../store/schema.js';
 import type { TextSearch } from '../store/text-search.js';
 import { generatedCustomers, generateSessions, type GeneratorOptions } from './generate-sessions.js';
 
-// SQLite allows 32766 bound values per statement; a sessions row has 18 columns.
+// SQLite allows 32766 bound values per statement; a sessions row has 17 columns, a ledger row 10.
 const BATCH = 1000;
 
 /**
- * Writes generated sessions (and each account's customer tree) through the ordinary row mapping;
- * the search index is brought up to date once at the end (the store's bulk-load path).
+ * Writes generated sessions (and each account's customer tree) as sessions that arrive whole: each
+ * with its `SessionImported` ledger row, the row folded from it, so later events fold onto it. The
+ * search index is brought up to date once at the end (the store's bulk-load path).
  */
 export async function loadGenerated(
   db: Kysely<Database>,
@@ -27,18 +28,18 @@ async function load(db: Kysely<Database>, options: GeneratorOptions, progress: (
     await db.insertInto('customers').values(customers.slice(i, i + BATCH)).onConflict((oc) => oc.doNothing()).execute();
   }
   let loaded = 0;
-  let rows: ReturnType<typeof sessionRow>[] = [];
+  let writes: SnapshotWrite[] = [];
   const flush = async () => {
-    const batch = rows;
-    rows = [];
-    await db.transaction().execute((trx) => trx.insertInto('sessions').values(batch).onConflict((oc) => oc.doNothing()).execute());
+    const batch = writes;
+    writes = [];
+    await db.transaction().execute((trx) => insertSnapshots(trx, batch));
     loaded += batch.length;
     progress(loaded);
   };
   for (const { session, parentSessionId } of generateSessions(options)) {
-    rows.push(sessionRow(session, 1, { parentSessionId }));
-    if (rows.length >= BATCH) await flush();
+    writes.push(snapshotWrite(session, 'generate', now, { parentSessionId }));
+    if (writes.length >= BATCH) await flush();
   }
-  if (rows.length) await flush();
+  if (writes.length) await flush();
   return loaded;
 }

@@ -17,16 +17,6 @@ export interface ImportReport {
   readonly rejected: readonly ImportProblem[];
 }
 
-/** The sessions of an Evo Voice export: a ListResponse (`items`/`Items`) or a bare array. */
-export function recordsOf(parsed: unknown): unknown[] | undefined {
-  if (Array.isArray(parsed)) return parsed;
-  if (typeof parsed === 'object' && parsed !== null) {
-    const items = Object.entries(parsed).find(([k]) => k.toLowerCase() === 'items')?.[1];
-    if (Array.isArray(items)) return items;
-  }
-  return undefined;
-}
-
 /**
  * Imports sessions exported from Evo Voice, keeping their ids and dates. Each record lands whole
  * or not at all; a bad record is reported and the rest still land.

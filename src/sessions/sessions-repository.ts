@@ -2,9 +2,9 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import type { Database, SessionsTable } from '../store/schema.js';
 import { BatchedLookup } from '../store/batched-lookup.js';
-import { ledgerRow } from '../events/ledger-row.js';
-import { snapshotEvent } from '../events/snapshot-event.js';
-import { sessionRow, type SessionLinks } from './session-row.js';
+import type { SnapshotSource } from '../events/snapshot-event.js';
+import { insertSnapshots, snapshotWrite } from '../events/snapshot-writes.js';
+import type { SessionLinks } from './session-row.js';
 
 export interface StoredSession {
   readonly accountId: string;
@@ -53,24 +53,14 @@ export class SessionsRepository {
   }
 
   /**
-   * Inserts a session unless one with its id exists (in any account); never overwrites. The ledger
-   * gets its `SessionImported` snapshot in the same transaction, so the row is the fold of its events.
-   * `links` (the parent session) are row facts the document does not carry.
+   * Inserts a session that arrives whole unless one with its id exists (in any account); never
+   * overwrites. The ledger gets its `SessionImported` snapshot in the same transaction, and the row
+   * is the fold of it. `links` (the parent session) are row facts the document does not carry.
    */
-  async insertIfAbsent(session: SessionInfo, links?: SessionLinks): Promise<InsertOutcome> {
-    return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('sessions').select('id').where('id', '=', session.id ?? '').executeTakeFirst();
-      if (existing) return 'exists';
-      // Another instance may insert the same session between the check and here: its row wins.
-      const { numInsertedOrUpdatedRows } = await trx
-        .insertInto('sessions')
-        .values(sessionRow(session, 1, links))
-        .onConflict((oc) => oc.columns(['account_id', 'id']).doNothing())
-        .executeTakeFirst();
-      if (Number(numInsertedOrUpdatedRows ?? 0) === 0) return 'exists';
-      await trx.insertInto('session_events').values(ledgerRow(snapshotEvent(session), new Date().toISOString())).execute();
-      return 'inserted';
-    });
+  async insertIfAbsent(session: SessionInfo, links?: SessionLinks, source: SnapshotSource = 'import'): Promise<InsertOutcome> {
+    const write = snapshotWrite(session, source, new Date().toISOString(), links);
+    const stored = await this.db.transaction().execute((trx) => insertSnapshots(trx, [write]));
+    return stored.size ? 'inserted' : 'exists';
   }
 
   async count(): Promise<number> {

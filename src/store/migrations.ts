@@ -339,6 +339,24 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropTable('stream_head').execute();
       },
     },
+    '010-lifecycle-audits': {
+      async up(db: Kysely<unknown>) {
+        // Who changed an account's live window, retention or legal hold, or a session's hold, and
+        // when: the settings that decide what gets deleted are audited like the deletions.
+        await caps
+          .withSerialKey(db.schema.createTable('lifecycle_audits'), 'seq')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text')
+          .addColumn('changed_by', 'text', (c) => c.notNull())
+          .addColumn('change', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('lifecycle_audits_account').on('lifecycle_audits').columns(['account_id', 'occurred_at']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('lifecycle_audits').execute();
+      },
+    },
   };
 }
 

@@ -22,6 +22,7 @@ export interface Database {
   stream_head: StreamHeadTable;
   session_changes: SessionChangesTable;
   stream_subscriptions: StreamSubscriptionsTable;
+  lifecycle_audits: LifecycleAuditsTable;
 }
 
 /** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */
@@ -239,4 +240,17 @@ export interface StreamSubscriptionsTable {
   last_pulse: number;
   /** Epoch ms the holding instance last swept it: a crashed instance's rows go stale and are dropped. */
   held_at: number;
+}
+
+/** Who changed what of an account's lifecycle settings or a session's legal hold, and when. */
+export interface LifecycleAuditsTable {
+  seq: Generated<number>;
+  account_id: string;
+  /** Set for a session's hold; null for the account's settings. */
+  session_id: string | null;
+  /** The user id (or API key's), or `cli` for the command line. */
+  changed_by: string;
+  /** What changed, before → after: `legalHold false → true; retentionDays forever → 30`. */
+  change: string;
+  occurred_at: string;
 }

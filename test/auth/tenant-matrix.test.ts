@@ -142,6 +142,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
   RecordSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: { ...readable, user: 409, manager: 409, admin: 409 } },
   NewOutgoingSession: { params: () => ({ accountId: A, numberToDial: '+15035550177', callerId: '+15035550100' }), statuses: { ...managed, manager: 409, admin: 409 } },
   GetActiveCalls: { params: () => ({ accountId: A }), statuses: { ...managed, manager: 409, admin: 409 } },
+  // Retention and legal hold: the account's Managers and SystemAdministrators (test/lifecycle).
+  GetAccountLifecycle: { params: () => ({ accountId: A }), statuses: managed },
+  PatchAccountLifecycle: { params: () => ({ accountId: A, liveDays: 20 }), statuses: managed },
+  GetSessionHold: { params: (f) => ({ sessionId: f.sessionId }), statuses: managed },
+  PlaceSessionHold: { params: (f) => ({ sessionId: f.sessionId, reason: 'zephyr case' }), statuses: managed },
+  ReleaseSessionHold: { params: (f) => ({ sessionId: f.sessionId }), statuses: managed },
 };
 
 /** The golden session, renamed into one tenant's words. */

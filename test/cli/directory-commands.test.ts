@@ -2,23 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { AccountsRepository } from '../../src/directory/accounts-repository.js';
 import { CustomersRepository } from '../../src/directory/customers-repository.js';
 import { EndpointsRepository } from '../../src/directory/endpoints-repository.js';
 import { openStore } from '../../src/store/open-store.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
+import { runCli } from '../support/cli.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
 
 const database = freshDatabaseUrl;
 
-async function run(db: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...argv, '--database', db], {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('switchboard user / account / apikey', () => {
   it('adds an account and a manager who can then sign in, and an API key that works until revoked', async () => {

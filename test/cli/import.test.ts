@@ -33,7 +33,7 @@ describe('switchboard import', () => {
 
     const run = capture();
     expect(await main(['import', file, '--database', database], {}, run.io)).toBe(0);
-    expect(run.out).toEqual([`${file}: ${sessions.length} imported, 0 already present, 0 rejected`]);
+    expect(run.out).toEqual([`${file}: read a ListResponse of ${sessions.length} sessions; ${sessions.length} imported, 0 already present, 0 rejected`]);
 
     const store = await openStore(database);
     const repo = new SessionsRepository(store.db);
@@ -42,7 +42,7 @@ describe('switchboard import', () => {
 
     const again = capture();
     expect(await main(['import', file, '--database', database], {}, again.io)).toBe(0);
-    expect(again.out).toEqual([`${file}: 0 imported, ${sessions.length} already present, 0 rejected`]);
+    expect(again.out).toEqual([`${file}: read a ListResponse of ${sessions.length} sessions; 0 imported, ${sessions.length} already present, 0 rejected`]);
   });
 
   it('reports a malformed record with its position and reason, and lands the rest', async () => {
@@ -63,7 +63,7 @@ describe('switchboard import', () => {
     const database = await freshDatabaseUrl();
     const run = capture();
     expect(await main(['import', file, '--database', database], {}, run.io)).toBe(1);
-    expect(run.out).toEqual([`${file}: 2 imported, 0 already present, 4 rejected`]);
+    expect(run.out).toEqual([`${file}: read an array of 6 sessions; 2 imported, 0 already present, 4 rejected`]);
     expect(run.err).toEqual([
       "  record 1 (bad-enum): CallState: 'Exploded' is not a SessionCallState (Disconnected, Ringing, Connected, Hold, Passive)",
       "  record 2: Id: 'Session Id' must not be empty.",
@@ -72,7 +72,8 @@ describe('switchboard import', () => {
     ]);
     const store = await openStore(database);
     const pascal = await new SessionsRepository(store.db).findById('pascal');
-    expect(JSON.parse(pascal!.json)).toEqual({ id: 'pascal', accountId: 'acct_acme', ended: true, log: [{ date: '2026-01-01T00:00:00Z', message: 'hi' }] });
+    // Stored as the fold of its snapshot: with the members list every session shows, empty here.
+    expect(JSON.parse(pascal!.json)).toEqual({ id: 'pascal', accountId: 'acct_acme', ended: true, log: [{ date: '2026-01-01T00:00:00Z', message: 'hi' }], members: [] });
     await store.close();
   });
 
@@ -85,8 +86,40 @@ describe('switchboard import', () => {
     const run = capture();
     expect(await main(['import', notJson, object, join(dir, 'missing.json'), '--database', join(dir, 'db')], {}, run.io)).toBe(1);
     expect(run.err[0]).toMatch(/x\.json: cannot read:/);
-    expect(run.err[1]).toBe(`${object}: expected a ListResponse ({"items": […]}) or an array of sessions`);
+    expect(run.err[1]).toBe(`${object}: expected a SessionInfo ({"id": …}), an array of them, a ListResponse ({"items": […]}) or JSON Lines (one SessionInfo a line)`);
     expect(run.err[2]).toMatch(/missing\.json: cannot read:/);
+  });
+
+  it('reads a single SessionInfo as GET /sessions/{id} answers it, an array, a ListResponse and JSON Lines, and says which', async () => {
+    const source = await startSignedInServer([goldenSession(), ...demoSessions(new Date('2026-11-27T15:00:00Z'))]);
+    const [one, ...more] = await Promise.all(
+      [goldenSession(), ...demoSessions(new Date('2026-11-27T15:00:00Z'))].map(async (s) => (await source.fetch(`${source.url}/sessions/${s.id}`)).text()),
+    );
+    const dir = tempDir();
+    const files = {
+      single: [join(dir, 'one.json'), one!],
+      array: [join(dir, 'two.json'), `[${more.slice(0, 2).join(',')}]`],
+      list: [join(dir, 'list.json'), JSON.stringify({ Items: more.slice(2, 5).map((s) => JSON.parse(s)), TotalCount: 3 })],
+      lines: [join(dir, 'rest.jsonl'), `${more.slice(5, 7).join('\n')}\n\n{"id": "broken", \r\n${more.slice(7).join('\r\n')}\n`],
+    } as const;
+    for (const [file, text] of Object.values(files)) writeFileSync(file, text);
+    const database = await freshDatabaseUrl();
+    const run = capture();
+    expect(await main(['import', ...Object.values(files).map(([file]) => file), '--database', database], {}, run.io)).toBe(1);
+    const rest = more.length - 5;
+    expect(run.out).toEqual([
+      `${files.single[0]}: read one SessionInfo; 1 imported, 0 already present, 0 rejected`,
+      `${files.array[0]}: read an array of 2 sessions; 2 imported, 0 already present, 0 rejected`,
+      `${files.list[0]}: read a ListResponse of 3 sessions; 3 imported, 0 already present, 0 rejected`,
+      `${files.lines[0]}: read JSON Lines, ${rest + 1} lines; ${rest} imported, 0 already present, 1 rejected`,
+    ]);
+    expect(run.err).toHaveLength(1);
+    expect(run.err[0]).toMatch(/^ {2}line 4: not JSON: /);
+
+    const store = await openStore(database);
+    expect(await new SessionsRepository(store.db).count()).toBe(1 + more.length);
+    expect((await new SessionsRepository(store.db).findById(goldenSession().id!))?.json).toBe(one);
+    await store.close();
   });
 
   it('imports the list fixture through the library call', async () => {
