@@ -5,7 +5,7 @@ import type { EventIngest } from './ingest-events.js';
 import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
 import { readNeutralEvent } from './read-neutral-event.js';
 import type { ResponseError } from '../model/response-status.js';
-import { existingAccountFor } from './command-context.js';
+import { existingAccountFor, signedIn } from '../directory/tenancy.js';
 
 /** Largest batch accepted in one request; bigger feeds split their batches. */
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -22,7 +22,7 @@ export function postSessionEventsOperation(ingest: EventIngest, directory: Direc
     access: { anyRole: ['Manager'] },
     description: 'Ingests a batch of provider-neutral session events',
     async handle(input, context) {
-      const accountId = await existingAccountFor(input.accountId, context, directory);
+      const accountId = await existingAccountFor(signedIn(context.caller), input.accountId, async (id) => (await directory.accountName(id)) !== undefined);
       const events = input.events ?? [];
       if (!events.length) throw new ApiError('ValidationException', "'Events' must not be empty.", [{ errorCode: 'NotEmpty', fieldName: 'Events', message: "'Events' must not be empty." }]);
       if (events.length > MAX_EVENTS_PER_BATCH) throw new ApiError('PayloadTooLarge', `At most ${MAX_EVENTS_PER_BATCH} events per request`);

@@ -6,7 +6,7 @@ import { SessionInfo } from '../model/session-info.js';
 import { validationError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
-import { accountScope } from './caller-scope.js';
+import { accountScope, signedIn } from '../directory/tenancy.js';
 import { countedTotals, pageWindow, tooManyForAll, ALL_HARD_CAP, type PageTotals } from './list-paging.js';
 import { SORT_COLUMNS, type SessionQuery, type SessionSort, type SortField } from './list-query.js';
 import type { SessionListRepository } from './list-repository.js';
@@ -116,7 +116,7 @@ export function listSessionsOperation(lists: SessionListRepository, options: Lis
     async handle(input, context) {
       const window = pageWindow(input);
       const sort = sortOf(input);
-      const scope = accountScope(context.caller, input.accountIds);
+      const scope = accountScope(signedIn(context.caller), input.accountIds);
       let query = sessionQueryOf(input, scope, minNeedle);
       if (input.customerIds?.length) query = { ...query, customerIds: await lists.customerSubtree(scope, input.customerIds) };
 

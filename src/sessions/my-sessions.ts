@@ -5,6 +5,7 @@ import { SessionInfo } from '../model/session-info.js';
 import { ApiError } from '../http/errors.js';
 import type { Caller, Operation } from '../http/operation.js';
 import type { Database } from '../store/schema.js';
+import { signedIn } from '../directory/tenancy.js';
 import type { SessionListRepository } from './list-repository.js';
 import { withDocuments } from './stored-documents.js';
 
@@ -63,11 +64,6 @@ async function unendedSessionsOf(lists: SessionListRepository, caller: Caller, a
     MAX_UNENDED,
   );
   return documents.filter((json) => involves(JSON.parse(json) as SessionInfo, agent));
-}
-
-function signedIn(caller: Caller | undefined): Caller {
-  if (!caller) throw new ApiError('Unauthorized', 'Sign in to see your own sessions');
-  return caller;
 }
 
 /** GET /sessions/my: sessions the caller takes part in (member, answerer, queue member) that have not ended. */
