@@ -13,6 +13,8 @@ import { USER_SORT_FIELDS, type UserFields, type UserRecord, type UserSort, type
 const str = (description: string) => Type.Optional(Type.String({ description }));
 const strings = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 const MANAGERS = { anyRole: ['Manager', 'SystemAdministrator'] } as const;
+/** API keys read people, never make, change or remove them (README, Signing in and tenants). */
+const PEOPLE_MANAGERS = { ...MANAGERS, peopleOnly: true } as const;
 
 /**
  * An email is a sign-in name, unique across every account. Taken in the caller's account or in
@@ -90,7 +92,7 @@ export function userOperations(
       sortFields: USER_SORT_FIELDS,
       newFields: editable,
       patchFields: editable,
-      access: { read: MANAGERS, create: MANAGERS, update: MANAGERS, delete: MANAGERS },
+      access: { read: MANAGERS, create: PEOPLE_MANAGERS, update: PEOPLE_MANAGERS, delete: PEOPLE_MANAGERS },
       find: (id) => users.findById(id),
       accountsOf: (user) => user.accountIds,
       list: (input, caller, page) =>
