@@ -1,4 +1,5 @@
 import { sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { newInstallationSecret, SESSION_KEY_SECRET } from '../events/session-id.js';
 import type { StoreCapabilities } from './capabilities.js';
 
 /**
@@ -359,6 +360,25 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropIndex('accounts_twilio_account_sid').execute();
+      },
+    },
+    '011-session-key-secret': {
+      async up(db: Kysely<unknown>) {
+        // Derived session ids are keyed with this, so no tenant can compute another's (session-id.ts).
+        // A call in progress while an existing installation upgrades gets a new session for the
+        // callbacks after the upgrade.
+        await db.schema
+          .createTable('installation_secrets')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+        await (db as Kysely<{ installation_secrets: { name: string; value: string } }>)
+          .insertInto('installation_secrets')
+          .values({ name: SESSION_KEY_SECRET, value: newInstallationSecret() })
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('installation_secrets').execute();
       },
     },
   };

@@ -2,7 +2,7 @@ import { adminCookie } from '../support/directory.js';
 import { describe, expect, it } from 'vitest';
 import { sessionIdForKey } from '../../src/events/session-id.js';
 import { deliver, pathOf, sign } from '../events/support/deliver.js';
-import { ACCOUNT_ID, ACCOUNT_SID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, SECONDARY_TOKEN, seedDirectory } from '../events/support/directory-seed.js';
+import { ACCOUNT_ID, ACCOUNT_SID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, SECONDARY_TOKEN, SESSION_KEY_SECRET_FOR_TESTS, seedDirectory } from '../events/support/directory-seed.js';
 import { SCENARIOS, type Delivery } from '../events/support/scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -86,7 +86,7 @@ describe('Twilio webhooks', () => {
     const res = await post(s, path, new URLSearchParams(params).toString(), { 'x-twilio-signature': sign(path, params, OTHER_TOKEN) });
     expect(res.status).toBe(403);
     expect(await ledgerSize(s)).toBe(before);
-    expect(sessionIdForKey(ACCOUNT_ID, 'twilio', statusCallback.params['CallSid']!)).toBe(answered.sessionId);
+    expect(sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', statusCallback.params['CallSid']!)).toBe(answered.sessionId);
   });
 
   it('rejects an unknown account with 403 and malformed callbacks with 400, storing nothing', async () => {
