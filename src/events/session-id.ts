@@ -36,6 +36,17 @@ export class SessionIds {
     return sessionIdForKey(await this.secret, accountId, source, key);
   }
 
+  /**
+   * The session an id chosen by the account's own app names (Twilio `?sessionId=`, a conference's
+   * FriendlyName): that id, unless it is another account's session. Then the account gets a session
+   * of its own for the name, derived as above, and answers as for any name: another tenant that
+   * chose the name first (its own signed callbacks can) cannot make this account's events fail.
+   */
+  async named(accountId: string, chosen: string): Promise<string> {
+    const owner = await this.db.selectFrom('sessions').select('account_id').where('id', '=', chosen).executeTakeFirst();
+    return owner && owner.account_id !== accountId ? this.forKey(accountId, 'named', chosen) : chosen;
+  }
+
   /** The secret migration 009 made; made here if the row is gone (a wiped table), first writer wins. */
   private async load(): Promise<string> {
     const read = () => this.db.selectFrom('installation_secrets').select('value').where('name', '=', SESSION_KEY_SECRET).executeTakeFirst();

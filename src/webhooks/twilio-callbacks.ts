@@ -27,10 +27,10 @@ function sequenceOf(params: FormParams): number | null {
 
 const callSession = (ids: SessionIds, account: TwilioAccount, callSid: string) => ids.forKey(account.id, 'twilio', callSid);
 
-/** `?sessionId=` on the callback URL (part of what Twilio signs) names the session outright. */
-function sessionOverride(query: Record<string, unknown>): string | undefined {
+/** `?sessionId=` on the callback URL (part of what Twilio signs) names the session (`SessionIds.named`). */
+async function sessionOverride(ids: SessionIds, account: TwilioAccount, query: Record<string, unknown>): Promise<string | undefined> {
   const value = query.sessionId;
-  return typeof value === 'string' && value !== '' ? assertSessionId(value) : undefined;
+  return typeof value === 'string' && value !== '' ? ids.named(account.id, assertSessionId(value)) : undefined;
 }
 
 /** What the directory says about a call: the endpoint on our side of it, its customer, the account's name. */
@@ -90,7 +90,7 @@ export async function callStatusEvent(
   const parentCallSid = field(params, 'ParentCallSid');
   const sequence = sequenceOf(params);
   const duration = field(params, 'CallDuration');
-  const override = sessionOverride(query);
+  const override = await sessionOverride(ids, account, query);
   // A leg sent to another call's session by `?sessionId=` (e.g. an agent dialled into its
   // conference through the Participants API) is a member leg, like a `<Dial>` child.
   const isChild = parentCallSid !== undefined || (override !== undefined && override !== (await callSession(ids, account, callSid)));
@@ -141,10 +141,10 @@ const IGNORED_CONFERENCE_EVENTS = new Set([
  * which is either the session id or the parent CallSid the conference was made for (docs/events.md).
  */
 async function conferenceSession(ids: SessionIds, account: TwilioAccount, params: FormParams, query: Record<string, unknown>): Promise<string> {
-  const override = sessionOverride(query);
+  const override = await sessionOverride(ids, account, query);
   if (override) return override;
   const name = required(params, 'FriendlyName');
-  return /^CA[0-9a-f]{32}$/i.test(name) ? callSession(ids, account, name) : assertSessionId(name);
+  return /^CA[0-9a-f]{32}$/i.test(name) ? callSession(ids, account, name) : ids.named(account.id, assertSessionId(name));
 }
 
 /** `POST /twilio/conference/status`; undefined for events Switchboard does not keep. */

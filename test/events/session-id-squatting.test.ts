@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deliver } from './support/deliver.js';
-import { ACCOUNT_ID, OTHER_ACCOUNT_ID, PUBLIC_URL, seedDirectory } from './support/directory-seed.js';
+import { ACCOUNT_ID, ACCOUNT_SID, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, seedDirectory } from './support/directory-seed.js';
 import { SCENARIOS, type Delivery } from './support/scenarios.js';
 import { SessionIds } from '../../src/events/session-id.js';
 import { addApiKey } from '../support/directory.js';
@@ -85,5 +85,33 @@ describe('session ids cannot be squatted', () => {
     // And the victim's own events still land in its session.
     const victimLine = { id: 'v1', source: 'crm', sessionId: call.sessionId, type: 'LogAppended', occurredAt: '2026-11-27T14:10:00Z', data: { message: 'noted' } };
     expect((await s.post(s.victim, [victimLine])).status).toBe(200);
+  });
+
+  it('keeps the victim’s callbacks landing when the attacker’s own Twilio callbacks first claim the names the victim’s app uses', async () => {
+    const s = await setup();
+    // Conference named by the victim's voice app ('support-room-1'), and a leg sent to a session by
+    // `?sessionId=`: the attacker, with its own SID and token, names them first.
+    const conference = (accountSid: string, sequence: number) => ({
+      AccountSid: accountSid,
+      ConferenceSid: `CF${'0'.repeat(31)}${sequence}`,
+      FriendlyName: 'support-room-1',
+      StatusCallbackEvent: 'conference-start',
+      SequenceNumber: '1',
+    });
+    const leg = (accountSid: string, callSid: string) => ({ AccountSid: accountSid, CallSid: callSid, CallStatus: 'ringing', Direction: 'outbound-api', From: '+15035550000', To: '+15035557777' });
+    type Twilio = Extract<Delivery, { kind: 'twilio' }>;
+    const twilio = (path: string, params: Record<string, string>): Twilio => ({ kind: 'twilio', path: path as Twilio['path'], params, at: '2026-11-27T14:00:00Z' });
+    const attackerSays = async (path: string, query: string | undefined, params: Record<string, string>) =>
+      deliver(s.url, { ...twilio(path, params), query }, OTHER_TOKEN);
+    expect((await attackerSays('/twilio/conference/status', undefined, conference(OTHER_ACCOUNT_SID, 1))).status).toBe(204);
+    expect((await attackerSays('/twilio/voice/status', 'sessionId=order-42', leg(OTHER_ACCOUNT_SID, `CA${'a'.repeat(32)}`))).status).toBe(204);
+
+    expect((await deliver(s.url, twilio('/twilio/conference/status', conference(ACCOUNT_SID, 2)))).status).toBe(204);
+    expect((await deliver(s.url, { ...twilio('/twilio/voice/status', leg(ACCOUNT_SID, `CA${'b'.repeat(32)}`)), query: 'sessionId=order-42' })).status).toBe(204);
+    const byAccount = await s.store.db.selectFrom('session_events').select(['account_id', 'session_id']).orderBy('seq').execute();
+    expect(byAccount.filter((e) => e.account_id === ACCOUNT_ID)).toHaveLength(2);
+    // The victim's events are in sessions of its own, not the attacker's.
+    const attackers = new Set(byAccount.filter((e) => e.account_id === OTHER_ACCOUNT_ID).map((e) => e.session_id));
+    for (const e of byAccount.filter((e) => e.account_id === ACCOUNT_ID)) expect(attackers.has(e.session_id)).toBe(false);
   });
 });
