@@ -5,7 +5,7 @@ import { ApiError, validationError } from '../http/errors.js';
 import type { Caller, Operation, Role } from '../http/operation.js';
 import type { AccountsRepository } from './accounts-repository.js';
 import { crudOperations, optional, required } from './crud-operations.js';
-import { accountScope, assertMayUse, visibleAccounts } from './tenancy.js';
+import { accountScope, assertMayUse, seesEveryAccount, visibleAccounts } from './tenancy.js';
 import { UserInfo, userInfoOf } from './user-info.js';
 import type { Page } from './list-paging.js';
 import { USER_SORT_FIELDS, type UserFields, type UserRecord, type UserSort, type UsersRepository } from './users-repository.js';
@@ -104,7 +104,7 @@ export function userOperations(
         const email = required(input, 'emailAddress', 'Email Address');
         required(input, 'password', 'Password');
         const fields = await fieldsOf(input, caller);
-        if (caller.accountIds !== 'all' && !fields.accountIds?.length) {
+        if (!seesEveryAccount(caller) && !fields.accountIds?.length) {
           throw validationError('AccountIds', 'NotEmpty', "'Account Ids' must not be empty.");
         }
         const user = await users.create({ ...fields, email, roles: fields.roles ?? ['User'] }, at);
