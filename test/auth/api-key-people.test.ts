@@ -50,4 +50,11 @@ describe("a Manager's API key and people", () => {
     expect((await call('POST', '/users', asManager, { emailAddress: 'erin@a.test', password: 'long enough', accountIds: ['acct_a'] })).status).toBe(200);
     expect((await call('PATCH', `/users/${dana.id}`, asManager, { firstName: 'Dana' })).status).toBe(200);
   });
+
+  it('says so on the metadata page', async () => {
+    const server = await startTestServer();
+    const page = await (await fetch(`${server.url}/json/metadata?op=NewUser`)).text();
+    expect(page).toContain('<tr><th>API keys:</th><td>not accepted (a person must sign in)</td></tr>');
+    expect(await (await fetch(`${server.url}/json/metadata?op=ListUsers`)).text()).not.toContain('API keys:');
+  });
 });
