@@ -34,6 +34,7 @@ import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
 import { EventIngest } from './events/ingest-events.js';
 import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
 import { postSessionEventsOperation } from './events/post-session-events.js';
+import { SessionIds } from './events/session-id.js';
 import { appendSessionLogOperation, newSessionOperation, patchSessionOperation } from './events/session-commands.js';
 import { UsersRepository } from './directory/users-repository.js';
 import { ChannelAuthority } from './stream/channels.js';
@@ -133,7 +134,7 @@ export function operations(
     getActiveSessionsOperation(store.db, readsOf),
     deleteSessionsOperation(store.db, policies, systemClock),
     ...lifecycleOperations(policies, auth.accounts, sessions),
-    postSessionEventsOperation(ingest, directory),
+    postSessionEventsOperation(ingest, directory, new SessionIds(store.db), sessions),
     newSessionOperation(commands),
     patchSessionOperation(commands),
     appendSessionLogOperation(commands),
@@ -210,7 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.events?.publicUrl,
   });
   registerStreamPage(app, authenticate);
-  registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), {
+  registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), new SessionIds(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
     now: options.events?.now ?? (() => new Date()),

@@ -2,6 +2,7 @@ import type { CommandOptions } from '../config.js';
 import { authServices, type AuthServices } from '../auth/auth-services.js';
 import { readRoles } from '../auth/roles.js';
 import { newPassword } from '../auth/tokens.js';
+import { TwilioSidInUse } from '../directory/accounts-repository.js';
 import { passwordHashOf } from '../directory/user-operations.js';
 import type { Role } from '../http/operation.js';
 import type { Store } from '../store/open-store.js';
@@ -83,7 +84,9 @@ async function dispatch(auth: AuthServices, what: string, args: readonly string[
       const name = args.join(' ').trim();
       if (!name) throw new UsageError('account add needs a NAME');
       if (options.id && (await auth.accounts.findById(options.id))) throw new UsageError(`account '${options.id}' already exists`);
-      const account = await auth.accounts.create({ name, id: options.id, twilioAccountSid: options.twilioSid }, now);
+      const account = await auth.accounts.create({ name, id: options.id, twilioAccountSid: options.twilioSid }, now).catch((e: unknown) => {
+        throw e instanceof TwilioSidInUse ? new UsageError('this Twilio account SID is already in use') : e;
+      });
       io.out(`Added account ${account.id} (${account.name})`);
       return 0;
     }

@@ -1,3 +1,4 @@
+import { SessionIds } from '../events/session-id.js';
 import type { OperationContext, Operation } from '../http/operation.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
@@ -40,7 +41,7 @@ export function callControl(store: Store, sessions: SessionsRepository, ingest: 
   });
   const credentials = new AccountCredentials(store.db);
   const reconciler = new Reconciler({ sessions, ingest, credentials, clients, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
-  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), reconciler, now });
+  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), reconciler, sessionIds: new SessionIds(store.db), now });
 }
 
 /** The call-control operations; callbacks Twilio is given point at `publicUrl`, else at the host the request came to. */

@@ -1,3 +1,4 @@
+import type { SessionIds } from '../events/session-id.js';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../http/errors.js';
 import type { OperationContext } from '../http/operation.js';
@@ -37,6 +38,8 @@ export interface CallControlDeps {
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
   readonly directory: ControlDirectory;
   readonly reconciler: Reconciler;
+  /** Derives the session an outbound call's callbacks will open (keyed per installation: session-id.ts). */
+  readonly sessionIds: SessionIds;
   readonly now: () => Date;
 }
 
@@ -128,7 +131,7 @@ export class CallControl {
   }
 
   /** Sends a command that has no session yet (an outbound call): recorded on the session its callbacks will open. */
-  async sendNew(accountId: string, context: OperationContext, plan: CommandPlan, sessionOf: (createdCallSid: string) => string): Promise<void> {
+  async sendNew(accountId: string, context: OperationContext, plan: CommandPlan): Promise<void> {
     const client = this.deps.clients.forAccount(await this.deps.credentials.of(accountId));
     const actorName = await this.deps.directory.actorNameOf(context);
     let created: { createdCallSid?: string } | void;
@@ -138,7 +141,8 @@ export class CallControl {
       throw telephonyFailure(error, plan.what).error;
     }
     if (created?.createdCallSid) {
-      await this.deps.ingest.ingest([this.recorded(accountId, sessionOf(created.createdCallSid), context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created.createdCallSid })]);
+      const sessionId = await this.deps.sessionIds.forKey(accountId, 'twilio', created.createdCallSid);
+      await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created.createdCallSid })]);
     }
   }
 

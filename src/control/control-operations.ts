@@ -1,8 +1,7 @@
 import { ApiError, validationError } from '../http/errors.js';
 import type { Operation, OperationContext } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
-import { accountFor } from '../events/command-context.js';
-import { sessionIdForKey } from '../events/session-id.js';
+import { accountFor, signedIn } from '../directory/tenancy.js';
 import type { SessionInfo, SessionMemberInfo } from '../model/session-info.js';
 import { SessionInfo as SessionInfoDto } from '../model/session-info.js';
 import type { CallControl, CommandPlan } from './call-control.js';
@@ -319,7 +318,7 @@ export function newOutgoingSessionOperation(control: CallControl, base: Callback
     access: { anyRole: ['Manager', 'SystemAdministrator'] },
     description: 'Places an outbound call from one of the account’s numbers; the session opens as Twilio reports the call (204)',
     async handle(input, context) {
-      const accountId = accountFor(input.accountId, context);
+      const accountId = accountFor(signedIn(context.caller), input.accountId);
       const to = input.numberToDial?.trim();
       if (!to) throw validationError('NumberToDial', 'NotEmpty', "'Number To Dial' must not be empty.");
       if (!E164.test(to)) throw validationError('NumberToDial', 'Predicate', "'Number To Dial' must be an E.164 number.");
@@ -340,7 +339,6 @@ export function newOutgoingSessionOperation(control: CallControl, base: Callback
             return { createdCallSid: call.sid };
           },
         },
-        (callSid) => sessionIdForKey(accountId, 'twilio', callSid),
       );
       return undefined;
     },
@@ -356,7 +354,7 @@ export function getActiveCallsOperation(control: CallControl): Operation<{ accou
     access: { anyRole: ['SystemAdministrator', 'Manager', 'CallCenterDashboard'] },
     description: 'The account’s calls ringing or in progress, from Twilio’s Calls list, as CallInfo',
     async handle(input, context) {
-      const accountId = accountFor(input.accountId, context);
+      const accountId = accountFor(signedIn(context.caller), input.accountId);
       const calls = await control.listCalls(accountId, ['in-progress', 'ringing']);
       return { calls: calls.map(callInfoOf) };
     },

@@ -2,8 +2,29 @@ import type { Kysely } from 'kysely';
 import { newRecordId } from '../auth/tokens.js';
 import type { AccountsTable, Database } from '../store/schema.js';
 import { containsText } from './contains-text.js';
+import { ApiError } from '../http/errors.js';
+import { isUniqueViolation } from '../store/unique-violation.js';
 import type { Page, Paged } from './list-paging.js';
 import { pagedRows } from './paged-query.js';
+
+/**
+ * A Twilio account SID another account holds (migration 010's unique index): its callbacks are found
+ * by SID, so a second holder could take them. A 409 that does not say whose it is.
+ */
+export class TwilioSidInUse extends ApiError {
+  constructor() {
+    super('Conflict', 'This Twilio account SID is already in use');
+  }
+}
+
+/** The index decides, so two writers racing for one SID cannot both win. */
+async function sidChecked<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    throw isUniqueViolation(error) ? new TwilioSidInUse() : error;
+  }
+}
 
 /** An account as the API shows it: the Twilio auth tokens never leave the repository's callers. */
 export interface AccountRecord {
@@ -68,27 +89,33 @@ export class AccountsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Creates an account; with an explicit id (import, demo) an existing account is left as it is. */
+  /**
+   * Creates an account; with an explicit id (import, demo) an existing account is left as it is.
+   * Throws `TwilioSidInUse` for a SID another account holds.
+   */
   async create(fields: AccountFields & { name: string; id?: string }, now: Date): Promise<AccountRecord> {
     const stamp = now.toISOString();
     const id = fields.id ?? newRecordId();
-    await this.db
-      .insertInto('accounts')
-      .values({
-        id,
-        name: fields.name,
-        parent_account_id: fields.parentAccountId ?? null,
-        twilio_account_sid: fields.twilioAccountSid ?? null,
-        twilio_auth_token: fields.twilioAuthToken ?? null,
-        twilio_auth_token_secondary: fields.twilioAuthTokenSecondary ?? null,
-        date_created: stamp,
-        date_last_modified: stamp,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await sidChecked(
+      this.db
+        .insertInto('accounts')
+        .values({
+          id,
+          name: fields.name,
+          parent_account_id: fields.parentAccountId ?? null,
+          twilio_account_sid: fields.twilioAccountSid || null,
+          twilio_auth_token: fields.twilioAuthToken ?? null,
+          twilio_auth_token_secondary: fields.twilioAuthTokenSecondary ?? null,
+          date_created: stamp,
+          date_last_modified: stamp,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute(),
+    );
     return (await this.findById(id))!;
   }
 
+  /** Throws `TwilioSidInUse` for a SID another account holds. */
   async update(id: string, fields: AccountFields, now: Date): Promise<AccountRecord | undefined> {
     const set: Partial<AccountsTable> = { date_last_modified: now.toISOString() };
     if (fields.name !== undefined) set.name = fields.name;
@@ -96,7 +123,7 @@ export class AccountsRepository {
     if (fields.twilioAccountSid !== undefined) set.twilio_account_sid = fields.twilioAccountSid || null;
     if (fields.twilioAuthToken !== undefined) set.twilio_auth_token = fields.twilioAuthToken || null;
     if (fields.twilioAuthTokenSecondary !== undefined) set.twilio_auth_token_secondary = fields.twilioAuthTokenSecondary || null;
-    const result = await this.db.updateTable('accounts').set(set).where('id', '=', id).executeTakeFirst();
+    const result = await sidChecked(this.db.updateTable('accounts').set(set).where('id', '=', id).executeTakeFirst());
     return Number(result.numUpdatedRows) ? this.findById(id) : undefined;
   }
 

@@ -6,7 +6,7 @@ import { spaced, validationError } from '../http/errors.js';
 import { pascalCase } from '../model/members.js';
 import type { Access, Caller, Operation } from '../http/operation.js';
 import { listResponse, pageOf, type ListInput, type Page, type Paged } from './list-paging.js';
-import { mayUse, notVisible } from './tenancy.js';
+import { visibleRecord } from './tenancy.js';
 import { assertTextInput } from './text-input.js';
 
 type Input = Record<string, unknown> & ListInput;
@@ -47,7 +47,8 @@ export interface ResourceSpec<R extends { id: string }> {
   create(input: Input, caller: Caller, now: Date): Promise<R>;
   update(record: R, input: Input, caller: Caller, now: Date): Promise<R>;
   remove(record: R, caller: Caller): Promise<void>;
-  infoOf(record: R): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** The record as the caller may see it (a person shared with another account shows only the caller's). */
+  infoOf(record: R, caller: Caller): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 // Operations are built per app (tests build many); their DTOs are declared once per process.
@@ -78,13 +79,7 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
   const visible = async (input: Input, caller: Caller, toChange: boolean): Promise<R> => {
     const id = input[idKey];
     if (typeof id !== 'string' || !id) throw validationError(idKey.charAt(0).toUpperCase() + idKey.slice(1), 'NotEmpty', `'${noun} Id' must not be empty.`);
-    const record = await spec.find(id);
-    const accounts = record ? spec.accountsOf(record) : [];
-    const allowed =
-      caller.accountIds === 'all' ||
-      (accounts.length > 0 && (toChange ? accounts.every((a) => mayUse(caller, a)) : accounts.some((a) => mayUse(caller, a))));
-    if (!record || !allowed) throw notVisible(caller, noun, id);
-    return record;
+    return visibleRecord(caller, noun, id, await spec.find(id), (record) => spec.accountsOf(record), toChange);
   };
 
   const operations: Operation<Input>[] = [
@@ -97,7 +92,7 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
         assertFiltersApplied(spec, input, [...keysOf(http.query), ...keysOf(http.body)]);
         const page = pageOf(input, spec.sortFields);
         const paged = await spec.list(input, caller!, page);
-        const items = await Promise.all(paged.items.map((r) => spec.infoOf(r)));
+        const items = await Promise.all(paged.items.map((r) => spec.infoOf(r, caller!)));
         return listResponse(input, page, { items, total: paged.total });
       },
     },
@@ -106,21 +101,21 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
       response: info,
       routes: [{ path, verbs: ['POST'] }],
       access: spec.access.create,
-      handle: async (input, { caller }) => spec.infoOf(await spec.create(input, caller!, now())),
+      handle: async (input, { caller }) => spec.infoOf(await spec.create(input, caller!, now()), caller!),
     },
     {
       request: GetRequest,
       response: info,
       routes: [{ path: item, verbs: ['GET'] }],
       access: spec.access.read,
-      handle: async (input, { caller }) => spec.infoOf(await visible(input, caller!, false)),
+      handle: async (input, { caller }) => spec.infoOf(await visible(input, caller!, false), caller!),
     },
     {
       request: PatchRequest,
       response: info,
       routes: [{ path: item, verbs: ['PATCH'] }],
       access: spec.access.update,
-      handle: async (input, { caller }) => spec.infoOf(await spec.update(await visible(input, caller!, true), input, caller!, now())),
+      handle: async (input, { caller }) => spec.infoOf(await spec.update(await visible(input, caller!, true), input, caller!, now()), caller!),
     },
     {
       request: DeleteRequest,

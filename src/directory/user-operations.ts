@@ -5,7 +5,7 @@ import { ApiError, validationError } from '../http/errors.js';
 import type { Caller, Operation, Role } from '../http/operation.js';
 import type { AccountsRepository } from './accounts-repository.js';
 import { crudOperations, optional, required } from './crud-operations.js';
-import { accountScope, assertMayUse } from './tenancy.js';
+import { accountScope, assertMayUse, seesEveryAccount, visibleAccounts } from './tenancy.js';
 import { UserInfo, userInfoOf } from './user-info.js';
 import type { Page } from './list-paging.js';
 import { USER_SORT_FIELDS, type UserFields, type UserRecord, type UserSort, type UsersRepository } from './users-repository.js';
@@ -13,6 +13,14 @@ import { USER_SORT_FIELDS, type UserFields, type UserRecord, type UserSort, type
 const str = (description: string) => Type.Optional(Type.String({ description }));
 const strings = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 const MANAGERS = { anyRole: ['Manager', 'SystemAdministrator'] } as const;
+/** API keys read people, never make, change or remove them (README, Signing in and tenants). */
+const PEOPLE_MANAGERS = { ...MANAGERS, peopleOnly: true } as const;
+
+/**
+ * An email is a sign-in name, unique across every account. Taken in the caller's account or in
+ * another, the answer is the same and names no account (docs/errors.md).
+ */
+const emailTaken = () => new ApiError('Conflict', 'This email address cannot be used');
 export const MIN_PASSWORD_LENGTH = 8;
 
 const editable = {
@@ -84,7 +92,7 @@ export function userOperations(
       sortFields: USER_SORT_FIELDS,
       newFields: editable,
       patchFields: editable,
-      access: { read: MANAGERS, create: MANAGERS, update: MANAGERS, delete: MANAGERS },
+      access: { read: MANAGERS, create: PEOPLE_MANAGERS, update: PEOPLE_MANAGERS, delete: PEOPLE_MANAGERS },
       find: (id) => users.findById(id),
       accountsOf: (user) => user.accountIds,
       list: (input, caller, page) =>
@@ -96,18 +104,18 @@ export function userOperations(
         const email = required(input, 'emailAddress', 'Email Address');
         required(input, 'password', 'Password');
         const fields = await fieldsOf(input, caller);
-        if (caller.accountIds !== 'all' && !fields.accountIds?.length) {
+        if (!seesEveryAccount(caller) && !fields.accountIds?.length) {
           throw validationError('AccountIds', 'NotEmpty', "'Account Ids' must not be empty.");
         }
         const user = await users.create({ ...fields, email, roles: fields.roles ?? ['User'] }, at);
-        if (!user) throw new ApiError('Conflict', `A user with email '${email}' already exists`);
+        if (!user) throw emailTaken();
         return user;
       },
       update: async (user, input, caller, at) => {
         assertManageable(user, caller);
         const fields = await fieldsOf(input, caller);
         const updated = await users.update(user.id, fields, at);
-        if (updated === 'conflict') throw new ApiError('Conflict', `A user with email '${fields.email}' already exists`);
+        if (updated === 'conflict') throw emailTaken();
         // A new password signs the user out everywhere.
         if (fields.passwordHash) await signOutEverywhere(user.id);
         return updated!;
@@ -117,7 +125,10 @@ export function userOperations(
         await users.delete(user.id);
         await signOutEverywhere(user.id);
       },
-      infoOf: async (user) => userInfoOf(user, user.accountIds, await accounts.namesOf(user.accountIds)),
+      infoOf: async (user, caller) => {
+        const shown = visibleAccounts(caller, user.accountIds);
+        return userInfoOf(user, shown, await accounts.namesOf(shown));
+      },
     },
     now,
   ) as Operation[];

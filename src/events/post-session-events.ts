@@ -5,7 +5,9 @@ import type { EventIngest } from './ingest-events.js';
 import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
 import { readNeutralEvent } from './read-neutral-event.js';
 import type { ResponseError } from '../model/response-status.js';
-import { existingAccountFor } from './command-context.js';
+import type { SessionsRepository } from '../sessions/sessions-repository.js';
+import type { SessionIds } from './session-id.js';
+import { existingAccountFor, signedIn } from '../directory/tenancy.js';
 
 /** Largest batch accepted in one request; bigger feeds split their batches. */
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -14,7 +16,12 @@ export const MAX_EVENTS_PER_BATCH = 1000;
  * POST /sessions/events: a batch of provider-neutral events, all stored or none (a bad event is a
  * 400 naming it, and nothing of the batch lands). Retries are acknowledged and change nothing.
  */
-export function postSessionEventsOperation(ingest: EventIngest, directory: DirectoryReads): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
+export function postSessionEventsOperation(
+  ingest: EventIngest,
+  directory: DirectoryReads,
+  ids: SessionIds,
+  sessions: SessionsRepository,
+): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
   return {
     request: PostSessionEvents,
     response: PostSessionEventsResponse,
@@ -22,7 +29,7 @@ export function postSessionEventsOperation(ingest: EventIngest, directory: Direc
     access: { anyRole: ['Manager'] },
     description: 'Ingests a batch of provider-neutral session events',
     async handle(input, context) {
-      const accountId = await existingAccountFor(input.accountId, context, directory);
+      const accountId = await existingAccountFor(signedIn(context.caller), input.accountId, async (id) => (await directory.accountName(id)) !== undefined);
       const events = input.events ?? [];
       if (!events.length) throw new ApiError('ValidationException', "'Events' must not be empty.", [{ errorCode: 'NotEmpty', fieldName: 'Events', message: "'Events' must not be empty." }]);
       if (events.length > MAX_EVENTS_PER_BATCH) throw new ApiError('PayloadTooLarge', `At most ${MAX_EVENTS_PER_BATCH} events per request`);
@@ -31,9 +38,15 @@ export function postSessionEventsOperation(ingest: EventIngest, directory: Direc
       for (const [index, raw] of events.entries()) {
         // Provider events are the telephony system's, like Twilio's: no person's name goes on them
         // (lastModifiedBy stays `system`); who may deliver them is checked by access above.
-        const read = await readNeutralEvent(accountId, raw, index, directory, null);
+        const read = await readNeutralEvent(accountId, raw, index, directory, null, ids);
         problems.push(...read.problems);
-        if (read.event) recorded.push(read.event);
+        if (read.event && raw.sessionId && (await sessions.findById(read.event.sessionId))?.accountId !== accountId) {
+          // A sessionId names a session this account has; it never creates one. Otherwise a caller
+          // could create, under an id it chose, the session another account is about to get, and
+          // every event of that account's would be refused. Another account's session and a missing
+          // one get this same answer. New sessions come from `sessionKey`, keyed per account.
+          problems.push({ errorCode: 'NotFound', fieldName: `Events[${index}].SessionId`, message: `Session '${read.event.sessionId}' does not exist in account '${accountId}'` });
+        } else if (read.event) recorded.push(read.event);
       }
       if (problems.length) throw new ApiError('ValidationException', problems[0]?.message ?? 'Invalid events', problems);
       const result = await ingest.ingest(recorded);

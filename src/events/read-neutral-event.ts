@@ -3,7 +3,7 @@ import { assertSessionId } from '../sessions/get-session.js';
 import type { DirectoryReads } from './directory-reads.js';
 import type { NeutralEventInput } from './neutral-event.js';
 import { isLegStatus, SESSION_EVENT_TYPES, type MemberRole, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
-import { sessionIdForKey } from './session-id.js';
+import type { SessionIds } from './session-id.js';
 
 /**
  * The neutral vocabulary: every event type but the snapshot, which only import writes, and the
@@ -151,6 +151,7 @@ export async function readNeutralEvent(
   index: number,
   directory: DirectoryReads,
   actor: string | null,
+  ids: SessionIds,
 ): Promise<{ event?: RecordedEvent; problems: ResponseError[] }> {
   const problems = new Problems(`Events[${index}]`);
   if (!input.id) problems.add('Id', "'Id' must not be empty.", 'NotEmpty');
@@ -159,13 +160,14 @@ export async function readNeutralEvent(
   const ms = input.occurredAt ? Date.parse(input.occurredAt) : NaN;
   if (Number.isNaN(ms)) problems.add('OccurredAt', "'Occurred At' must be an ISO-8601 date.");
   let sessionId: string | undefined;
-  try {
-    if (input.sessionId) sessionId = assertSessionId(input.sessionId);
-    else if (input.sessionKey && input.source) sessionId = sessionIdForKey(accountId, input.source, input.sessionKey);
-    else problems.add('SessionId', 'Either SessionId or SessionKey is required.', 'NotEmpty');
-  } catch (error) {
-    problems.add('SessionId', (error as Error).message);
-  }
+  if (input.sessionId) {
+    try {
+      sessionId = assertSessionId(input.sessionId);
+    } catch (error) {
+      problems.add('SessionId', (error as Error).message);
+    }
+  } else if (input.sessionKey && input.source) sessionId = await ids.forKey(accountId, input.source, input.sessionKey);
+  else problems.add('SessionId', 'Either SessionId or SessionKey is required.', 'NotEmpty');
   const event = input.type ? await eventOf(accountId, input.type, input.data ?? {}, directory, problems) : undefined;
   if (problems.list.length || !event || !sessionId) return { problems: problems.list };
   return {

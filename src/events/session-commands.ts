@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import { ApiError, notFound } from '../http/errors.js';
+import { existingAccountFor, signedIn, visibleRecord } from '../directory/tenancy.js';
 import type { Operation, OperationContext } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
 import { defineDto } from '../model/dto.js';
@@ -8,7 +9,6 @@ import { FlowChannels, SessionCallState, SessionDirections, SessionHoldReasons, 
 import { SessionInfo } from '../model/session-info.js';
 import { assertSessionId } from '../sessions/get-session.js';
 import type { SessionsRepository, StoredSession } from '../sessions/sessions-repository.js';
-import { accountFor, actorOf, existingAccountFor } from './command-context.js';
 import type { DirectoryReads } from './directory-reads.js';
 import type { EventIngest } from './ingest-events.js';
 import type { RecordedEvent, SessionEvent } from './session-event.js';
@@ -60,14 +60,14 @@ interface Deps {
 
 /** A command as a ledger event: new every time, done by the caller, now. */
 function commandEvent(deps: Deps, accountId: string, sessionId: string, event: SessionEvent, context: OperationContext): RecordedEvent {
-  return { accountId, sessionId, dedupeKey: `api:${randomUUID()}`, source: 'api', occurredAt: deps.now().toISOString(), sequence: null, actor: actorOf(context), event };
+  return { accountId, sessionId, dedupeKey: `api:${randomUUID()}`, source: 'api', occurredAt: deps.now().toISOString(), sequence: null, actor: signedIn(context.caller).userId, event };
 }
 
 /** Records a command as an event on an existing session and answers the session as re-folded. */
 async function record(deps: Deps, sessionId: string | undefined, event: SessionEvent, context: OperationContext): Promise<StoredBody> {
   const id = assertSessionId(sessionId);
-  const found = await existing(deps.sessions, id);
-  accountFor(found.accountId, context);
+  // Another account's session and a missing one get the same answer, as GetSession gives.
+  const found = visibleRecord(signedIn(context.caller), 'Session', id, await deps.sessions.findById(id), (s) => [s.accountId]);
   await deps.ingest.ingest([commandEvent(deps, found.accountId, id, event, context)]);
   return storedBodyOf(await existing(deps.sessions, id));
 }
@@ -100,7 +100,7 @@ export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
     access: { anyRole: ['User', 'Manager'] },
     description: 'Creates a voice, chat or fax session',
     async handle(input, context) {
-      const accountId = await existingAccountFor(input.accountId, context, deps.directory);
+      const accountId = await existingAccountFor(signedIn(context.caller), input.accountId, async (id) => (await deps.directory.accountName(id)) !== undefined);
       const endpoint = input.endpointId ? await deps.directory.endpointById(accountId, input.endpointId) : undefined;
       if (input.endpointId && !endpoint) throw notFound(`Endpoint '${input.endpointId}' does not exist`);
       const customerId = input.customerId ?? endpoint?.customerId;

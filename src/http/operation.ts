@@ -25,9 +25,11 @@ export interface Caller {
 
 /**
  * Who may call an operation: `anonymous` (sign-in, webhooks that verify their own signatures), or
- * any signed-in caller holding one of `anyRole` (any signed-in caller when it is empty).
+ * any signed-in caller holding one of `anyRole` (any signed-in caller when it is empty). `peopleOnly`
+ * refuses API keys whatever their roles: keys are for machines, and a machine does not make, change
+ * or remove people (a leaked key must not mint password logins).
  */
-export type Access = { readonly anonymous: true } | { readonly anyRole: readonly Role[] };
+export type Access = { readonly anonymous: true } | { readonly anyRole: readonly Role[]; readonly peopleOnly?: true };
 
 /** What a handler may know of the request it serves, beyond its DTO. */
 export interface OperationContext {

@@ -211,9 +211,8 @@ async function authorize(
     return { refused: { status: 401, reason: 'Unauthorized', challenge } };
   }
   const allowed =
-    access.anyRole.length === 0 ||
-    caller.roles.includes('SystemAdministrator') ||
-    access.anyRole.some((role) => caller.roles.includes(role));
+    !(access.peopleOnly && caller.apiKeyId !== undefined) &&
+    (access.anyRole.length === 0 || caller.roles.includes('SystemAdministrator') || access.anyRole.some((role) => caller.roles.includes(role)));
   return allowed ? { caller } : { refused: { status: 403, reason: 'Invalid Role' } };
 }
 

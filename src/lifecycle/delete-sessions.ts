@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { defineDto } from '../model/dto.js';
 import { ApiError, validationError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
-import { accountScope } from '../sessions/caller-scope.js';
+import { accountFor, signedIn } from '../directory/tenancy.js';
 import type { Database } from '../store/schema.js';
 import type { Clock } from './clock.js';
 import type { LifecyclePolicies } from './lifecycle-policies.js';
@@ -52,20 +52,20 @@ export function deleteSessionsOperation(db: Kysely<Database>, policies: Lifecycl
     access: { anyRole: DELETERS },
     description: 'Deletes sessions of an account in a time range (no single-session delete)',
     async handle(input, context) {
-      const caller = context.caller;
-      if (caller && !caller.roles.some((r) => (DELETERS as readonly string[]).includes(r))) {
+      const caller = signedIn(context.caller);
+      if (!caller.roles.some((r) => (DELETERS as readonly string[]).includes(r))) {
         throw new ApiError('Forbidden', 'Deleting sessions needs the Manager or SystemAdministrator role');
       }
       if (!input.accountId) throw validationError('AccountId', 'NotEmpty', "'Account Id' must not be empty.");
       const from = instant('StartDateTime', input.startDateTime);
       const to = instant('EndDateTime', input.endDateTime, true);
       if (to < from) throw validationError('EndDateTime', 'GreaterThanOrEqual', "'End Date Time' must not be before 'Start Date Time'.");
-      const [accountId] = accountScope(caller, [input.accountId]) as readonly string[];
-      if ((await policies.policyOf(accountId!)).legalHold) {
+      const accountId = accountFor(caller, input.accountId);
+      if ((await policies.policyOf(accountId)).legalHold) {
         throw new ApiError('Conflict', `Account '${accountId}' is under legal hold; no session was deleted`);
       }
-      await deleteSessionsInRange(db, { accountId: accountId!, from, to }, {
-        deleted_by: caller?.userId ?? 'anonymous',
+      await deleteSessionsInRange(db, { accountId, from, to }, {
+        deleted_by: caller.userId,
         cause: 'DeleteSessions',
         occurred_at: clock().toISOString(),
       });

@@ -51,7 +51,8 @@ function authenticationTable(op: Operation): string {
   const access = op.access ?? { anyRole: [] };
   if ('anonymous' in access) return '';
   const roles = access.anyRole.length ? `<tr><th>Required roles (any of):</th><td>${access.anyRole.join(', ')}</td></tr>` : '';
-  return `<table class="auth"><caption><b>Requires Authentication</b></caption><tbody>${roles}</tbody></table>`;
+  const people = access.peopleOnly ? '<tr><th>API keys:</th><td>not accepted (a person must sign in)</td></tr>' : '';
+  return `<table class="auth"><caption><b>Requires Authentication</b></caption><tbody>${roles}${people}</tbody></table>`;
 }
 
 /** The page ServiceStack serves at `/{format}/metadata?op={Operation}`, generated from the DTOs. */

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineDto } from '../model/dto.js';
 import { SessionInfo } from '../model/session-info.js';
-import { ApiError, validationError } from '../http/errors.js';
-import { mayUse, notVisible } from '../directory/tenancy.js';
+import { validationError } from '../http/errors.js';
+import { signedIn, visibleRecord } from '../directory/tenancy.js';
 import { assertText } from '../directory/text-input.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
@@ -35,10 +35,7 @@ export function getSessionOperation(sessions: SessionsRepository): Operation<{ s
     description: 'Gets the specified session',
     async handle({ sessionId }, { caller }) {
       const id = assertSessionId(sessionId);
-      if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
-      const found = await sessions.findById(id);
-      // A foreign session and a missing one get the same 403, so ids cannot be probed across accounts.
-      if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);
+      const found = visibleRecord(signedIn(caller), 'Session', id, await sessions.findById(id), (s) => [s.accountId]);
       return new StoredBody(found.json, found.id);
     },
   };

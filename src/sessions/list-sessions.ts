@@ -6,7 +6,7 @@ import { SessionInfo } from '../model/session-info.js';
 import { validationError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
-import { accountScope } from './caller-scope.js';
+import { accountScope, signedIn } from '../directory/tenancy.js';
 import { pageWindow, tooManyForAll, ALL_HARD_CAP, type PageTotals } from './list-paging.js';
 import { SORT_COLUMNS, type SessionQuery, type SessionSort, type SortField } from './list-query.js';
 import type { ReadsOf } from './session-reads.js';
@@ -112,7 +112,7 @@ export function listSessionsOperation(readsOf: ReadsOf, options: ListSessionsOpt
     async handle(input, context) {
       const window = pageWindow(input);
       const sort = sortOf(input);
-      const scope = accountScope(context.caller, input.accountIds);
+      const scope = accountScope(signedIn(context.caller), input.accountIds);
       const query = sessionQueryOf(input, scope);
       const read = await readsOf(context.caller).listPage({ query, customerIds: input.customerIds, sort, window, allHardCap });
       if ('tooMany' in read) throw tooManyForAll(read.count, allHardCap);

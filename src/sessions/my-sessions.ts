@@ -5,6 +5,7 @@ import { SessionInfo } from '../model/session-info.js';
 import { ApiError } from '../http/errors.js';
 import type { Caller, Operation } from '../http/operation.js';
 import type { Database } from '../store/schema.js';
+import { signedIn } from '../directory/tenancy.js';
 import type { ReadsOf } from './session-reads.js';
 import { withDocuments } from './stored-documents.js';
 
@@ -58,11 +59,6 @@ export function involves(session: SessionInfo, agent: CallerEndpoints): boolean 
 async function unendedSessionsOf(readsOf: ReadsOf, caller: Caller, agent: CallerEndpoints): Promise<string[]> {
   const documents = await readsOf(caller).unended(caller.accountIds, MAX_UNENDED);
   return documents.filter((json) => involves(JSON.parse(json) as SessionInfo, agent));
-}
-
-function signedIn(caller: Caller | undefined): Caller {
-  if (!caller) throw new ApiError('Unauthorized', 'Sign in to see your own sessions');
-  return caller;
 }
 
 /** GET /sessions/my: sessions the caller takes part in (member, answerer, queue member) that have not ended. */

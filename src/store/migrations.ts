@@ -1,4 +1,5 @@
 import { sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { newInstallationSecret, SESSION_KEY_SECRET } from '../events/session-id.js';
 import type { StoreCapabilities } from './capabilities.js';
 
 /**
@@ -355,6 +356,47 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('lifecycle_audits').execute();
+      },
+    },
+    '011-twilio-account-sid-unique': {
+      async up(db: Kysely<unknown>) {
+        // A Twilio account SID belongs to one account: its callbacks are found by SID, and a second
+        // holder could take them (issue 13). A SID held by several accounts cannot be attributed
+        // here (the other holder chose its own token), so it is cleared on all of them: their
+        // callbacks are refused until a SystemAdministrator sets it on the right account, rather
+        // than land in the wrong tenant. An empty SID is no SID.
+        const accounts = db as Kysely<{ accounts: { twilio_account_sid: string | null } }>;
+        await accounts.updateTable('accounts').set({ twilio_account_sid: null }).where('twilio_account_sid', '=', '').execute();
+        await accounts
+          .updateTable('accounts')
+          .set({ twilio_account_sid: null })
+          .where('twilio_account_sid', 'in', (eb) =>
+            eb.selectFrom('accounts').select('twilio_account_sid').where('twilio_account_sid', 'is not', null).groupBy('twilio_account_sid').having((h) => h.fn.countAll(), '>', 1),
+          )
+          .execute();
+        await db.schema.createIndex('accounts_twilio_account_sid').on('accounts').column('twilio_account_sid').unique().execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('accounts_twilio_account_sid').execute();
+      },
+    },
+    '012-session-key-secret': {
+      async up(db: Kysely<unknown>) {
+        // Derived session ids are keyed with this, so no tenant can compute another's (session-id.ts).
+        // A call in progress while an existing installation upgrades gets a new session for the
+        // callbacks after the upgrade.
+        await db.schema
+          .createTable('installation_secrets')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+        await (db as Kysely<{ installation_secrets: { name: string; value: string } }>)
+          .insertInto('installation_secrets')
+          .values({ name: SESSION_KEY_SECRET, value: newInstallationSecret() })
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('installation_secrets').execute();
       },
     },
   };

@@ -23,6 +23,13 @@ export interface Database {
   session_changes: SessionChangesTable;
   stream_subscriptions: StreamSubscriptionsTable;
   lifecycle_audits: LifecycleAuditsTable;
+  installation_secrets: InstallationSecretsTable;
+}
+
+/** Secrets of the installation, made once by a migration and shared by every instance (session-id.ts). */
+export interface InstallationSecretsTable {
+  name: string;
+  value: string;
 }
 
 /** A tenant. Twilio auth tokens are secrets: stored, never returned by any response. */

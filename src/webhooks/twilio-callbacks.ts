@@ -2,7 +2,7 @@ import { ApiError } from '../http/errors.js';
 import { assertSessionId } from '../sessions/get-session.js';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
 import { isLegStatus, type RecordedEvent, type SessionEvent, type SessionOpening } from '../events/session-event.js';
-import { sessionIdForKey } from '../events/session-id.js';
+import type { SessionIds } from '../events/session-id.js';
 import { field, type FormParams } from './verify-twilio-signature.js';
 
 /** The moment a callback describes: Twilio's `Timestamp` (RFC 2822), else when we received it. */
@@ -25,12 +25,12 @@ function sequenceOf(params: FormParams): number | null {
   return Number(raw);
 }
 
-const callSession = (account: TwilioAccount, callSid: string) => sessionIdForKey(account.id, 'twilio', callSid);
+const callSession = (ids: SessionIds, account: TwilioAccount, callSid: string) => ids.forKey(account.id, 'twilio', callSid);
 
-/** `?sessionId=` on the callback URL (part of what Twilio signs) names the session outright. */
-function sessionOverride(query: Record<string, unknown>): string | undefined {
+/** `?sessionId=` on the callback URL (part of what Twilio signs) names the session (`SessionIds.named`). */
+async function sessionOverride(ids: SessionIds, account: TwilioAccount, query: Record<string, unknown>): Promise<string | undefined> {
   const value = query.sessionId;
-  return typeof value === 'string' && value !== '' ? assertSessionId(value) : undefined;
+  return typeof value === 'string' && value !== '' ? ids.named(account.id, assertSessionId(value)) : undefined;
 }
 
 /** What the directory says about a call: the endpoint on our side of it, its customer, the account's name. */
@@ -59,13 +59,13 @@ async function openingFor(account: TwilioAccount, params: FormParams, directory:
 }
 
 /** `POST /twilio/voice`: the incoming-call webhook opens the session (inbound, ringing). */
-export async function voiceWebhookEvent(account: TwilioAccount, params: FormParams, directory: DirectoryReads, receivedAt: Date): Promise<RecordedEvent> {
+export async function voiceWebhookEvent(account: TwilioAccount, params: FormParams, directory: DirectoryReads, receivedAt: Date, ids: SessionIds): Promise<RecordedEvent> {
   required(params, 'From');
   required(params, 'To');
   const opening = await openingFor(account, params, directory);
   return {
     accountId: account.id,
-    sessionId: callSession(account, opening.callSid!),
+    sessionId: await callSession(ids, account, opening.callSid!),
     dedupeKey: `twilio:voice:${opening.callSid}`,
     source: 'twilio',
     occurredAt: occurredAt(params, receivedAt),
@@ -82,6 +82,7 @@ export async function callStatusEvent(
   query: Record<string, unknown>,
   directory: DirectoryReads,
   receivedAt: Date,
+  ids: SessionIds,
 ): Promise<RecordedEvent> {
   const callSid = required(params, 'CallSid');
   const status = required(params, 'CallStatus');
@@ -89,10 +90,10 @@ export async function callStatusEvent(
   const parentCallSid = field(params, 'ParentCallSid');
   const sequence = sequenceOf(params);
   const duration = field(params, 'CallDuration');
-  const override = sessionOverride(query);
+  const override = await sessionOverride(ids, account, query);
   // A leg sent to another call's session by `?sessionId=` (e.g. an agent dialled into its
   // conference through the Participants API) is a member leg, like a `<Dial>` child.
-  const isChild = parentCallSid !== undefined || (override !== undefined && override !== callSession(account, callSid));
+  const isChild = parentCallSid !== undefined || (override !== undefined && override !== (await callSession(ids, account, callSid)));
   const event: SessionEvent = {
     type: 'CallLegStatus',
     callSid,
@@ -107,7 +108,7 @@ export async function callStatusEvent(
   };
   return {
     accountId: account.id,
-    sessionId: override ?? callSession(account, parentCallSid ?? callSid),
+    sessionId: override ?? (await callSession(ids, account, parentCallSid ?? callSid)),
     dedupeKey: `twilio:call:${callSid}:${field(params, 'CallbackSource') ?? 'call-progress-events'}:${sequence ?? status}`,
     source: 'twilio',
     occurredAt: occurredAt(params, receivedAt),
@@ -140,11 +141,11 @@ const IGNORED_CONFERENCE_EVENTS = new Set([
  * The session a conference belongs to: `?sessionId=` on the callback URL, else its FriendlyName,
  * which is either the session id or the parent CallSid the conference was made for (docs/events.md).
  */
-function conferenceSession(account: TwilioAccount, params: FormParams, query: Record<string, unknown>): string {
-  const override = sessionOverride(query);
+async function conferenceSession(ids: SessionIds, account: TwilioAccount, params: FormParams, query: Record<string, unknown>): Promise<string> {
+  const override = await sessionOverride(ids, account, query);
   if (override) return override;
   const name = required(params, 'FriendlyName');
-  return /^CA[0-9a-f]{32}$/i.test(name) ? callSession(account, name) : assertSessionId(name);
+  return /^CA[0-9a-f]{32}$/i.test(name) ? callSession(ids, account, name) : ids.named(account.id, assertSessionId(name));
 }
 
 /** `POST /twilio/conference/status`; undefined for events Switchboard does not keep. */
@@ -154,6 +155,7 @@ export async function conferenceEvent(
   query: Record<string, unknown>,
   directory: DirectoryReads,
   receivedAt: Date,
+  ids: SessionIds,
 ): Promise<RecordedEvent | undefined> {
   const conferenceSid = required(params, 'ConferenceSid');
   const kind = required(params, 'StatusCallbackEvent');
@@ -182,7 +184,7 @@ export async function conferenceEvent(
   const sequence = sequenceOf(params);
   return {
     accountId: account.id,
-    sessionId: conferenceSession(account, params, query),
+    sessionId: await conferenceSession(ids, account, params, query),
     dedupeKey: `twilio:conference:${conferenceSid}:${sequence ?? `${kind}:${field(params, 'CallSid') ?? ''}`}`,
     source: 'twilio',
     occurredAt: occurredAt(params, receivedAt),
@@ -196,11 +198,11 @@ export async function conferenceEvent(
  * `POST /twilio/recording/status`: a recording Switchboard started (RecordSession) in progress,
  * completed (with its URL) or absent. The session is `?sessionId=`, else the call's.
  */
-export function recordingEvent(account: TwilioAccount, params: FormParams, query: Record<string, unknown>, receivedAt: Date): RecordedEvent {
+export async function recordingEvent(account: TwilioAccount, params: FormParams, query: Record<string, unknown>, receivedAt: Date, ids: SessionIds): Promise<RecordedEvent> {
   const recordingSid = required(params, 'RecordingSid');
   const status = required(params, 'RecordingStatus');
   const callSid = field(params, 'CallSid');
-  const sessionId = sessionOverride(query) ?? (callSid ? callSession(account, callSid) : undefined);
+  const sessionId = (await sessionOverride(ids, account, query)) ?? (callSid ? await callSession(ids, account, callSid) : undefined);
   if (!sessionId) throw new ApiError('BadRequest', 'CallSid is missing');
   const duration = field(params, 'RecordingDuration');
   return {

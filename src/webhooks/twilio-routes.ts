@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { RecordedEvent } from '../events/session-event.js';
+import type { SessionIds } from '../events/session-id.js';
 import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
 import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
 
@@ -35,7 +36,7 @@ export function redirectTwiml(template: string | undefined) {
  * into an event, and answers only after the event is committed. Errors go through the central
  * handler, so they are ServiceStack ResponseStatus bodies like everywhere else.
  */
-export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest, directory: DirectoryReads, options: TwilioWebhookOptions): void {
+export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest, directory: DirectoryReads, ids: SessionIds, options: TwilioWebhookOptions): void {
   const fallbackTwiml = redirectTwiml(options.voiceRedirectUrl);
   const verified = async (request: FastifyRequest): Promise<{ account: TwilioAccount; params: FormParams }> => {
     const params = formParams(request);
@@ -48,23 +49,23 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
 
   app.post('/twilio/voice', async (request, reply) => {
     const { account, params } = await verified(request);
-    await ingest.ingest([await voiceWebhookEvent(account, params, directory, options.now())]);
+    await ingest.ingest([await voiceWebhookEvent(account, params, directory, options.now(), ids)]);
     const twiml = options.voiceTwiml ? options.voiceTwiml(account) : fallbackTwiml(account, String(params.AccountSid));
     return reply.code(200).type('text/xml; charset=utf-8').send(twiml);
   });
 
   app.post('/twilio/voice/status', async (request, reply) => {
     const { account, params } = await verified(request);
-    return acknowledge(reply, await callStatusEvent(account, params, request.query as Record<string, unknown>, directory, options.now()));
+    return acknowledge(reply, await callStatusEvent(account, params, request.query as Record<string, unknown>, directory, options.now(), ids));
   });
 
   app.post('/twilio/conference/status', async (request, reply) => {
     const { account, params } = await verified(request);
-    return acknowledge(reply, await conferenceEvent(account, params, request.query as Record<string, unknown>, directory, options.now()));
+    return acknowledge(reply, await conferenceEvent(account, params, request.query as Record<string, unknown>, directory, options.now(), ids));
   });
 
   app.post('/twilio/recording/status', async (request, reply) => {
     const { account, params } = await verified(request);
-    return acknowledge(reply, recordingEvent(account, params, request.query as Record<string, unknown>, options.now()));
+    return acknowledge(reply, await recordingEvent(account, params, request.query as Record<string, unknown>, options.now(), ids));
   });
 }

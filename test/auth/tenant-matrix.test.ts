@@ -1,11 +1,17 @@
 /**
  * The tenant wall, walked over every operation `operations(store)` registers: each route (and
  * `/api/{Name}`) × five callers, asserting the status and that no other tenant's data (nor any
- * Twilio auth token) appears in any body.
+ * Twilio auth token) appears in any body. The other tenant is a Manager of its account, the
+ * strongest caller short of a SystemAdministrator (who passes every check, and so proves nothing).
+ *
+ * Then the missing-record row: a Manager of account A aims every operation at account B's record
+ * and at a record that does not exist, and must get the same answer (status and body, the ids
+ * aside), so no operation tells which foreign ids exist.
  *
  * ADDING AN OPERATION: give it an entry in EXPECTATIONS below, keyed by its request DTO name. An
- * entry says which account-A record to aim at (`params`, filled into `{placeholders}` of the route,
- * the rest sent as query or JSON body) and the status each caller gets. `params` may create a fresh
+ * entry says which record to aim at (`params`, from a target's records: account A's for the wall,
+ * B's or missing ones for the missing-record row; filled into `{placeholders}` of the route, the
+ * rest sent as query or JSON body) and the status each caller gets. `params` may create a fresh
  * record each time (deletes). An operation without an entry fails this test on purpose.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,12 +37,16 @@ const SECRETS = ['tok-alpha-secret', 'tok-bravo-secret'];
 const A = 'acct_a';
 const B = 'acct_b';
 
+/** The records of one target: account A's, account B's, or ids that exist nowhere. */
 interface Fixture {
   readonly store: Store;
+  readonly accountId: string;
   readonly sessionId: string;
   readonly customerId: string;
   readonly endpointId: string;
   readonly userId: string;
+  /** A record of the target made for one request (deletes need their own), or a missing id. */
+  readonly fresh: { account(): Promise<string>; customer(): Promise<string>; endpoint(): Promise<string>; user(): Promise<string> };
   /** A fresh, unique suffix for records a request creates. */
   readonly next: () => number;
 }
@@ -51,70 +61,62 @@ const managed: Statuses = { anonymous: 401, otherAccount: 403, user: 403, manage
 const managedDelete: Statuses = { ...managed, manager: 204, admin: 204 };
 const adminOnly: Statuses = { anonymous: 401, otherAccount: 403, user: 403, manager: 403, admin: 200 };
 
-const freshCustomer = async (f: Fixture) =>
-  (await new CustomersRepository(f.store.db).create({ accountId: A, name: `Zephyr Temp ${f.next()}` }, new Date())).id;
-const freshEndpoint = async (f: Fixture) =>
-  (await new EndpointsRepository(f.store.db).create({ accountId: A, type: 'Team', displayName: `Zephyr Team ${f.next()}` }, new Date())).id;
-
 const EXPECTATIONS: Record<string, Expectation> = {
   GetSession: { params: (f) => ({ sessionId: f.sessionId }), statuses: readable },
   Authenticate: { params: () => ({}), statuses: { ...readable, otherAccount: 200 } },
   GetAuthStatus: { params: () => ({}), statuses: { ...readable, otherAccount: 200 } },
 
   ListAccounts: { params: () => ({}), statuses: { ...readable, otherAccount: 200 } },
-  GetAccount: { params: () => ({ accountId: A }), statuses: readable },
+  GetAccount: { params: (f) => ({ accountId: f.accountId }), statuses: readable },
   NewAccount: { params: (f) => ({ name: `Zephyr New ${f.next()}` }), statuses: adminOnly },
-  PatchAccount: { params: () => ({ accountId: A, name: 'Zephyr Holdings' }), statuses: managed },
-  DeleteAccount: {
-    params: async (f) => ({ accountId: (await addAccount(f.store, `acct_tmp_${f.next()}`, 'Zephyr Temp')).id }),
-    statuses: { ...adminOnly, admin: 204 },
-  },
+  PatchAccount: { params: (f) => ({ accountId: f.accountId, name: 'Zephyr Holdings' }), statuses: managed },
+  DeleteAccount: { params: async (f) => ({ accountId: await f.fresh.account() }), statuses: { ...adminOnly, admin: 204 } },
 
-  ListCustomers: { params: () => ({ accountIds: [A] }), statuses: readable },
+  ListCustomers: { params: (f) => ({ accountIds: [f.accountId] }), statuses: readable },
   GetCustomer: { params: (f) => ({ customerId: f.customerId }), statuses: readable },
-  NewCustomer: { params: (f) => ({ accountId: A, name: `Zephyr Kid ${f.next()}`, parentCustomerId: f.customerId }), statuses: managed },
+  NewCustomer: { params: (f) => ({ accountId: f.accountId, name: `Zephyr Kid ${f.next()}`, parentCustomerId: f.customerId }), statuses: managed },
   PatchCustomer: { params: (f) => ({ customerId: f.customerId, name: 'Zephyr Retail' }), statuses: managed },
-  DeleteCustomer: { params: async (f) => ({ customerId: await freshCustomer(f) }), statuses: managedDelete },
+  DeleteCustomer: { params: async (f) => ({ customerId: await f.fresh.customer() }), statuses: managedDelete },
 
-  ListEndpoints: { params: () => ({ accountIds: [A] }), statuses: readable },
+  ListEndpoints: { params: (f) => ({ accountIds: [f.accountId] }), statuses: readable },
   GetEndpoint: { params: (f) => ({ endpointId: f.endpointId }), statuses: readable },
-  NewEndpoint: { params: (f) => ({ accountId: A, type: 'PhoneNumber', displayName: `Zephyr Line ${f.next()}`, phoneNumber: '+15035550111' }), statuses: managed },
-  // Evo Voice's typed create routes: each creates in account A, so only its Managers may.
-  NewUserEndpoint: { params: (f) => ({ accountId: A, emailAddress: `zephyr-agent-${f.next()}@a.test`, firstName: 'Zephyr' }), statuses: managed },
-  NewTeamEndpoint: { params: (f) => ({ accountId: A, name: `Zephyr Team ${f.next()}` }), statuses: managed },
-  NewEmailEndpoint: { params: (f) => ({ accountId: A, emailAddress: `zephyr-inbox-${f.next()}@a.test` }), statuses: managed },
-  NewSipTrunkEndpoint: { params: (f) => ({ accountId: A, name: `Zephyr Trunk ${f.next()}` }), statuses: managed },
-  NewAssistantEndpoint: { params: (f) => ({ accountId: A, name: `Zephyr Bot ${f.next()}` }), statuses: managed },
-  BuyPhoneNumber: { params: () => ({ accountId: A, number: '+15035550112' }), statuses: managed },
+  NewEndpoint: { params: (f) => ({ accountId: f.accountId, type: 'PhoneNumber', displayName: `Zephyr Line ${f.next()}`, phoneNumber: '+15035550111' }), statuses: managed },
+  // Evo Voice's typed create routes: each creates in the target account, so only its Managers may.
+  NewUserEndpoint: { params: (f) => ({ accountId: f.accountId, emailAddress: `zephyr-agent-${f.next()}@a.test`, firstName: 'Zephyr' }), statuses: managed },
+  NewTeamEndpoint: { params: (f) => ({ accountId: f.accountId, name: `Zephyr Team ${f.next()}` }), statuses: managed },
+  NewEmailEndpoint: { params: (f) => ({ accountId: f.accountId, emailAddress: `zephyr-inbox-${f.next()}@a.test` }), statuses: managed },
+  NewSipTrunkEndpoint: { params: (f) => ({ accountId: f.accountId, name: `Zephyr Trunk ${f.next()}` }), statuses: managed },
+  NewAssistantEndpoint: { params: (f) => ({ accountId: f.accountId, name: `Zephyr Bot ${f.next()}` }), statuses: managed },
+  BuyPhoneNumber: { params: (f) => ({ accountId: f.accountId, number: '+15035550112' }), statuses: managed },
   PatchEndpoint: { params: (f) => ({ endpointId: f.endpointId, displayName: 'Zephyr Line' }), statuses: managed },
-  DeleteEndpoint: { params: async (f) => ({ endpointId: await freshEndpoint(f) }), statuses: managedDelete },
+  DeleteEndpoint: { params: async (f) => ({ endpointId: await f.fresh.endpoint() }), statuses: managedDelete },
 
-  ListUsers: { params: () => ({ accountIds: [A] }), statuses: managed },
+  ListUsers: { params: (f) => ({ accountIds: [f.accountId] }), statuses: managed },
   GetUser: { params: (f) => ({ userId: f.userId }), statuses: managed },
-  NewUser: { params: (f) => ({ emailAddress: `zephyr-${f.next()}@a.test`, password: 'long enough', accountIds: [A] }), statuses: managed },
+  NewUser: { params: (f) => ({ emailAddress: `zephyr-${f.next()}@a.test`, password: 'long enough', accountIds: [f.accountId] }), statuses: managed },
   PatchUser: { params: (f) => ({ userId: f.userId, firstName: 'Zephyr' }), statuses: managed },
-  DeleteUser: { params: async (f) => ({ userId: (await addUser(f.store, `zephyr-${f.next()}@a.test`, ['User'], [A])).id }), statuses: managedDelete },
+  DeleteUser: { params: async (f) => ({ userId: await f.fresh.user() }), statuses: managedDelete },
 
-  ListSessions: { params: () => ({ accountIds: [A] }), statuses: readable },
-  // The caller's own sessions: nobody sees another's, so another account's User gets its own (none).
-  // role:User as the contract says; a Manager without the User role is refused.
-  GetMySessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 200, user: 200, manager: 403, admin: 200 } },
+  ListSessions: { params: (f) => ({ accountIds: [f.accountId] }), statuses: readable },
+  // The caller's own sessions: nobody sees another's. role:User as the contract says; a Manager
+  // without the User role (as the other account's caller is) is refused.
+  GetMySessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 403, user: 200, manager: 403, admin: 200 } },
   // For agents: the fixture's `user` is a User endpoint of account A; others are no agent (403).
   GetActiveSessions: { params: () => ({}), statuses: { anonymous: 401, otherAccount: 403, user: 200, manager: 403, admin: 403 } },
   // Provider events come from machines with a Manager key (or a Manager); agents may not forge them.
   PostSessionEvents: {
     params: (f) => ({
-      accountId: A,
+      accountId: f.accountId,
       events: [{ id: `m${f.next()}`, source: 'matrix', sessionKey: `zephyr-${f.next()}`, type: 'SessionStarted', occurredAt: '2026-11-27T14:00:00Z', data: { channel: 'Chat' } }],
     }),
     statuses: managed,
   },
-  NewSession: { params: () => ({ accountId: A, channel: 'Chat', direction: 'Outgoing', toAddress: 'zephyr-visitor' }), statuses: readable },
+  NewSession: { params: (f) => ({ accountId: f.accountId, channel: 'Chat', direction: 'Outgoing', toAddress: 'zephyr-visitor' }), statuses: readable },
   PatchSession: { params: (f) => ({ sessionId: f.sessionId, consoleData: 'zephyr notes' }), statuses: readable },
   AppendSessionLog: { params: (f) => ({ sessionId: f.sessionId, message: 'zephyr called back' }), statuses: readable },
   // An empty range: the wall is what is tested here, deleting is tested in test/lifecycle.
   DeleteSessions: {
-    params: () => ({ accountId: A, startDateTime: '2001-01-01T00:00:00Z', endDateTime: '2001-01-02T00:00:00Z' }),
+    params: (f) => ({ accountId: f.accountId, startDateTime: '2001-01-01T00:00:00Z', endDateTime: '2001-01-02T00:00:00Z' }),
     statuses: managedDelete,
   },
 
@@ -162,24 +164,52 @@ async function tenants() {
   await addAccount(store, B, 'Quokka Ltd', { twilioAuthToken: SECRETS[1] });
   const customers = new CustomersRepository(store.db);
   const endpoints = new EndpointsRepository(store.db);
-  const customer = await customers.create({ accountId: A, name: 'Zephyr Retail' }, new Date());
-  await customers.create({ accountId: B, name: 'Quokka Retail' }, new Date());
-  const endpoint = await endpoints.create({ accountId: A, type: 'PhoneNumber', displayName: 'Zephyr Line', phoneNumber: '+15035550100' }, new Date());
-  await endpoints.create({ accountId: B, type: 'PhoneNumber', displayName: 'Quokka Line', phoneNumber: '+15035550199' }, new Date());
+  const customerA = await customers.create({ accountId: A, name: 'Zephyr Retail' }, new Date());
+  const customerB = await customers.create({ accountId: B, name: 'Quokka Retail' }, new Date());
+  const endpointA = await endpoints.create({ accountId: A, type: 'PhoneNumber', displayName: 'Zephyr Line', phoneNumber: '+15035550100' }, new Date());
+  const endpointB = await endpoints.create({ accountId: B, type: 'PhoneNumber', displayName: 'Quokka Line', phoneNumber: '+15035550199' }, new Date());
   await endpoints.create({ accountId: A, type: 'User', displayName: 'Zephyr Agent', email: 'zephyr-user@a.test', identity: 'client:zephyr' }, new Date());
-  const target = await addUser(store, 'zephyr-agent@a.test', ['User'], [A]);
-  await addUser(store, 'quokka-agent@b.test', ['User'], [B]);
+  const targetA = await addUser(store, 'zephyr-agent@a.test', ['User'], [A]);
+  const targetB = await addUser(store, 'quokka-agent@b.test', ['User'], [B]);
+  // Works for both accounts: A's callers may see the person, never B's name beside it.
+  await addUser(store, 'temp-both@either.test', ['User'], [A, B]);
   const users = {
-    otherAccount: await addUser(store, 'quokka-user@b.test', ['User'], [B]),
+    otherAccount: await addUser(store, 'quokka-manager@b.test', ['Manager'], [B]),
     user: await addUser(store, 'zephyr-user@a.test', ['User'], [A]),
     manager: await addUser(store, 'zephyr-manager@a.test', ['Manager'], [A]),
     admin: await addUser(store, 'root@switchboard.test', ['SystemAdministrator'], []),
   };
   let counter = 0;
-  const fixture: Fixture = { store, sessionId: 'sess_a', customerId: customer.id, endpointId: endpoint.id, userId: target.id, next: () => ++counter };
+  const next = () => ++counter;
+  const word: Record<string, string> = { [A]: 'Zephyr', [B]: 'Quokka' };
+  const ofAccount = (accountId: string, records: { sessionId: string; customerId: string; endpointId: string; userId: string }): Fixture => ({
+    store,
+    accountId,
+    ...records,
+    next,
+    fresh: {
+      account: async () => (await addAccount(store, `acct_tmp_${next()}`, `${word[accountId]} Temp`)).id,
+      customer: async () => (await customers.create({ accountId, name: `${word[accountId]} Temp ${next()}` }, new Date())).id,
+      endpoint: async () => (await endpoints.create({ accountId, type: 'Team', displayName: `${word[accountId]} Team ${next()}` }, new Date())).id,
+      user: async () => (await addUser(store, `${word[accountId]!.toLowerCase()}-${next()}@${accountId}.test`, ['User'], [accountId])).id,
+    },
+  });
+  const fixture = ofAccount(A, { sessionId: 'sess_a', customerId: customerA.id, endpointId: endpointA.id, userId: targetA.id });
+  const foreign = ofAccount(B, { sessionId: 'sess_b', customerId: customerB.id, endpointId: endpointB.id, userId: targetB.id });
+  const missingId = (noun: string) => async () => `${noun}_nowhere_${next()}`;
+  const missing: Fixture = {
+    store,
+    accountId: 'acct_nowhere',
+    sessionId: 'sess_nowhere',
+    customerId: 'cust_nowhere',
+    endpointId: 'ep_nowhere',
+    userId: 'user_nowhere',
+    next,
+    fresh: { account: missingId('acct'), customer: missingId('cust'), endpoint: missingId('ep'), user: missingId('user') },
+  };
   // A fresh session per request, so a sign-out (Authenticate/logout) cannot spoil the next call.
   const cookieOf = async (caller: CallerName) => (caller === 'anonymous' ? undefined : sessionCookie(store, users[caller]));
-  return { ...server, fixture, cookieOf };
+  return { ...server, fixture, foreign, missing, cookieOf };
 }
 
 /** Every way to reach the operation: its custom routes, then `/api/{Name}`. */
@@ -238,6 +268,39 @@ describe('the tenant wall', () => {
           }
           if (res.status === 500) failures.push(`${where}: 500`);
         }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it('answers a Manager aiming at another account’s record exactly as at a missing one, on every operation', async () => {
+    const { url, store, foreign, missing, cookieOf } = await tenants();
+    const failures: string[] = [];
+    /** The answer with the ids and values the request sent replaced by their names. */
+    const answer = async (op: Operation, route: number, f: Fixture) => {
+      const params = await EXPECTATIONS[operationName(op)]!.params(f);
+      const request = requestsFor(op, params)[route]!;
+      const cookie = (await cookieOf('manager'))!;
+      const res = await fetch(url + request.url, {
+        method: request.verb,
+        headers: { cookie, ...(request.body ? { 'content-type': 'application/json' } : {}) },
+        body: request.body,
+      });
+      let body = await res.text();
+      const sent = Object.entries(params).flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => [key, v]) : [[key, value]]));
+      for (const [key, value] of sent) if (typeof value === 'string' && value.length > 3) body = body.replaceAll(value, `<${key}>`);
+      return { where: `${operationName(op)} ${request.verb} ${request.url}`, status: res.status, body };
+    };
+    for (const op of operations(store)) {
+      if (!EXPECTATIONS[operationName(op)]) continue;
+      for (let route = 0; route <= op.routes.length; route++) {
+        const toForeign = await answer(op, route, foreign);
+        const toMissing = await answer(op, route, missing);
+        // A success carries fresh values (a sign-in's session id); what must match is that both succeeded.
+        if (toForeign.status !== toMissing.status || (toForeign.status >= 300 && toForeign.body !== toMissing.body)) {
+          failures.push(`${toForeign.where}: foreign ${toForeign.status} ${toForeign.body.slice(0, 160)} ≠ missing ${toMissing.status} ${toMissing.body.slice(0, 160)}`);
+        }
+        if (toForeign.status < 300 && toForeign.body.toLowerCase().includes(B_MARKER)) failures.push(`${toForeign.where}: B's record reached A's Manager`);
       }
     }
     expect(failures).toEqual([]);

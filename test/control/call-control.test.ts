@@ -7,6 +7,7 @@ import { JsonServiceClient } from '@servicestack/client';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { sessionIdForKey } from '../../src/events/session-id.js';
+import { SESSION_KEY_SECRET_FOR_TESTS } from '../events/support/directory-seed.js';
 import { EndSession, GetActiveCalls, HoldSession, NewOutgoingSession } from './support/control-client-dtos.js';
 import {
   ACCOUNT_ID,
@@ -231,7 +232,7 @@ describe('tenants, outbound calls, active calls, as Evo clients send them', () =
     expect(create.form.getAll('StatusCallbackEvent')).toEqual(['initiated', 'ringing', 'answered', 'completed']);
     await h.fake.settled();
     const callSid = [...h.fake.calls.keys()][0]!;
-    const session = await h.session(sessionIdForKey(ACCOUNT_ID, 'twilio', callSid));
+    const session = await h.session(sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', callSid));
     expect(session).toMatchObject({ direction: 'Outgoing', callState: 'Connected', toAddress: '+15035550177', callSid });
     expect(messages(session)).toContain('Outgoing call to +15035550177 requested by Max Manager');
     // Agents may not place calls for the account.

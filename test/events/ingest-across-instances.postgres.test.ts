@@ -5,7 +5,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { addApiKey } from '../support/directory.js';
 import { startInstance } from '../support/instances.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
-import { ACCOUNT_ID, seedDirectory } from './support/directory-seed.js';
+import { ACCOUNT_ID, SESSION_KEY_SECRET_FOR_TESTS, seedDirectory } from './support/directory-seed.js';
 
 const SESSIONS = 6;
 const LINES = 40;
@@ -78,7 +78,7 @@ describe('events through two instances at once', () => {
     expect(ledger).toHaveLength(all.length);
     const ingest = new EventIngest(store.db);
     for (let chat = 0; chat < SESSIONS; chat++) {
-      const id = sessionIdForKey(ACCOUNT_ID, 'webchat', `chat-${chat}`);
+      const id = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'webchat', `chat-${chat}`);
       const fold = await ingest.foldOf(ACCOUNT_ID, id);
       expect(fold.log?.filter((l) => l.message?.startsWith('line '))).toHaveLength(LINES);
       for (const instance of [a, b]) {

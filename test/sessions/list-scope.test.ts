@@ -65,7 +65,7 @@ describe('ListSessions tenant scope', () => {
       const error = await run(lists, callerOf(['acct_a', 'acct_b']), { accountIds }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).status).toBe(403);
-      expect((error as ApiError).message).toBe("You do not have access to account 'acct_c'");
+      expect((error as ApiError).message).toBe("Account 'acct_c' does not exist or is not in your accounts");
     }
   });
 

@@ -2,7 +2,7 @@ import { adminCookie } from '../support/directory.js';
 import { describe, expect, it } from 'vitest';
 import { sessionIdForKey } from '../../src/events/session-id.js';
 import { deliver, pathOf, sign } from '../events/support/deliver.js';
-import { ACCOUNT_ID, ACCOUNT_SID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, SECONDARY_TOKEN, seedDirectory } from '../events/support/directory-seed.js';
+import { ACCOUNT_ID, ACCOUNT_SID, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, SECONDARY_TOKEN, SESSION_KEY_SECRET_FOR_TESTS, seedDirectory } from '../events/support/directory-seed.js';
 import { SCENARIOS, type Delivery } from '../events/support/scenarios.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -78,15 +78,21 @@ describe('Twilio webhooks', () => {
   it('rejects a callback replayed with another account’s token', async () => {
     const s = await server();
     expect((await deliver(s.url, statusCallback, OTHER_TOKEN)).status).toBe(403);
-    // Signed properly by the other account, but aimed at this account's session: refused, nothing stored.
+    // Signed properly by the other account, but aimed at this account's session: answered as a
+    // name no session has (issue 13), so it lands in a session of the other account's own and this
+    // account's session is untouched.
     await deliver(s.url, voiceWebhook);
-    const before = await ledgerSize(s);
+    const ours = () => s.store.db.selectFrom('session_events').selectAll().where('session_id', '=', answered.sessionId).execute();
+    const before = await ours();
     const params = { ...statusCallback.params, AccountSid: OTHER_ACCOUNT_SID };
     const path = `/twilio/voice/status?sessionId=${answered.sessionId}`;
     const res = await post(s, path, new URLSearchParams(params).toString(), { 'x-twilio-signature': sign(path, params, OTHER_TOKEN) });
-    expect(res.status).toBe(403);
-    expect(await ledgerSize(s)).toBe(before);
-    expect(sessionIdForKey(ACCOUNT_ID, 'twilio', statusCallback.params['CallSid']!)).toBe(answered.sessionId);
+    expect(res.status).toBe(204);
+    expect(await ours()).toEqual(before);
+    const theirs = await s.store.db.selectFrom('session_events').select(['account_id', 'session_id']).where('account_id', '=', OTHER_ACCOUNT_ID).execute();
+    expect(theirs).toHaveLength(1);
+    expect(theirs[0]!.session_id).not.toBe(answered.sessionId);
+    expect(sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', statusCallback.params['CallSid']!)).toBe(answered.sessionId);
   });
 
   it('rejects an unknown account with 403 and malformed callbacks with 400, storing nothing', async () => {

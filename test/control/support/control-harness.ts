@@ -7,7 +7,7 @@ import type { SessionInfo } from '../../../src/model/session-info.js';
 import { sessionCookie } from '../../support/directory.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { TwilioFake } from '../../support/twilio-fake.js';
-import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, seedDirectory } from '../../events/support/directory-seed.js';
+import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, SESSION_KEY_SECRET_FOR_TESTS, seedDirectory } from '../../events/support/directory-seed.js';
 
 export { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL };
 
@@ -76,7 +76,7 @@ export interface LiveCall {
  */
 export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = ACCOUNT_SID, accountId = ACCOUNT_ID): Promise<LiveCall> {
   const caller = h.fake.addCall(accountSid, { from: CALLER_NUMBER, to: MAIN_LINE, status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status` });
-  const sessionId = sessionIdForKey(accountId, 'twilio', caller.sid);
+  const sessionId = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, accountId, 'twilio', caller.sid);
   await h.fake.deliver({ accountSid, url: `${PUBLIC_URL}/twilio/voice`, params: { AccountSid: accountSid, CallSid: caller.sid, From: CALLER_NUMBER, To: MAIN_LINE, Direction: 'inbound', CallStatus: 'ringing' } });
   h.fake.setCallStatus(caller.sid, 'in-progress');
   const agent = h.fake.addCall(accountSid, { from: MAIN_LINE, to: 'client:dana', direction: 'outbound-api', status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status?sessionId=${sessionId}` });
@@ -89,7 +89,7 @@ export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = 
 /** An inbound call ringing Dana through `<Dial>` (no conference yet). */
 export async function ringingAgentCall(h: Harness): Promise<Omit<LiveCall, 'conferenceSid'>> {
   const caller = h.fake.addCall(ACCOUNT_SID, { from: CALLER_NUMBER, to: MAIN_LINE, status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status` });
-  const sessionId = sessionIdForKey(ACCOUNT_ID, 'twilio', caller.sid);
+  const sessionId = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', caller.sid);
   await h.fake.deliver({ accountSid: ACCOUNT_SID, url: `${PUBLIC_URL}/twilio/voice`, params: { AccountSid: ACCOUNT_SID, CallSid: caller.sid, From: CALLER_NUMBER, To: MAIN_LINE, Direction: 'inbound', CallStatus: 'ringing' } });
   h.fake.setCallStatus(caller.sid, 'in-progress');
   const agent = h.fake.addCall(ACCOUNT_SID, { from: MAIN_LINE, to: 'client:dana', direction: 'outbound-dial', status: 'initiated', parentCallSid: caller.sid, statusCallback: `${PUBLIC_URL}/twilio/voice/status` });

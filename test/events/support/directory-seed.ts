@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { SESSION_KEY_SECRET } from '../../../src/events/session-id.js';
 import type { Database } from '../../../src/store/schema.js';
 
 export const ACCOUNT_ID = 'acct_acme';
@@ -9,12 +10,22 @@ export const OTHER_ACCOUNT_ID = 'acct_other';
 export const OTHER_ACCOUNT_SID = 'AC2222222222222222222222222222bbbb';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
 export const PUBLIC_URL = 'https://switchboard.example.com';
+/**
+ * The installation secret session ids are derived with, pinned so the scenarios can name their
+ * sessions (in callback URLs and conference names) before they exist, and the goldens hold still.
+ */
+export const SESSION_KEY_SECRET_FOR_TESTS = 'test-installation-secret-0123456789abcdef';
 
 const stamp = '2026-01-01T00:00:00.000Z';
 const audited = { date_created: stamp, date_last_modified: stamp };
 
 /** Two accounts, a customer tree, a main line, a sales line and two agents, inserted as rows. */
 export async function seedDirectory(db: Kysely<Database>): Promise<void> {
+  await db
+    .insertInto('installation_secrets')
+    .values({ name: SESSION_KEY_SECRET, value: SESSION_KEY_SECRET_FOR_TESTS })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: SESSION_KEY_SECRET_FOR_TESTS }))
+    .execute();
   await db
     .insertInto('accounts')
     .values([

@@ -1,5 +1,5 @@
 import { sessionIdForKey } from '../../../src/events/session-id.js';
-import { ACCOUNT_ID, ACCOUNT_SID } from './directory-seed.js';
+import { ACCOUNT_ID, ACCOUNT_SID, SESSION_KEY_SECRET_FOR_TESTS } from './directory-seed.js';
 
 /** One callback as Twilio (or a neutral feed) would deliver it, and when it reached us. */
 export type Delivery =
@@ -23,7 +23,7 @@ const SALES_LINE = '+15035550100';
 const sid = (n: number) => `CA${n.toString(16).padStart(32, '0')}`;
 const CONFERENCE = 'CF0123456789abcdef0123456789abcdef';
 const OTHER_CONFERENCE = 'CFfedcba9876543210fedcba9876543210';
-const callSession = (callSid: string) => sessionIdForKey(ACCOUNT_ID, 'twilio', callSid);
+const callSession = (callSid: string) => sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', callSid);
 
 const common = { AccountSid: ACCOUNT_SID, ApiVersion: '2010-04-01' };
 
@@ -224,7 +224,7 @@ function chat(): Scenario {
   const batch = (at: number, ...events: Record<string, unknown>[]): Delivery => ({ kind: 'neutral', at: iso(at), body: { accountId: ACCOUNT_ID, events } });
   return {
     name: 'chat-neutral',
-    sessionId: sessionIdForKey(ACCOUNT_ID, 'webchat', key),
+    sessionId: sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'webchat', key),
     deliveries: [
       batch(0, e('e1', 0, 'SessionStarted', { channel: 'Chat', direction: 'Incoming', from: 'visitor-42', to: 'support', fromName: 'Visitor 42', endpointId: 'ep_main_line' }), e('e2', 0, 'MemberJoined', { identity: 'visitor-42', displayName: 'Visitor 42', role: 'Caller' })),
       batch(5, e('e3', 5, 'MemberJoined', { identity: 'client:dana' })),
