@@ -7,7 +7,7 @@ import { clientErrorHandler } from './http/client-error-handler.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { redactingLogger, refuseSecretsInUrls } from './http/secrets.js';
 import { stripFormatSuffix } from './http/negotiate.js';
-import type { Operation } from './http/operation.js';
+import type { Operation, OperationContext } from './http/operation.js';
 import { formatOf, registerOperations, type AuthenticateRequest } from './http/register-operations.js';
 import { authServices, type AuthOptions, type AuthServices } from './auth/auth-services.js';
 import { authStatusOperation } from './auth/auth-status-operation.js';
@@ -45,6 +45,10 @@ import { getEventSubscribersOperation, updateEventSubscriberOperation } from './
 import { registerCors } from './http/cors.js';
 import { callControl, callControlOperations, type ControlOptions } from './control/call-control-wiring.js';
 import type { CallControl } from './control/call-control.js';
+import { ChatSessions } from './messaging/chat-sessions.js';
+import { MessagesRepository } from './messaging/messages-repository.js';
+import { Messaging } from './messaging/messaging.js';
+import { messagingOperations } from './messaging/message-operations.js';
 
 export interface AppOptions {
   readonly store: Store;
@@ -119,11 +123,24 @@ export function operations(
   serverEvents = new ServerEvents(store.db),
   readsOf: ReadsOf = sessionReads(store, { workers: 0 }).readsOf,
   control: CallControl = callControl(store, new SessionsRepository(store.db), ingest, {}, events.now),
+  chats: ChatSessions = new ChatSessions(new MessagesRepository(store.db), ingest, new SessionIds(store.db)),
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const directory = new DirectoryReads(store.db);
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   const policies = new LifecyclePolicies(store.db, systemClock);
+  const messaging = new Messaging({
+    db: store.db,
+    sessions,
+    chats,
+    ingest,
+    directory,
+    people: control.deps.directory,
+    credentials: control.deps.credentials,
+    clients: control.deps.clients,
+    now: commands.now,
+    callbackBase: callbackBaseOf(events.publicUrl),
+  });
   return [
     getSessionOperation(sessions),
     authenticateOperation({ ...auth, publicUrl: events.publicUrl }),
@@ -141,7 +158,13 @@ export function operations(
     getEventSubscribersOperation(serverEvents, new ChannelAuthority(store.db)),
     updateEventSubscriberOperation(serverEvents, new ChannelAuthority(store.db)),
     ...callControlOperations(control, events.publicUrl),
+    ...messagingOperations(messaging),
   ] as Operation[];
+}
+
+/** Where Twilio's callbacks go: the public URL, else the host the request came to. */
+function callbackBaseOf(publicUrl: string | undefined) {
+  return (context: OperationContext) => (publicUrl ? publicUrl.replace(/\/+$/, '') : `${context.http.protocol}://${context.http.headers.host ?? context.http.hostname}`);
 }
 
 /**
@@ -201,7 +224,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const control = callControl(options.store, new SessionsRepository(options.store.db), ingest, options.control, options.events?.now);
   // Pending reconciliations end with the app; one running finishes first (it is one Twilio GET and one commit).
   app.addHook('onClose', () => control.deps.reconciler.close());
-  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control);
+  // One conversation lock for inbound texts and sends: a reply never races the text that opens a chat.
+  const chats = new ChatSessions(new MessagesRepository(options.store.db), ingest, new SessionIds(options.store.db));
+  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control, chats);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);
@@ -215,6 +240,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
     now: options.events?.now ?? (() => new Date()),
+    chats,
   });
   return app;
 }

@@ -1,14 +1,13 @@
 import twilio from 'twilio';
+import type { SignedForm } from './signed-posts.js';
 import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL } from '../../test/events/support/directory-seed.js';
 
 /** The webhook the benches post to: Twilio's call status callback. */
 export const STATUS_CALLBACK_PATH = '/twilio/voice/status';
 const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'];
 
-export interface SignedCallback {
-  readonly body: string;
-  readonly signature: string;
-}
+/** A status callback as Twilio signs it. */
+export type SignedCallback = SignedForm;
 
 /**
  * Signed status callbacks for the seeded account (test/events/support/directory-seed.ts): each call

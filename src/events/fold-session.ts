@@ -26,7 +26,30 @@ interface Facts {
   explicitOutcome?: string;
   /** Every call-control command Twilio took or may have taken, by kind, oldest first, whatever its place in fold order. */
   readonly commands: ReadonlyMap<ControlCommand, readonly Command[]>;
+  /** Each message's furthest status so far (MESSAGE_STATUS_RANK). */
+  readonly messages: Map<string, string>;
 }
+
+/**
+ * How far along a message's delivery a status is. Twilio's callbacks arrive in any order and
+ * repeat (telephony-events.md §1), so a status applies only when it goes further than the one the
+ * message has: `delivered` folded before `sent` stays delivered, whatever order they are folded in.
+ */
+const MESSAGE_STATUS_RANK: Readonly<Record<string, number>> = {
+  accepted: 0,
+  scheduled: 0,
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  receiving: 2,
+  received: 3,
+  undelivered: 3,
+  failed: 3,
+  delivered: 4,
+  read: 5,
+  canceled: 3,
+};
+const rankOfStatus = (status: string) => MESSAGE_STATUS_RANK[status] ?? 0;
 
 interface Command {
   readonly at: number;
@@ -70,7 +93,7 @@ export function foldSession(
     list.push({ at: Date.parse(recorded.occurredAt), actor: recorded.actor, request: e });
   }
   for (const list of commands.values()) list.sort((a, b) => a.at - b.at);
-  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands };
+  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands, messages: new Map() };
   for (const recorded of ordered) {
     if (recorded.event.type === 'SessionImported') {
       session = fromSnapshot(recorded.event.document, accountId, sessionId, facts);
@@ -258,6 +281,11 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
       log(session, at, `${member?.displayName ?? event.party.displayName ?? event.party.identity ?? 'A member'} left`);
       return;
     }
+    case 'MessageReceived':
+    case 'MessageSent':
+      return message(session, facts, event, at);
+    case 'MessageStatus':
+      return messageStatus(session, facts, event, at);
     case 'SessionEnded':
       if (session.ended) return;
       if (event.outcome !== undefined) facts.explicitOutcome = event.outcome;
@@ -296,6 +324,39 @@ function started(session: Working, facts: Facts, event: SessionOpening, at: stri
   const from = event.fromAddress ? ` from ${event.fromAddress}` : '';
   const to = event.toAddress ? ` to ${event.toAddress}` : '';
   log(session, at, `${event.direction === 'Incoming' ? 'Incoming' : 'Outgoing'} ${what}${from}${to}`);
+}
+
+const quoted = (text: string) => (text.length > 200 ? `"${text.slice(0, 200)}…"` : `"${text}"`);
+
+/** A text in or out: opens the session if it is the first event, logs the text (the log search finds it). */
+function message(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'MessageReceived' | 'MessageSent' }>, at: string) {
+  if (!facts.opened && event.opening) started(session, facts, event.opening, at);
+  session.channel ??= 'Chat';
+  const media = event.media?.length ? ` (${event.media.length} media: ${event.media.map((m) => m.contentType ?? 'unknown').join(', ')})` : '';
+  const text = event.body ? ` ${quoted(event.body)}` : '';
+  if (event.status) advanceMessage(facts, event.messageSid, event.status);
+  if (event.type === 'MessageReceived') {
+    log(session, at, `Message from ${event.from}:${text}${media}`);
+    return;
+  }
+  const by = event.sender ? ` by ${event.sender}` : '';
+  log(session, at, `${event.invitation ? 'Invitation' : 'Message'} to ${event.to}${by}:${text}${media}`);
+}
+
+function advanceMessage(facts: Facts, sid: string, status: string): boolean {
+  const previous = facts.messages.get(sid);
+  if (previous !== undefined && rankOfStatus(previous) >= rankOfStatus(status)) return false;
+  facts.messages.set(sid, status);
+  return true;
+}
+
+function messageStatus(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'MessageStatus' }>, at: string) {
+  const previous = facts.messages.get(event.messageSid);
+  if (!advanceMessage(facts, event.messageSid, event.status)) {
+    log(session, at, `Ignored ${event.status} for message ${event.messageSid}: it is already ${previous}`);
+    return;
+  }
+  log(session, at, `Message ${event.messageSid} ${event.status}${event.errorCode ? ` (error ${event.errorCode})` : ''}`);
 }
 
 function parentLeg(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'CallLegStatus' }>, at: string) {

@@ -85,7 +85,37 @@ export type SessionEvent =
       readonly durationSeconds?: number;
     }
   | { readonly type: 'MemberJoined' | 'MemberLeft'; readonly party: Party }
-  | { readonly type: 'SessionEnded'; readonly outcome?: string };
+  | { readonly type: 'SessionEnded'; readonly outcome?: string }
+  /**
+   * A text (SMS/MMS) of a chat session: received from the other party (Twilio's inbound webhook)
+   * or sent through Twilio (recorded once Twilio accepted it). The first one in fold order opens
+   * the session when nothing else did (`opening`), as a parent leg's callback does for a call.
+   */
+  | ({ readonly type: 'MessageReceived' | 'MessageSent' } & ChatMessage)
+  /** Twilio's status callback for a message it was asked to send (docs/session-states.md: the furthest status wins). */
+  | { readonly type: 'MessageStatus'; readonly messageSid: string; readonly status: string; readonly errorCode?: string };
+
+/** One medium of an MMS: where Twilio keeps it and its content type. */
+export interface MessageMedia {
+  readonly url: string;
+  readonly contentType?: string;
+}
+
+export interface ChatMessage {
+  /** Twilio's MessageSid (SM…/MM…): the message's id and its dedupe key. */
+  readonly messageSid: string;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly media?: readonly MessageMedia[];
+  /** Who sent it: the agent's name for an outgoing message, the sender's address otherwise. */
+  readonly sender?: string;
+  /** The Twilio status when recorded (`queued` for a send, `received` for an inbound text). */
+  readonly status?: string;
+  /** An invitation texted by InviteChatMember, not part of the conversation with the other party. */
+  readonly invitation?: boolean;
+  readonly opening?: SessionOpening;
+}
 
 export const CONTROL_COMMANDS = ['end', 'hold', 'unhold', 'mute', 'unmute', 'redirect', 'conference', 'addMember', 'reject', 'record', 'outgoing'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
@@ -146,6 +176,9 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = Object.freeze([
   'MemberJoined',
   'MemberLeft',
   'SessionEnded',
+  'MessageReceived',
+  'MessageSent',
+  'MessageStatus',
 ]);
 
 /** An event with its ledger envelope: where it belongs, how it is deduplicated, when it happened. */

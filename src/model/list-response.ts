@@ -7,12 +7,15 @@ import { defineDto, type Dto } from './dto.js';
  * `ListResponse<T>` in `Voice.Api`) rather than recomputed. test/wire/dotnet-xml.test.ts has .NET
  * read every list response, so a wrong or missing hash fails there.
  */
+// MessageInfo's hash is mono's DataContractSerializer output for ListResponse<MessageInfo>, which
+// gives SessionInfo's known BWxtuWQa too.
 const GENERIC_HASH: Record<string, string> = {
   SessionInfo: 'BWxtuWQa',
   AccountInfo: 'LIonMsk5',
   CustomerInfo: 'znfKbIMc',
   EndpointInfo: 'WeVlXEog',
   UserInfo: 'YIwdqeDL',
+  MessageInfo: 'CeNIv4MU',
 };
 
 const cache = new Map<string, Dto>();

@@ -399,6 +399,23 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropTable('installation_secrets').execute();
       },
     },
+    '013-chat-conversation-indexes': {
+      async up(db: Kysely<unknown>) {
+        // Every inbound text looks up its party's chat on the endpoint (src/messaging): without these
+        // it walked all of the endpoint's sessions, so a number's 1,000th chat cost 1,000 rows
+        // (bench/messaging). Partial: voice sessions, nearly every row, write nothing here.
+        for (const [name, column] of [
+          ['sessions_chat_from', 'from_address'],
+          ['sessions_chat_to', 'to_address'],
+        ] as const) {
+          await db.schema.createIndex(name).on('sessions').columns(['account_id', 'endpoint_id', column, 'date_created']).where(sql.ref('channel'), '=', sql.lit('Chat')).execute();
+        }
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('sessions_chat_from').execute();
+        await db.schema.dropIndex('sessions_chat_to').execute();
+      },
+    },
   };
 }
 

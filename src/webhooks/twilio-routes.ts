@@ -5,6 +5,8 @@ import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
 import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
 import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
+import type { ChatSessions } from '../messaging/chat-sessions.js';
+import { messageStatusEvent, recordInboundMessage } from './twilio-messaging.js';
 
 export interface TwilioWebhookOptions {
   /** The public base URL Twilio calls (e.g. `https://switchboard.example.com`); signatures are over it. */
@@ -16,6 +18,8 @@ export interface TwilioWebhookOptions {
   readonly voiceTwiml?: (account: TwilioAccount) => string;
   readonly voiceRedirectUrl?: string;
   readonly now: () => Date;
+  /** Texts: where inbound messages and delivery statuses are recorded (issue 18). */
+  readonly chats?: ChatSessions;
 }
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -63,6 +67,21 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
     const { account, params } = await verified(request);
     return acknowledge(reply, await conferenceEvent(account, params, request.query as Record<string, unknown>, directory, options.now(), ids));
   });
+
+  const chats = options.chats;
+  if (chats) {
+    // Twilio expects TwiML back from the SMS URL; an empty Response sends no automatic reply.
+    app.post('/twilio/messaging', async (request, reply) => {
+      const { account, params } = await verified(request);
+      await recordInboundMessage(account, params, directory, chats, options.now());
+      return reply.code(200).type('text/xml; charset=utf-8').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    });
+
+    app.post('/twilio/messaging/status', async (request, reply) => {
+      const { account, params } = await verified(request);
+      return acknowledge(reply, await messageStatusEvent(account, params, request.query as Record<string, unknown>, chats, options.now()));
+    });
+  }
 
   app.post('/twilio/recording/status', async (request, reply) => {
     const { account, params } = await verified(request);

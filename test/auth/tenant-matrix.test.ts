@@ -150,6 +150,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
   GetSessionHold: { params: (f) => ({ sessionId: f.sessionId }), statuses: managed },
   PlaceSessionHold: { params: (f) => ({ sessionId: f.sessionId, reason: 'zephyr case' }), statuses: managed },
   ReleaseSessionHold: { params: (f) => ({ sessionId: f.sessionId }), statuses: managed },
+
+  // Chat and SMS (issue 18). The fixture session is a voice call: a chat operation on it is a 400
+  // (InvalidChannel) for those allowed through the wall, before anything reaches Twilio.
+  SendMessage: { params: (f) => ({ sessionId: f.sessionId, body: 'zephyr says hi' }), statuses: { ...readable, user: 400, manager: 400, admin: 400 } },
+  GetChatTranscript: { params: (f) => ({ sessionId: f.sessionId }), statuses: { ...readable, user: 400, manager: 400, admin: 400 } },
+  InviteChatMember: { params: (f) => ({ sessionId: f.sessionId, memberToAdd: '+15035550177' }), statuses: { ...readable, user: 400, manager: 400, admin: 400 } },
+  DeleteChatMember: { params: (f) => ({ sessionId: f.sessionId, memberId: '+15035550177' }), statuses: { ...readable, user: 400, manager: 400, admin: 400 } },
+  ListMessages: { params: () => ({ accountIds: [A] }), statuses: readable },
+  ListConversations: { params: () => ({ accountIds: [A] }), statuses: readable },
 };
 
 /** The golden session, renamed into one tenant's words. */

@@ -18,6 +18,9 @@ import { addAccount, adminCookie } from '../support/directory.js';
 import { seedDirectoryTree } from '../support/directory-tree.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
+import { DEFAULT_FOLD_POLICY } from '../../src/events/fold-session.js';
+import { EventIngest } from '../../src/events/ingest-events.js';
+import { conversationIdOf } from '../../src/messaging/messages-repository.js';
 
 interface Probe {
   readonly query: string;
@@ -70,6 +73,14 @@ const PROBES: Record<string, Record<string, Probe>> = {
     emailFilter: { query: 'emailFilter=acme' },
     sortField: { query: 'sortField=lastName' },
   },
+  ListMessages: {
+    accountIds: { query: 'accountIds=acct_b' },
+    customerIds: { query: 'customerIds=c_other' },
+    endpointIds: { query: 'endpointIds=ep_other' },
+    conversationIds: { query: `conversationIds=${conversationIdOf({ endpointId: 'ep_other', otherAddress: '+19995550000' })}` },
+    afterDate: { query: 'afterDate=2026-10-15T00:00:00Z' },
+    sortOrder: { query: 'sortOrder=Ascend' },
+  },
   ListSessions: {
     accountIds: { query: 'accountIds=acct_b' },
     searchArchive: { query: 'searchArchive=true' },
@@ -104,6 +115,23 @@ async function seeded() {
   await sessions.insertIfAbsent({ ...other, id: 'probe_child' }, { parentSessionId: golden.id });
   await sessions.insertIfAbsent({ ...other, id: 'probe_archived' });
   await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', 'probe_archived').execute();
+  // A text in three of those sessions, so the message list has something each filter tells apart.
+  const ingest = new EventIngest(store.db, DEFAULT_FOLD_POLICY, undefined, store.capabilities.writes);
+  const text = (accountId: string, sessionId: string, at: string, from: string, n: number) => ({
+    accountId,
+    sessionId,
+    dedupeKey: `twilio:message:SMprobe${n}`,
+    source: 'twilio',
+    occurredAt: at,
+    sequence: null,
+    actor: null,
+    event: { type: 'MessageReceived' as const, messageSid: `SMprobe${n}`, from, to: '+15035550100', body: `probe ${n}`, status: 'received' },
+  });
+  await ingest.ingest([
+    text(golden.accountId!, golden.id!, golden.dateCreated!, golden.fromAddress!, 1),
+    text(golden.accountId!, 'probe_older', '2026-10-01T10:00:00Z', other.fromAddress, 2),
+    text('acct_b', 'probe_other_account', golden.dateCreated!, other.fromAddress, 3),
+  ]);
   const cookie = await adminCookie(store);
   const get = async (path: string) => {
     const res = await fetch(server.url + path, { headers: { cookie } });

@@ -1,10 +1,11 @@
-import { sql, type Compilable } from 'kysely';
+import type { Compilable } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_GENERATOR } from '../../src/generate/generate-sessions.js';
 import { loadGenerated } from '../../src/generate/load-generated.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import type { SessionQuery, SessionSort } from '../../src/sessions/list-query.js';
 import type { Store } from '../../src/store/open-store.js';
+import { queryPlan } from '../support/query-plan.js';
 import { openFileStore } from '../support/test-store.js';
 
 const A = ['acct_0001'];
@@ -45,19 +46,7 @@ beforeAll(async () => {
   return opened.close;
 });
 
-async function plan(query: Compilable): Promise<string> {
-  const compiled = query.compile();
-  if (store.capabilities.kind === 'postgres') {
-    // Tiny tables make a sequential scan cheapest; forbid it to prove an index can answer.
-    return store.db.transaction().execute(async (trx) => {
-      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-      const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: 'EXPLAIN ' + compiled.sql });
-      return rows.map((r) => r['QUERY PLAN']).join('\n');
-    });
-  }
-  const { rows } = await store.db.executeQuery<{ detail: string }>({ ...compiled, sql: 'EXPLAIN QUERY PLAN ' + compiled.sql });
-  return rows.map((r) => r.detail).join('\n');
-}
+const plan = (query: Compilable) => queryPlan(store, query);
 
 describe('EXPLAIN of every list query shape', () => {
   it('a common text, first page: walks the date index newest first, checking each session against the text index', async () => {

@@ -50,6 +50,26 @@ export type Fault =
   /** Answers after the delay (beyond the client's timeout), having applied the change. */
   | { readonly kind: 'delay'; readonly ms: number };
 
+export interface FakeMessage {
+  readonly accountSid: string;
+  readonly sid: string;
+  status: string;
+  readonly from: string;
+  readonly to: string;
+  readonly body: string;
+  readonly mediaUrls: readonly string[];
+  readonly statusCallback?: string;
+}
+
+/** An inbound text as a phone would send it to one of the account's numbers. */
+export interface InboundText {
+  readonly from: string;
+  readonly to: string;
+  readonly body?: string;
+  readonly media?: readonly { readonly url: string; readonly contentType: string }[];
+  readonly sid?: string;
+}
+
 export interface FakeCall {
   readonly accountSid: string;
   readonly sid: string;
@@ -105,6 +125,7 @@ export const FAULTS = {
   participantNotConnected: restError(400, 20404, 'Participant is not connected'),
   authFailed: restError(401, 20003, 'Authenticate'),
   invalidTo: restError(400, 21211, "The 'To' number is not a valid phone number."),
+  optedOut: restError(400, 21610, 'Attempt to send to unsubscribed recipient'),
   rateLimited: restError(429, 20429, 'Too Many Requests'),
   serverError: restError(500, 20500, 'Internal Server Error'),
   htmlUnavailable: { kind: 'status', status: 503, body: '<html><body>Service Unavailable</body></html>', contentType: 'text/html' } as Fault,
@@ -131,6 +152,9 @@ export class TwilioFake {
   readonly calls = new Map<string, FakeCall>();
   readonly conferences = new Map<string, FakeConference>();
   readonly recordings: { sid: string; callSid: string; accountSid: string; status: string; form: URLSearchParams }[] = [];
+  readonly messages: FakeMessage[] = [];
+  /** The delivery statuses reported for each message sent, in order (Twilio sends no callback for `queued`). */
+  messageStatuses: readonly string[] = ['sent', 'delivered'];
   /** Callbacks waiting while `holdCallbacks` is set. */
   readonly pending: Callback[] = [];
   /** Every callback Switchboard acknowledged, with the status it answered. */
@@ -217,6 +241,32 @@ export class TwilioFake {
     if (!LIVE.has(status)) call.endTime = now();
     this.callStatusCallback(call);
     if (!LIVE.has(status) && call.conferenceSid) this.leave(this.conferences.get(call.conferenceSid)!, call.sid, 'participant_hung_up');
+  }
+
+  /** Sends the inbound-SMS webhook Twilio would for a text to `to` (an MMS when media are given); answers Switchboard's status. */
+  async receiveText(accountSid: string, url: string, text: InboundText): Promise<{ sid: string; status: number }> {
+    const media = text.media ?? [];
+    const sid = text.sid ?? newSid(media.length ? 'MM' : 'SM');
+    const params: Record<string, string> = {
+      AccountSid: accountSid,
+      MessageSid: sid,
+      SmsSid: sid,
+      SmsMessageSid: sid,
+      From: text.from,
+      To: text.to,
+      Body: text.body ?? '',
+      NumMedia: String(media.length),
+      NumSegments: '1',
+      SmsStatus: 'received',
+      ApiVersion: '2010-04-01',
+      FromCountry: 'US',
+      ToCountry: 'US',
+    };
+    media.forEach((m, n) => {
+      params[`MediaUrl${n}`] = m.url;
+      params[`MediaContentType${n}`] = m.contentType;
+    });
+    return { sid, status: await this.deliver({ accountSid, url, params }) };
   }
 
   // ── callbacks ──
@@ -519,7 +569,29 @@ export class TwilioFake {
       return [200, participantJson(conference, participant)];
     }
     if (r.path === '/Messages.json' && r.method === 'POST') {
-      return [201, { sid: newSid('SM'), status: 'queued', direction: 'outbound-api', from: r.form.get('From'), to: r.form.get('To'), body: r.form.get('Body'), num_segments: '1', num_media: String(r.form.getAll('MediaUrl').length), error_code: null, error_message: null, date_created: now() }];
+      const mediaUrls = r.form.getAll('MediaUrl');
+      const message: FakeMessage = {
+        accountSid: r.accountSid,
+        sid: newSid(mediaUrls.length ? 'MM' : 'SM'),
+        status: 'queued',
+        from: r.form.get('From') ?? '',
+        to: r.form.get('To') ?? '',
+        body: r.form.get('Body') ?? '',
+        mediaUrls,
+        statusCallback: r.form.get('StatusCallback') ?? undefined,
+      };
+      this.messages.push(message);
+      const callback = message.statusCallback;
+      if (callback) {
+        queueMicrotask(() => {
+          for (const status of this.messageStatuses) {
+            message.status = status;
+            const params = { AccountSid: r.accountSid, MessageSid: message.sid, SmsSid: message.sid, MessageStatus: status, SmsStatus: status, From: message.from, To: message.to, ApiVersion: '2010-04-01' };
+            this.send({ accountSid: r.accountSid, url: callback, params: status === 'undelivered' || status === 'failed' ? { ...params, ErrorCode: '30003' } : params });
+          }
+        });
+      }
+      return [201, { sid: message.sid, status: 'queued', direction: 'outbound-api', from: message.from, to: message.to, body: message.body, num_segments: '1', num_media: String(mediaUrls.length), error_code: null, error_message: null, date_created: now() }];
     }
     return notFound();
   }
