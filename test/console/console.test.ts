@@ -60,6 +60,12 @@ describe('console', () => {
     expect(await page.textContent('#timeline')).toContain('Incoming call');
     await screenshot(page, 'session-detail');
 
+    // Whatever the server answers (before issue 17's routes: 404), the page says what became of it.
+    await page.click('#control-hold');
+    await page.waitForSelector('#feedback p');
+    expect(await page.textContent('#feedback')).toMatch(/^Hold(: sent| failed: )/);
+    await screenshot(page, 'session-detail-hold');
+
     await page.click('a[data-route=history]');
     await page.waitForSelector('#history-sessions tr[data-session]');
     const csvHref = await page.getAttribute('#history-csv', 'href');

@@ -36,6 +36,9 @@ async function loadRecent(store: SessionStore, accountId: string): Promise<void>
   for (const s of list.items ?? []) store.put(s);
 }
 
+/** Ends the signed-in console's stream and timers (sign-out, account switch). */
+let stopStream = () => {};
+
 async function start(): Promise<void> {
   let user: UserInfo;
   try {
@@ -78,7 +81,8 @@ async function start(): Promise<void> {
               id: 'account-switcher',
               onchange: (e: Event) => {
                 localStorage.setItem(ACCOUNT_KEY, (e.target as HTMLSelectElement).value);
-                stream.stop();
+                stopView();
+                stopStream();
                 void start();
               },
             },
@@ -89,7 +93,7 @@ async function start(): Promise<void> {
   let stopView = () => {};
   const signOut = async () => {
     stopView();
-    stream.stop();
+    stopStream();
     await api('POST', '/auth/logout').catch(() => undefined);
     location.hash = '';
     void start();
@@ -111,6 +115,16 @@ async function start(): Promise<void> {
     stopView = route.view(context, main, argument);
   };
   onhashchange = show;
+  // A day of ended calls stays in memory for today's counts and yesterday's chart line; older ones go.
+  const prune = setInterval(() => {
+    const yesterday = new Date();
+    yesterday.setHours(0, 0, 0, 0);
+    store.prune(yesterday.getTime() - 86_400_000);
+  }, 600_000);
+  stopStream = () => {
+    clearInterval(prune);
+    stream.stop();
+  };
   // Stream first, then the REST read: a change committed between the two is in one or the other,
   // and the store keeps whichever copy is newer.
   stream.start();

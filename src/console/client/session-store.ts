@@ -1,4 +1,20 @@
 import type { StreamedSession } from './live-stream.js';
+import { answeredLine } from './wallboard-stats.js';
+
+/**
+ * An ended session as the board still needs it (today's counts, the tables): without its log
+ * (but the answer line the service level reads) or members, which are most of its bytes. A day of
+ * calls stays in memory; the detail view reads the whole session by REST.
+ */
+function compact(s: StreamedSession): StreamedSession {
+  const answered = answeredLine(s);
+  const rest: StreamedSession = { ...s };
+  delete rest.log;
+  delete rest.members;
+  delete rest.customerBreadcrumb;
+  if (answered) rest.log = [answered];
+  return rest;
+}
 
 /**
  * The sessions a view shows, each at its newest version: a stream copy older than the one held is
@@ -13,11 +29,12 @@ export class SessionStore {
     if (!session.id) return false;
     const known = this.sessions.get(session.id);
     if (known?.version !== undefined && (session.version === undefined || session.version <= known.version)) return false;
-    this.sessions.set(session.id, session);
+    this.sessions.set(session.id, session.ended ? compact(session) : session);
     for (const listener of this.listeners) listener(session);
     return true;
   }
 
+  /** The session held; an ended one without its log and members (listeners got it whole). */
   get(id: string): StreamedSession | undefined {
     return this.sessions.get(id);
   }

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../model/session-info.js';
+import type { SessionInfo, SessionLogInfo } from '../../model/session-info.js';
 
 export interface QueueCounts {
   readonly key: string;
@@ -44,8 +44,12 @@ export function liveState(s: SessionInfo): Live | undefined {
  * and SessionInfo has no answer date of its own.
  */
 export function answeredAt(s: SessionInfo): number | undefined {
-  const line = s.log?.find((l) => l.message?.startsWith('Answered by') || l.message?.endsWith('joined the conference'));
+  const line = answeredLine(s);
   return line?.date ? Date.parse(line.date) : undefined;
+}
+
+export function answeredLine(s: SessionInfo): SessionLogInfo | undefined {
+  return s.log?.find((l) => l.message?.startsWith('Answered by') || l.message?.endsWith('joined the conference'));
 }
 
 const startOfDay = (t: number) => {
