@@ -79,6 +79,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     print(`  curl -u ${manager.email}:${manager.password} ${url}/sessions/${example}.xml`);
     print(`  (agents: ${DEMO_USERS.slice(1).map((u) => `${u.email} / ${u.password}`).join(', ')})`);
     print(`  open ${url}/sessions/${example} in a browser, or curl '${url}/xml/metadata?op=GetSession'`);
+    print(`  open ${url}/console and sign in as ${manager.email} / ${manager.password}: the live wallboard`);
   }
   return { app, store, url, close };
 }
