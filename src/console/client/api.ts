@@ -22,7 +22,7 @@ const EXPLAINED: Record<string, string> = {
   TelephonyUnavailable: 'Twilio could not be reached; nothing was changed.',
   TelephonyOutcomeUnknown: 'Twilio did not answer in time; the change may still happen.',
   TelephonyRejected: 'Twilio refused the request.',
-  Forbidden: 'You may not do that here.',
+  Forbidden: 'Not allowed for you.',
 };
 
 function explain(status: number, errorCode: string, message: string): string {

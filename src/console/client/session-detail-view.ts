@@ -5,7 +5,7 @@ import { chatPanel } from './chat-panel.js';
 import { append, h, time } from './dom.js';
 import { stateOf } from './sessions-table.js';
 import { sessionTimeline } from './session-timeline.js';
-import type { View } from './view.js';
+import { isManager, type View } from './view.js';
 
 function facts(s: SessionInfo): HTMLElement {
   const state = stateOf(s);
@@ -52,7 +52,7 @@ export const sessionDetailView: View = (context, root, id) => {
   const info = h('div', {});
   let chat: ReturnType<typeof chatPanel> | undefined;
   const controls = sessionControls(() => current ?? {}, feedback);
-  root.replaceChildren(h('p', {}, h('a', { href: '#/live' }, '← Live sessions'), ' · ', h('a', { href: `/sessions/${encodeURIComponent(id)}` }, 'API page')), h('h2', {}, 'Session ', h('code', {}, id)), message, info);
+  root.replaceChildren(h('p', {}, isManager(context.user) ? h('a', { href: '#/live' }, '← Live sessions') : h('a', { href: '#/my' }, '← My sessions'), ' · ', h('a', { href: `/sessions/${encodeURIComponent(id)}` }, 'API page')), h('h2', {}, 'Session ', h('code', {}, id)), message, info);
   function render() {
     const s = current;
     if (!s) return;
