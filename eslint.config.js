@@ -6,6 +6,8 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
   js.configs.recommended,
   { languageOptions: { globals: globals.node } },
+  // The console's browser code runs in the page, not in Node.
+  { files: ['src/console/client/**'], languageOptions: { globals: globals.browser } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -40,6 +40,7 @@ import { UsersRepository } from './directory/users-repository.js';
 import { ChannelAuthority } from './stream/channels.js';
 import { DEFAULT_STREAM_LIMITS, ServerEvents, type StreamLimits } from './stream/server-events.js';
 import { registerStreamPage } from './stream/stream-page.js';
+import { registerConsoleRoutes } from './console/console-routes.js';
 import { registerStreamRoutes } from './stream/stream-routes.js';
 import { getEventSubscribersOperation, updateEventSubscriberOperation } from './stream/subscriber-operations.js';
 import { registerCors } from './http/cors.js';
@@ -236,6 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.events?.publicUrl,
   });
   registerStreamPage(app, authenticate);
+  registerConsoleRoutes(app);
   registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), new SessionIds(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,

@@ -84,6 +84,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     const agent = DEMO_USERS[1]!;
     print(`  curl -u ${agent.email}:${agent.password} ${url}/sessions/my      # an agent's own live sessions`);
     print(`  open ${url}/sessions/${example} in a browser, or curl '${url}/xml/metadata?op=GetSession'`);
+    print(`  open ${url}/console and sign in as ${manager.email} / ${manager.password}: the live wallboard`);
   }
   return { app, store, url, close };
 }

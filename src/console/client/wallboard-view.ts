@@ -1,0 +1,57 @@
+import { callsPerHourChart } from './calls-per-hour-chart.js';
+import { duration, h } from './dom.js';
+import { queueBoard } from './queue-board.js';
+import { throttled, type View } from './view.js';
+import { wallboardStats } from './wallboard-stats.js';
+
+const LEVEL_KEY = 'switchboard.console.serviceLevelSeconds';
+
+const tile = (id: string, value: string | number, label: string) => h('div', { class: 'tile', id }, h('b', {}, value), h('span', {}, label));
+
+/** The Manager's board: live counts, waits, today's outcomes and service level, calls per hour. */
+export const wallboardView: View = (context, root) => {
+  let level = Number(localStorage.getItem(LEVEL_KEY)) || 20;
+  const levelInput = h('input', { type: 'number', min: 1, max: 3600, value: level, id: 'service-level'});
+  levelInput.addEventListener('change', () => {
+    level = Math.max(1, Number(levelInput.value) || 20);
+    localStorage.setItem(LEVEL_KEY, String(level));
+    render();
+  });
+  const body = h('div', {});
+  root.replaceChildren(h('h2', {}, 'Wallboard'), h('form', { class: 'inline', onsubmit: (e: Event) => e.preventDefault() }, h('label', {}, 'Service level (seconds)', levelInput)), body);
+  function render() {
+    const s = wallboardStats(context.store.all(), Date.now(), level);
+    body.replaceChildren(
+      h(
+        'div',
+        { class: 'grid' },
+        tile('tile-queued', s.totals.queued, 'queued'),
+        tile('tile-ringing', s.totals.ringing, 'ringing'),
+        tile('tile-connected', s.totals.connected, 'connected'),
+        tile('tile-hold', s.totals.onHold, 'on hold'),
+        tile('tile-wait', s.longestWaitMs ? duration(s.longestWaitMs) : '—', 'longest wait now'),
+        tile('tile-agents', s.agentsOnCall.length, 'agents on a call'),
+      ),
+      h(
+        'div',
+        { class: 'grid' },
+        tile('tile-answered', s.answered, 'answered today'),
+        tile('tile-missed', s.missed, 'missed today'),
+        tile('tile-abandoned', s.abandoned, 'abandoned today'),
+        h('div', { class: 'tile', id: 'tile-level' }, h('b', {}, s.serviceLevel === undefined ? '—' : `${Math.round(s.serviceLevel * 100)}%`), h('span', {}, `answered within ${level} s`)),
+      ),
+      h('section', {}, h('h2', {}, 'Live by queue and endpoint'), queueBoard(s.queues, s.totals)),
+      h('section', {}, h('h2', {}, 'Calls per hour, today and yesterday'), callsPerHourChart(s.perHourToday, s.perHourYesterday)),
+    );
+  }
+  const schedule = throttled(render);
+  const stop = context.store.listen(schedule);
+  // The longest wait grows while nothing changes.
+  const tick = setInterval(schedule, 1000);
+  render();
+  return () => {
+    stop();
+    schedule.cancel();
+    clearInterval(tick);
+  };
+};

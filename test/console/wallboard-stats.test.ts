@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../src/model/session-info.js';
+import { wallboardStats } from '../../src/console/client/wallboard-stats.js';
+
+const NOW = new Date(2026, 11, 3, 15, 0, 0).getTime();
+const at = (hoursAgo: number, seconds = 0) => new Date(NOW - hoursAgo * 3600_000 + seconds * 1000).toISOString();
+
+function incoming(extra: Partial<SessionInfo>): SessionInfo {
+  return { id: Math.random().toString(36).slice(2), direction: 'Incoming', channel: 'Voice', endpointId: 'ep_main', endpointName: 'Main line', ...extra };
+}
+
+describe('wallboard stats', () => {
+  it('counts live calls per queue or endpoint, the longest wait, today\'s outcomes, the service level and calls per hour', () => {
+    const sessions: SessionInfo[] = [
+      incoming({ dateCreated: at(0, -90), callState: 'Ringing', queueState: 'Queued', ringQueueId: 'support' }),
+      incoming({ dateCreated: at(0, -30), callState: 'Ringing' }),
+      incoming({ dateCreated: at(0, -300), callState: 'Hold', members: [{ role: 'Agent', callState: 'Connected', displayName: 'Dana' }] }),
+      incoming({ dateCreated: at(1), ended: true, outcome: 'Answered', log: [{ date: at(1, 10), message: 'Answered by Dana' }] }),
+      incoming({ dateCreated: at(2), ended: true, outcome: 'Answered', log: [{ date: at(2, 45), message: 'Answered by Lee' }] }),
+      incoming({ dateCreated: at(3), ended: true, outcome: 'Missed', wasMissed: true }),
+      incoming({ dateCreated: at(3), ended: true, outcome: 'Abandoned', wasMissed: true }),
+      incoming({ dateCreated: at(24), ended: true, outcome: 'Answered' }),
+    ];
+    const stats = wallboardStats(sessions, NOW, 20);
+    expect(stats.totals).toMatchObject({ queued: 1, ringing: 1, connected: 0, onHold: 1 });
+    expect(stats.queues.map((q) => [q.name, q.queued, q.ringing, q.onHold])).toEqual([
+      ['Main line', 0, 1, 1],
+      ['support', 1, 0, 0],
+    ]);
+    expect(stats.longestWaitMs).toBe(90_000);
+    expect([stats.answered, stats.missed, stats.abandoned]).toEqual([2, 1, 1]);
+    expect(stats.serviceLevel).toBe(1 / 4);
+    expect(stats.agentsOnCall).toEqual(['Dana']);
+    expect(stats.perHourToday.reduce((a, b) => a + b)).toBe(7);
+    expect(stats.perHourYesterday[15]).toBe(1);
+  });
+});
