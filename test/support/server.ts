@@ -5,6 +5,7 @@ import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import type { Store } from '../../src/store/open-store.js';
 import { adminCookie } from './directory.js';
 import { openTestStore } from './test-store.js';
+import { deadUrl } from './twilio-fake.js';
 
 export interface TestServer {
   readonly url: string;
@@ -24,7 +25,10 @@ export async function startTestServer(
   if (options.store) await store.migrate();
   const sessions = new SessionsRepository(store.db);
   for (const session of seed) await sessions.insertIfAbsent(session);
-  const app = await buildApp({ ...options, store });
+  // Twilio is never the real one in a test: a command that gets past every check meets a closed
+  // loopback port (503 TelephonyUnavailable) unless the test points it at its fake.
+  const control = { twilioApiUrl: await deadUrl(), ...options.control };
+  const app = await buildApp({ ...options, control, store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
