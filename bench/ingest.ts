@@ -1,11 +1,7 @@
 // Durable ingest of signed Twilio status callbacks over HTTP at increasing concurrency, beside a
 // bare node:http server measured in the same run. Run: npx tsx bench/ingest.ts [eventsPerLevel]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../src/store/open-store.js';
-import { PUBLIC_URL, seedDirectory } from '../test/events/support/directory-seed.js';
-import { postSigned, startIngestServer as start } from './lib/signed-posts.js';
+import { readFileSync } from 'node:fs';
+import { postSigned, startBenchPair } from './lib/signed-posts.js';
 import { STATUS_CALLBACK_PATH as PATH, statusCallbacks } from './lib/status-callbacks.js';
 
 const EVENTS_PER_LEVEL = Number(process.argv[2] ?? 3000);
@@ -39,15 +35,8 @@ function cpuMs(pid: number, thread?: 'main'): number {
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-const database = join(dir, 'bench.db');
-const setup = await openStore(database);
-await setup.migrate();
-await seedDirectory(setup.db);
-await setup.close();
-
-const baseline = await start(['baseline']);
-const switchboard = await start(['switchboard', database, PUBLIC_URL]);
+const servers = await startBenchPair('switchboard-bench-');
+const { baseline, switchboard } = servers;
 try {
   console.log(`Signed Twilio status callbacks, ${EVENTS_PER_LEVEL} per level; Switchboard = durable ingest on SQLite (WAL, synchronous=NORMAL)`);
   // Warm-up, not reported: the first level would otherwise also pay for JIT compilation and cold caches.
@@ -74,8 +63,5 @@ try {
     );
   }
 } finally {
-  baseline.proc.kill();
-  switchboard.proc.kill();
-  await new Promise((resolve) => switchboard.proc.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await servers.stop();
 }

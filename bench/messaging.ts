@@ -1,14 +1,10 @@
 // Inbound texts: signed Twilio SMS webhooks over HTTP at concurrency 1-16, each recorded durably in
 // the chat session of its party (looked up, or opened), beside a bare node:http server that reads
 // and parses the same form in the same run. Run: npx tsx bench/messaging.ts [textsPerLevel]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import twilio from 'twilio';
-import { openStore } from '../src/store/open-store.js';
 import { cpuSeconds } from './lib/cpu.js';
-import { postSigned, startIngestServer as start, type SignedForm as Signed } from './lib/signed-posts.js';
-import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, seedDirectory } from '../test/events/support/directory-seed.js';
+import { postSigned, startBenchPair, type SignedForm as Signed } from './lib/signed-posts.js';
+import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL } from '../test/events/support/directory-seed.js';
 
 const TEXTS_PER_LEVEL = Number(process.argv[2] ?? 2000);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,4,16').split(',').map(Number);
@@ -41,15 +37,8 @@ function texts(run: number, count: number): Signed[] {
   return out;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-messaging-'));
-const database = join(dir, 'bench.db');
-const setup = await openStore(database);
-await setup.migrate();
-await seedDirectory(setup.db);
-await setup.close();
-
-const baseline = await start(['baseline']);
-const switchboard = await start(['switchboard', database, PUBLIC_URL]);
+const servers = await startBenchPair('switchboard-bench-messaging-');
+const { baseline, switchboard } = servers;
 try {
   console.log(`Signed inbound SMS webhooks, ${TEXTS_PER_LEVEL} per level (${TEXTS_PER_PARTY} per party: 1 opens a chat, ${TEXTS_PER_PARTY - 1} continue it); Switchboard = durable on SQLite`);
   const warmUp = texts(LEVELS.length, WARM_UP_TEXTS);
@@ -69,8 +58,5 @@ try {
     );
   }
 } finally {
-  baseline.proc.kill();
-  switchboard.proc.kill();
-  await new Promise((resolve) => switchboard.proc.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await servers.stop();
 }

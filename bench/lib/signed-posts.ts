@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStore } from '../../src/store/open-store.js';
+import { PUBLIC_URL, seedDirectory } from '../../test/events/support/directory-seed.js';
 
 /** A form body and the X-Twilio-Signature Twilio would send with it. */
 export interface SignedForm {
@@ -61,4 +66,29 @@ export async function postSigned(port: number, path: string, work: readonly Sign
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   return { perSecond: work.length / seconds, p50: p(0.5), p99: p(0.99), failures };
+}
+
+/**
+ * The two servers a webhook bench compares: the bare node:http baseline and Switchboard, durable on a
+ * fresh SQLite file with the seeded directory in a temporary folder. `stop` ends both and removes it.
+ */
+export async function startBenchPair(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const database = join(dir, 'bench.db');
+  const setup = await openStore(database);
+  await setup.migrate();
+  await seedDirectory(setup.db);
+  await setup.close();
+  const baseline = await startIngestServer(['baseline']);
+  const switchboard = await startIngestServer(['switchboard', database, PUBLIC_URL]);
+  return {
+    baseline,
+    switchboard,
+    async stop() {
+      baseline.proc.kill();
+      switchboard.proc.kill();
+      await new Promise((resolve) => switchboard.proc.once('exit', resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -181,8 +181,12 @@ export class ServerEvents {
   }
 
   /** Ends a subscription's stream; its channels get onLeave. */
-  unregister(subscription: Subscription): void {
+  async unregister(subscription: Subscription): Promise<void> {
     subscription.stream.end();
+    // Gone before the answer, here and in the registry: a heartbeat that follows, on this instance
+    // or another, finds nothing (the stream's own close would drop the row only later).
+    this.remove(subscription);
+    await this.registry.remove(subscription.id);
   }
 
   /** Ends every stream (the server is closing: open responses would hold it open) and stops listening. */

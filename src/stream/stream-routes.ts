@@ -74,7 +74,7 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
     url: '/event-unregister',
     handler: async (request, reply) => {
       const { id, subscription, caller } = await subscriptionOf(request, events, options.authenticate);
-      if (subscription) events.unregister(subscription);
+      if (subscription) await events.unregister(subscription);
       // Held by another instance: its row goes now, its stream at that instance's next sweep.
       const meta = subscription?.meta() ?? (await events.registry.unregister(id, caller));
       if (!meta) throw unknown(id);

@@ -109,7 +109,9 @@ describe.each(POLYFILLS)('ServerEventsClient over %s', (_name, EventSource) => {
     await until(() => seen.sessions.length === 1, 'a SessionInfo on the endpoint channel');
     expect(seen.sessions[0]!.msg.channel).toBe('endpoint:ep_main_line');
 
-    const heartbeatUrl = String(seen.connects[0]!.heartbeatUrl);
+    // The subscription stop() ends is the client's current one: the polyfill may have reconnected
+    // (a fresh subscription) since the first onConnect, leaving the first to expire by itself.
+    const heartbeatUrl = String(events.connectionInfo!.heartbeatUrl);
     expect((await fetch(heartbeatUrl, { method: 'POST' })).status).toBe(200);
     await events.stop();
     expect((await fetch(heartbeatUrl, { method: 'POST' })).status).toBe(404);
