@@ -5,6 +5,7 @@ import { sendError } from './http/render.js';
 import { deferredChildLoggerFactory } from './http/deferred-request-logger.js';
 import { clientErrorHandler } from './http/client-error-handler.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { drainOnClose } from './http/drain-on-close.js';
 import { redactingLogger, refuseSecretsInUrls } from './http/secrets.js';
 import { stripFormatSuffix } from './http/negotiate.js';
 import type { Operation, OperationContext } from './http/operation.js';
@@ -196,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   installErrorHandling(app);
+  drainOnClose(app);
   refuseSecretsInUrls(app);
   await app.register(formbody);
   // Bodies are read as text and parsed by the route: predefined routes read JSON whatever the
