@@ -207,6 +207,26 @@ export class TwilioFake {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
+  /** A call Switchboard asked for (Calls create, Participants create): queued, with the callbacks it asked for. */
+  private dialOut(r: RecordedRequest, to: string): FakeCall {
+    const call = this.addCall(r.accountSid, { from: r.form.get('From') ?? '', to, status: 'queued', direction: 'outbound-api', statusCallback: r.form.get('StatusCallback') ?? undefined });
+    call.statusEvents = r.form.getAll('StatusCallbackEvent');
+    return call;
+  }
+
+  /** After the answer to the create: initiated, ringing, then (with autoAnswer) in progress and `answered`. */
+  private ring(call: FakeCall, answered: () => void): void {
+    queueMicrotask(() => {
+      for (const status of ['initiated', 'ringing']) {
+        call.status = status;
+        this.callStatusCallback(call);
+      }
+      if (!this.autoAnswer) return;
+      call.status = 'in-progress';
+      answered();
+    });
+  }
+
   // ── model set-up: a call as Twilio would have it, before Switchboard acts on it ──
 
   addCall(accountSid: string, call: { sid?: string; status?: string; from: string; to: string; direction?: string; parentCallSid?: string; statusCallback?: string }): FakeCall {
@@ -476,16 +496,9 @@ export class TwilioFake {
       return [200, { calls: calls.map(callJson), page: 0, page_size: 50, next_page_uri: null, uri: r.fullPath }];
     }
     if (r.path === '/Calls.json' && r.method === 'POST') {
-      const call = this.addCall(r.accountSid, { from: r.form.get('From') ?? '', to: r.form.get('To') ?? '', status: 'queued', direction: 'outbound-api', statusCallback: r.form.get('StatusCallback') ?? undefined });
-      call.statusEvents = r.form.getAll('StatusCallbackEvent');
+      const call = this.dialOut(r, r.form.get('To') ?? '');
       const answerUrl = r.form.get('Url');
-      queueMicrotask(() => {
-        for (const status of ['initiated', 'ringing']) {
-          call.status = status;
-          this.callStatusCallback(call);
-        }
-        if (!this.autoAnswer) return;
-        call.status = 'in-progress';
+      this.ring(call, () => {
         if (answerUrl) this.send({ accountSid: call.accountSid, url: answerUrl, params: { AccountSid: call.accountSid, CallSid: call.sid, CallStatus: 'in-progress', From: call.from, To: call.to, Direction: call.direction, ApiVersion: '2010-04-01' } });
         this.callStatusCallback(call);
       });
@@ -532,16 +545,9 @@ export class TwilioFake {
       const conference = existing ?? this.conferenceNamed(r.accountSid, m[1]!, r.form.get('ConferenceStatusCallback') ?? undefined, ALL_CONFERENCE_EVENTS);
       const to = r.form.get('To') ?? '';
       if (!/^(\+\d{6,15}|client:[\w.@-]+|sip:.+)$/.test(to)) return [400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 }];
-      const call = this.addCall(r.accountSid, { from: r.form.get('From') ?? '', to, status: 'queued', direction: 'outbound-api', statusCallback: r.form.get('StatusCallback') ?? undefined });
-      call.statusEvents = r.form.getAll('StatusCallbackEvent');
+      const call = this.dialOut(r, to);
       const label = r.form.get('Label') ?? undefined;
-      queueMicrotask(() => {
-        for (const status of ['initiated', 'ringing']) {
-          call.status = status;
-          this.callStatusCallback(call);
-        }
-        if (!this.autoAnswer) return;
-        call.status = 'in-progress';
+      this.ring(call, () => {
         this.callStatusCallback(call);
         this.join(conference, call, label);
       });
