@@ -2,7 +2,7 @@ import type { SessionIds } from '../events/session-id.js';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../http/errors.js';
 import type { OperationContext } from '../http/operation.js';
-import { mayUse, notVisible } from '../directory/tenancy.js';
+import { mayUse, notVisible, signedIn } from '../directory/tenancy.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { ControlRequest, RecordedEvent } from '../events/session-event.js';
 import type { SessionInfo } from '../model/session-info.js';
@@ -75,8 +75,7 @@ export class CallControl {
    */
   async run(sessionId: string | undefined, context: OperationContext, plan: (session: SessionInfo, accountId: string) => Promise<CommandPlan | CommandPlan[] | undefined>): Promise<CommandResult> {
     const id = assertSessionId(sessionId);
-    const caller = context.caller;
-    if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+    const caller = signedIn(context.caller);
     return this.mutex.run(id, async () => {
       const found = await this.deps.sessions.findById(id);
       if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);

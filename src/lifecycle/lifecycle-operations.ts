@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { AccountsRepository } from '../directory/accounts-repository.js';
 import { assertText } from '../directory/text-input.js';
-import { mayUse, notVisible } from '../directory/tenancy.js';
+import { mayUse, notVisible, signedIn } from '../directory/tenancy.js';
 import { ApiError, validationError } from '../http/errors.js';
 import type { Caller, Operation } from '../http/operation.js';
 import { defineDto } from '../model/dto.js';
@@ -103,8 +103,8 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
   /** The account, if the caller may see it; a foreign one and a missing one get the same answer. */
   const visibleAccount = async (caller: Caller | undefined, id: string | undefined): Promise<string> => {
     if (!id) throw validationError('AccountId', 'NotEmpty', "'Account Id' must not be empty.");
-    if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
-    if (!mayUse(caller, id) || !(await accounts.findById(id))) throw notVisible(caller, 'Account', id);
+    const signed = signedIn(caller);
+    if (!mayUse(signed, id) || !(await accounts.findById(id))) throw notVisible(signed, 'Account', id);
     return id;
   };
   const visibleSession = async (caller: Caller | undefined, id: string | undefined) => {

@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ControlDirectory } from '../control/control-directory.js';
 import { E164 } from '../control/destinations.js';
-import { mayUse, notVisible } from '../directory/tenancy.js';
+import { mayUse, notVisible, signedIn } from '../directory/tenancy.js';
 import type { DirectoryReads } from '../events/directory-reads.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { ChatMessage, RecordedEvent, SessionEvent, SessionOpening } from '../events/session-event.js';
 import { newSessionId } from '../events/session-id.js';
-import { ApiError, validationError } from '../http/errors.js';
+import { validationError } from '../http/errors.js';
 import type { OperationContext } from '../http/operation.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { assertSessionId } from '../sessions/get-session.js';
@@ -65,8 +65,7 @@ export class Messaging {
   /** A session the caller may see (the same 403/404 as GET for a foreign or missing one). */
   async visibleSession(sessionId: string | undefined, context: OperationContext): Promise<StoredSession> {
     const id = assertSessionId(sessionId);
-    const caller = context.caller;
-    if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+    const caller = signedIn(context.caller);
     const found = await this.deps.sessions.findById(id);
     if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);
     return found;
@@ -105,8 +104,7 @@ export class Messaging {
     if (!endpointId) throw validationError('EndpointId', 'NotEmpty', "'Endpoint Id' must not be empty.");
     if (!toAddress) throw validationError('ToAddress', 'NotEmpty', "'To Address' must not be empty.");
     if (!E164.test(toAddress)) throw validationError('ToAddress', 'Predicate', "'To Address' must be an E.164 number.");
-    const caller = context.caller;
-    if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+    const caller = signedIn(context.caller);
     const row = await this.deps.db.selectFrom('endpoints').select(['account_id', 'id', 'phone_number']).where('id', '=', endpointId).executeTakeFirst();
     if (!row || !mayUse(caller, row.account_id)) throw notVisible(caller, 'Endpoint', endpointId);
     if (!row.phone_number) throw validationError('EndpointId', 'NoNumber', "'Endpoint Id' must be a phone-number endpoint.");

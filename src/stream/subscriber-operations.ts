@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineDto } from '../model/dto.js';
+import { signedIn } from '../directory/tenancy.js';
 import { ResponseStatus } from '../model/response-status.js';
 import { ApiError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
@@ -52,8 +53,9 @@ export function getEventSubscribersOperation(events: ServerEvents, authority: Ch
     response: GetEventSubscribersResponse,
     routes: [{ path: '/event-subscribers', verbs: ['GET'] }],
     description: 'The subscribers of channels the caller may read (ServiceStack server events)',
-    async handle({ channels, channel }, { caller, http }) {
-      if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+    async handle({ channels, channel }, context) {
+      const caller = signedIn(context.caller);
+      const http = context.http;
       const readable = await authority.readable(caller, channelNames(channels, channel), Number.MAX_SAFE_INTEGER);
       const subscribers = events.list(readable);
       return formatOf(http) === 'json' ? new StoredBody(JSON.stringify(subscribers)) : { subscribers };
@@ -71,8 +73,8 @@ export function updateEventSubscriberOperation(events: ServerEvents, authority: 
     response: UpdateEventSubscriberResponse,
     routes: [{ path: '/event-subscribers/{id}', verbs: ['POST'] }],
     description: "Adds and removes channels of the caller's live subscription (ServiceStack server events)",
-    async handle({ id, subscribeChannels = [], unsubscribeChannels = [] }, { caller }) {
-      if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
+    async handle({ id, subscribeChannels = [], unsubscribeChannels = [] }, context) {
+      const caller = signedIn(context.caller);
       const subscription = id ? events.get(id) : undefined;
       if (!subscription || !ownedBy(subscription, caller)) throw new ApiError('NotFound', `Subscription '${(id ?? '').slice(0, 64)}' does not exist`);
       const added = namesIn(subscribeChannels);
