@@ -2,7 +2,7 @@ import type { SessionIds } from '../events/session-id.js';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../http/errors.js';
 import type { OperationContext } from '../http/operation.js';
-import { mayUse, notVisible, signedIn } from '../directory/tenancy.js';
+import { signedIn, visibleRecord } from '../directory/tenancy.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { ControlRequest, RecordedEvent } from '../events/session-event.js';
 import type { SessionInfo } from '../model/session-info.js';
@@ -77,8 +77,7 @@ export class CallControl {
     const id = assertSessionId(sessionId);
     const caller = signedIn(context.caller);
     return this.mutex.run(id, async () => {
-      const found = await this.deps.sessions.findById(id);
-      if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);
+      const found = visibleRecord(caller, 'Session', id, await this.deps.sessions.findById(id), (s) => [s.accountId]);
       const planned = await plan(JSON.parse(found.json) as SessionInfo, found.accountId);
       const plans = planned === undefined ? [] : Array.isArray(planned) ? planned : [planned];
       if (!plans.length) return { stored: found };

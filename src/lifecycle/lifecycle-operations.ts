@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { AccountsRepository } from '../directory/accounts-repository.js';
 import { assertText } from '../directory/text-input.js';
-import { mayUse, notVisible, signedIn } from '../directory/tenancy.js';
-import { ApiError, validationError } from '../http/errors.js';
+import { mayUse, notVisible, signedIn, visibleRecord } from '../directory/tenancy.js';
+import { validationError } from '../http/errors.js';
 import type { Caller, Operation } from '../http/operation.js';
 import { defineDto } from '../model/dto.js';
 import { assertSessionId } from '../sessions/get-session.js';
@@ -109,10 +109,7 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
   };
   const visibleSession = async (caller: Caller | undefined, id: string | undefined) => {
     const checked = assertSessionId(id);
-    if (!caller) throw new ApiError('Unauthorized', 'Not Authenticated');
-    const found = await sessions.findById(checked);
-    if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', checked);
-    return found;
+    return visibleRecord(signedIn(caller), 'Session', checked, await sessions.findById(checked), (s) => [s.accountId]);
   };
   const getAccount: Operation<AccountInput> = {
     request: GetAccountLifecycle,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { ControlDirectory } from '../control/control-directory.js';
 import { E164 } from '../control/destinations.js';
-import { mayUse, notVisible, signedIn } from '../directory/tenancy.js';
+import { mayUse, notVisible, signedIn, visibleRecord } from '../directory/tenancy.js';
 import type { DirectoryReads } from '../events/directory-reads.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { ChatMessage, RecordedEvent, SessionEvent, SessionOpening } from '../events/session-event.js';
@@ -65,10 +65,7 @@ export class Messaging {
   /** A session the caller may see (the same 403/404 as GET for a foreign or missing one). */
   async visibleSession(sessionId: string | undefined, context: OperationContext): Promise<StoredSession> {
     const id = assertSessionId(sessionId);
-    const caller = signedIn(context.caller);
-    const found = await this.deps.sessions.findById(id);
-    if (!found || !mayUse(caller, found.accountId)) throw notVisible(caller, 'Session', id);
-    return found;
+    return visibleRecord(signedIn(context.caller), 'Session', id, await this.deps.sessions.findById(id), (s) => [s.accountId]);
   }
 
   /** A visible chat session; a voice or fax session is a 400. */
