@@ -126,23 +126,12 @@ export function operations(
   readsOf: ReadsOf = sessionReads(store, { workers: 0 }).readsOf,
   control: CallControl = callControl(store, new SessionsRepository(store.db), ingest, {}, events.now),
   chats: ChatSessions = new ChatSessions(new MessagesRepository(store.db), ingest, new SessionIds(store.db)),
+  messaging: Messaging = messagingOf(store, ingest, control, chats, events),
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const directory = new DirectoryReads(store.db);
   const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
   const policies = new LifecyclePolicies(store.db, systemClock);
-  const messaging = new Messaging({
-    db: store.db,
-    sessions,
-    chats,
-    ingest,
-    directory,
-    people: control.deps.directory,
-    credentials: control.deps.credentials,
-    clients: control.deps.clients,
-    now: commands.now,
-    callbackBase: callbackBaseOf(events.publicUrl),
-  });
   return [
     getSessionOperation(sessions),
     authenticateOperation({ ...auth, publicUrl: events.publicUrl }),
@@ -159,9 +148,25 @@ export function operations(
     appendSessionLogOperation(commands),
     getEventSubscribersOperation(serverEvents, new ChannelAuthority(store.db)),
     updateEventSubscriberOperation(serverEvents, new ChannelAuthority(store.db)),
-    ...callControlOperations(control, events.publicUrl),
+    ...callControlOperations(control, events.publicUrl, messaging),
     ...messagingOperations(messaging),
   ] as Operation[];
+}
+
+/** Texts through Twilio, sharing call control's Twilio clients and credentials. */
+export function messagingOf(store: Store, ingest: EventIngest, control: CallControl, chats: ChatSessions, events: EventsOptions = {}): Messaging {
+  return new Messaging({
+    db: store.db,
+    sessions: new SessionsRepository(store.db),
+    chats,
+    ingest,
+    directory: new DirectoryReads(store.db),
+    people: control.deps.directory,
+    credentials: control.deps.credentials,
+    clients: control.deps.clients,
+    now: events.now ?? (() => new Date()),
+    callbackBase: callbackBaseOf(events.publicUrl),
+  });
 }
 
 /** Where Twilio's callbacks go: the public URL, else the host the request came to. */
@@ -229,7 +234,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => control.deps.reconciler.close());
   // One conversation lock for inbound texts and sends: a reply never races the text that opens a chat.
   const chats = new ChatSessions(new MessagesRepository(options.store.db), ingest, new SessionIds(options.store.db));
-  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control, chats);
+  const messaging = messagingOf(options.store, ingest, control, chats, options.events);
+  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control, chats, messaging);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);
@@ -245,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
     now: options.events?.now ?? (() => new Date()),
     chats,
+    relay: (accountId, sessionId, text, base) => messaging.relay.relay(accountId, sessionId, text, base),
   });
   return app;
 }

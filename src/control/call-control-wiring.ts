@@ -8,6 +8,7 @@ import { twilioClients } from '../telephony/twilio-client.js';
 import { CallControl } from './call-control.js';
 import { ControlDirectory } from './control-directory.js';
 import {
+  type ChatEnder,
   addConferenceMemberOperation,
   endSessionOperation,
   getActiveCallsOperation,
@@ -44,11 +45,14 @@ export function callControl(store: Store, sessions: SessionsRepository, ingest: 
   return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), reconciler, sessionIds: new SessionIds(store.db), now });
 }
 
-/** The call-control operations; callbacks Twilio is given point at `publicUrl`, else at the host the request came to. */
-export function callControlOperations(control: CallControl, publicUrl: string | undefined): Operation[] {
+/**
+ * The call-control operations; callbacks Twilio is given point at `publicUrl`, else at the host the
+ * request came to. EndSession on a chat is `chats`' to do.
+ */
+export function callControlOperations(control: CallControl, publicUrl: string | undefined, chats?: ChatEnder): Operation[] {
   const base = (context: OperationContext) => (publicUrl ? publicUrl.replace(/\/+$/, '') : `${context.http.protocol}://${context.http.headers.host ?? context.http.hostname}`);
   return [
-    endSessionOperation(control),
+    endSessionOperation(control, chats),
     holdSessionOperation(control),
     patchConferenceMemberOperation(control),
     redirectSessionOperation(control, base),

@@ -61,17 +61,23 @@ function makeConferencePlans(session: SessionInfo, base: string): CommandPlan[] 
   }));
 }
 
-/** DELETE /sessions/{sessionId}: hangs up; an ended session (or leg) is a 204 with nothing sent. */
-export function endSessionOperation(control: CallControl): Operation<{ sessionId?: string; callSid?: string }> {
+/** Ends a chat session (messaging does: a chat has no call to hang up). */
+export interface ChatEnder {
+  endChat(accountId: string, sessionId: string, context: OperationContext): Promise<void>;
+}
+
+/** DELETE /sessions/{sessionId}: hangs up (a chat: ends it); an ended session (or leg) is a 204 with nothing sent. */
+export function endSessionOperation(control: CallControl, chats?: ChatEnder): Operation<{ sessionId?: string; callSid?: string }> {
   return {
     request: EndSession,
     routes: [{ path: '/sessions/{sessionId}', verbs: ['DELETE'] }],
     access: { anyRole: AGENTS },
-    description: 'Hangs up the session, or the one leg given (canceled while it rings); idempotent: an ended session is a 204 with no Twilio request',
+    description: 'Hangs up the session, or the one leg given (canceled while it rings), or ends a chat; idempotent: an ended session is a 204 with no Twilio request',
     async handle(input, context) {
       const callSid = input.callSid ? assertCallSid('CallSid', input.callSid) : undefined;
-      await control.run(input.sessionId, context, async (session) => {
+      await control.run(input.sessionId, context, async (session, accountId) => {
         if (session.ended) return undefined;
+        if (session.channel === 'Chat' && chats) return void (await chats.endChat(accountId, session.id!, context));
         if (callSid && callSid !== session.callSid) {
           const member = memberByCallSid(session, 'CallSid', callSid);
           if (!live(member)) return undefined;

@@ -283,6 +283,7 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
     }
     case 'MessageReceived':
     case 'MessageSent':
+    case 'MessageForwarded':
       return message(session, facts, event, at);
     case 'MessageStatus':
       return messageStatus(session, facts, event, at);
@@ -290,7 +291,7 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
       if (session.ended) return;
       if (event.outcome !== undefined) facts.explicitOutcome = event.outcome;
       end(session, facts, at);
-      log(session, at, 'Session ended');
+      log(session, at, event.actorName ? `Ended by ${event.actorName}` : 'Session ended');
       return;
   }
 }
@@ -329,14 +330,18 @@ function started(session: Working, facts: Facts, event: SessionOpening, at: stri
 const quoted = (text: string) => (text.length > 200 ? `"${text.slice(0, 200)}…"` : `"${text}"`);
 
 /** A text in or out: opens the session if it is the first event, logs the text (the log search finds it). */
-function message(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'MessageReceived' | 'MessageSent' }>, at: string) {
+function message(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'MessageReceived' | 'MessageSent' | 'MessageForwarded' }>, at: string) {
   if (!facts.opened && event.opening) started(session, facts, event.opening, at);
   session.channel ??= 'Chat';
   const media = event.media?.length ? ` (${event.media.length} media: ${event.media.map((m) => m.contentType ?? 'unknown').join(', ')})` : '';
   const text = event.body ? ` ${quoted(event.body)}` : '';
   if (event.status) advanceMessage(facts, event.messageSid, event.status);
   if (event.type === 'MessageReceived') {
-    log(session, at, `Message from ${event.from}:${text}${media}`);
+    log(session, at, `Message from ${event.member ? `chat member ${event.sender ?? event.from}` : event.from}:${text}${media}`);
+    return;
+  }
+  if (event.relayOf) {
+    log(session, at, `Message ${event.relayOf} relayed to ${event.to}`);
     return;
   }
   const by = event.sender ? ` by ${event.sender}` : '';

@@ -85,13 +85,20 @@ export type SessionEvent =
       readonly durationSeconds?: number;
     }
   | { readonly type: 'MemberJoined' | 'MemberLeft'; readonly party: Party }
-  | { readonly type: 'SessionEnded'; readonly outcome?: string }
+  /** `actorName`: who ended it through the API (EndSession on a chat), for the log. */
+  | { readonly type: 'SessionEnded'; readonly outcome?: string; readonly actorName?: string }
   /**
    * A text (SMS/MMS) of a chat session: received from the other party (Twilio's inbound webhook)
    * or sent through Twilio (recorded once Twilio accepted it). The first one in fold order opens
    * the session when nothing else did (`opening`), as a parent leg's callback does for a call.
    */
   | ({ readonly type: 'MessageReceived' | 'MessageSent' } & ChatMessage)
+  /**
+   * A text Switchboard sent to keep a chat's participants in step rather than to the party: an
+   * invitation to a cell member, or a copy of a chat text relayed to the others (`relayOf`). Not a
+   * message of the conversation: lists and transcripts leave it out, the log shows it.
+   */
+  | ({ readonly type: 'MessageForwarded' } & ChatMessage)
   /** Twilio's status callback for a message it was asked to send (docs/session-states.md: the furthest status wins). */
   | { readonly type: 'MessageStatus'; readonly messageSid: string; readonly status: string; readonly errorCode?: string };
 
@@ -114,6 +121,10 @@ export interface ChatMessage {
   readonly status?: string;
   /** An invitation texted by InviteChatMember, not part of the conversation with the other party. */
   readonly invitation?: boolean;
+  /** A received text from a cell number invited to the chat (InviteChatMember), not from the party. */
+  readonly member?: boolean;
+  /** The MessageSid of the text this one relays to another participant. */
+  readonly relayOf?: string;
   readonly opening?: SessionOpening;
 }
 
@@ -178,6 +189,7 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = Object.freeze([
   'SessionEnded',
   'MessageReceived',
   'MessageSent',
+  'MessageForwarded',
   'MessageStatus',
 ]);
 

@@ -44,6 +44,7 @@ export async function deleteSessionsInRange(
       const sessionIds = ids.map((r) => r.id);
       await trx.insertInto('deletion_audit_sessions').values(sessionIds.map((session_id) => ({ audit_seq: seq, account_id: range.accountId, session_id }))).execute();
       await trx.deleteFrom('session_events').where('account_id', '=', range.accountId).where('session_id', 'in', sessionIds).execute();
+      await trx.deleteFrom('chat_members').where('account_id', '=', range.accountId).where('session_id', 'in', sessionIds).execute();
       await trx.deleteFrom('sessions').where('account_id', '=', range.accountId).where('id', 'in', sessionIds).execute();
       return sessionIds.length;
     });

@@ -2,12 +2,20 @@ import { KeyedMutex } from '../control/keyed-mutex.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
+import type { SessionMemberInfo } from '../model/session-info.js';
 import { messageKey, type ConversationKey, type MessagesRepository } from './messages-repository.js';
 
+/** Where a text goes: its session, and the chat member who wrote it when it is an invited cell's. */
+export interface TextPlace {
+  readonly sessionId: string;
+  readonly member?: SessionMemberInfo;
+}
+
 /**
- * Which chat session a text belongs to, and recording it there. A text continues the open chat
- * session of its endpoint with that party, or opens a new one; a text already in the ledger (a
- * retried webhook) goes where it went the first time, so the ledger stores it once.
+ * Which chat session a text belongs to, and recording it there. A text from a cell number invited
+ * to an open chat of its endpoint (and still a member) goes to that chat; else it continues the
+ * open chat session of its endpoint with that party, or opens a new one. A text already in the
+ * ledger (a retried webhook) goes where it went the first time, so the ledger stores it once.
  *
  * The lookup and the commit run one at a time per conversation (in this process), so two texts
  * from a new party arriving together open one session, not two. The new session's id derives from
@@ -26,11 +34,11 @@ export class ChatSessions {
    * Records the event `build` makes for the session the text belongs to; returns that session.
    * `key` undefined (no endpoint of ours owns the number): the text is a session of its own.
    */
-  async record(accountId: string, key: ConversationKey | undefined, messageSid: string, build: (sessionId: string) => RecordedEvent | Promise<RecordedEvent>): Promise<string> {
+  async record(accountId: string, key: ConversationKey | undefined, messageSid: string, build: (place: TextPlace) => RecordedEvent | Promise<RecordedEvent>): Promise<TextPlace> {
     const run = async () => {
-      const sessionId = await this.sessionFor(accountId, key, messageSid);
-      await this.ingest.ingest([await build(sessionId)]);
-      return sessionId;
+      const place = await this.placeOf(accountId, key, messageSid);
+      await this.ingest.ingest([await build(place)]);
+      return place;
     };
     return key ? this.mutex.run(`${accountId}\n${key.endpointId}\n${key.otherAddress}`, run) : run();
   }
@@ -40,14 +48,17 @@ export class ChatSessions {
     return this.mutex.run(`${accountId}\n${key.endpointId}\n${key.otherAddress}`, task);
   }
 
-  async sessionFor(accountId: string, key: ConversationKey | undefined, messageSid: string): Promise<string> {
+  async placeOf(accountId: string, key: ConversationKey | undefined, messageSid: string): Promise<TextPlace> {
     const recorded = await this.messages.sessionOfMessage(accountId, messageSid);
-    if (recorded) return recorded;
     if (key) {
+      // An invited member's text, retried or not, is the member's wherever it went.
+      const chat = await this.messages.memberChat(accountId, key);
+      if (chat && (!recorded || recorded === chat.sessionId)) return chat;
+      if (recorded) return { sessionId: recorded };
       const [open] = await this.messages.chatSessions(accountId, key, { openOnly: true });
-      if (open) return open.id;
+      if (open) return { sessionId: open.id };
     }
-    return this.ids.forKey(accountId, 'twilio', messageSid);
+    return { sessionId: recorded ?? (await this.ids.forKey(accountId, 'twilio', messageSid)) };
   }
 }
 

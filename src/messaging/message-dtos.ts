@@ -103,7 +103,7 @@ export const ListMessages = defineDto(
 export const ListMessagesResponse = listResponseOf(MessageInfo);
 
 export const ListConversations = defineDto(
-  { name: 'ListConversations', namespace: MESSAGING, description: 'Lists conversations (endpoint and other party), most recent first' },
+  { name: 'ListConversations', namespace: MESSAGING, base: ListRequest, description: 'Lists conversations (endpoint and other party), most recent first; specificIds are conversation IDs' },
   {
     accountIds: list('The accounts (default: every account you may see)'),
     endpointIds: list('Only conversations of these endpoints'),
@@ -114,5 +114,11 @@ export const ListConversations = defineDto(
 
 export const ListConversationsResponse = defineDto(
   { name: 'ListConversationsResponse', namespace: MESSAGING, description: 'Conversations, most recent first' },
-  { conversations: Type.Optional(Type.Array(ConversationInfo.schema, { description: 'The conversations' })) },
+  {
+    conversations: Type.Optional(Type.Array(ConversationInfo.schema, { description: 'The conversations on this page' })),
+    // ListRequest paging (a Switchboard addition to Evo's response), as ListResponse names it; .NET ints, 0 with simplifiedPaging.
+    totalCount: Type.Optional(Type.Integer({ description: 'How many conversations match, on every page (0 with simplifiedPaging)', default: 0 })),
+    totalPages: Type.Optional(Type.Integer({ description: 'How many pages there are (0 with simplifiedPaging)', default: 0 })),
+    hasMorePages: Type.Optional(Type.Boolean({ description: 'Whether a page follows this one' })),
+  },
 );

@@ -127,10 +127,10 @@ export function getChatTranscriptOperation(messaging: Messaging): Operation<{ se
 
 type ListMessagesInput = ListRequestInput & { accountIds?: string[]; customerIds?: string[]; endpointIds?: string[]; conversationIds?: string[]; afterDate?: string };
 
-function conversationsOf(ids: readonly string[] | undefined): ConversationKey[] | undefined {
+function conversationsOf(ids: readonly string[] | undefined, field = 'ConversationIds'): ConversationKey[] | undefined {
   return ids?.map((id) => {
     const key = conversationKeyOf(id);
-    if (!key) throw validationError('ConversationIds', 'Predicate', `'Conversation Ids' has an id that is not a conversation: ${id}`);
+    if (!key) throw validationError(field, 'Predicate', `'${field.replace(/([a-z])([A-Z])/g, '$1 $2')}' has an id that is not a conversation: ${id}`);
     return key;
   });
 }
@@ -157,31 +157,34 @@ export function listMessagesOperation(messaging: Messaging): Operation<ListMessa
   };
 }
 
-/** GET /conversations: one line per (endpoint, other party), with its most recent text. */
-export function listConversationsOperation(messaging: Messaging): Operation<{ accountIds?: string[]; endpointIds?: string[]; customerIds?: string[]; afterDate?: string }> {
+type ListConversationsInput = ListRequestInput & { accountIds?: string[]; endpointIds?: string[]; customerIds?: string[]; afterDate?: string };
+
+/**
+ * GET /conversations: one line per (endpoint, party), with its most recent text, paged like every
+ * list. Evo answers `{conversations}`; the page's totals sit beside it as ListResponse names them.
+ */
+export function listConversationsOperation(messaging: Messaging): Operation<ListConversationsInput> {
   return {
     request: ListConversations,
     response: ListConversationsResponse,
     routes: [{ path: '/conversations', verbs: ['GET'] }],
-    description: 'Lists conversations (an endpoint and the other party), most recent first, each with its most recent message',
+    description: 'Lists conversations (an endpoint and the other party), most recent first, each with its most recent message; sortField date (default, newest first), otherAddress or endpointId',
     async handle(input, context) {
       const accountIds = accountScope(signedIn(context.caller), input.accountIds);
+      const page = pageOf(input, ['date', 'otherAddress', 'endpointId']);
       const after = dateOf('AfterDate', input.afterDate);
-      const { items } = await messaging.deps.chats.messages.page({ accountIds, customerIds: input.customerIds, endpointIds: input.endpointIds, after: after?.toISOString() }, 0, MAX_THREAD);
-      const seen = new Map<string, ReturnType<typeof conversationOf>>();
-      for (const m of items) {
-        const conversation = conversationOf(m);
-        if (conversation && !seen.has(conversation.id)) seen.set(conversation.id, conversation);
-      }
-      return { conversations: [...seen.values()] };
+      const specific = input.specificIds?.length ? conversationsOf(input.specificIds, 'SpecificIds') : undefined;
+      // Newest first by default; names and ids A→Z unless Descend is asked for.
+      const descending = page.sortBy === 'date' ? input.sortOrder !== 'Ascend' : page.descending;
+      const result = await messaging.deps.chats.messages.conversations(
+        { accountIds, customerIds: input.customerIds, endpointIds: input.endpointIds, conversations: specific, after: after?.toISOString() },
+        { sortBy: page.sortBy, descending, offset: page.offset, limit: page.limit },
+      );
+      const conversations = result.items.map((c) => ({ id: conversationIdOf(c.key), endpointId: c.key.endpointId, otherAddress: c.key.otherAddress, mostRecentMessage: messageInfoOf(c.mostRecent) }));
+      const { items, ...totals } = listResponse(input, page, { items: conversations, total: result.total });
+      return { conversations: items, ...totals };
     },
   };
-}
-
-function conversationOf(m: StoredMessage) {
-  const info = messageInfoOf(m);
-  if (!m.endpointId || !info.otherAddress || m.message.invitation) return undefined;
-  return { id: conversationIdOf({ endpointId: m.endpointId, otherAddress: info.otherAddress }), endpointId: m.endpointId, otherAddress: info.otherAddress, mostRecentMessage: info };
 }
 
 /** POST /sessions/{sessionId}/members: a cell number is texted an invitation; a user (id or email) or an email joins. */
@@ -204,6 +207,9 @@ export function inviteChatMemberOperation(messaging: Messaging): Operation<{ ses
         }
         const body = `You are invited to a conversation with ${target.other}. Reply to this number to join.`;
         await messaging.send(target, body, context, { to: member, from: input.callerId, invitation: true });
+        // The member replies to the number the invitation came from: its endpoint is where the reply is looked for.
+        const via = input.callerId ? (await messaging.deps.directory.endpointByAddress(stored.accountId, input.callerId))?.id : session.endpointId;
+        if (via) await messaging.deps.chats.messages.invited(stored.accountId, { endpointId: via, otherAddress: member }, stored.id, messaging.deps.now().toISOString());
         party = { identity: member, displayName: member, role: 'Transfer' };
       } else {
         party = await partyOf(messaging, stored.accountId, member);
@@ -260,7 +266,10 @@ export function deleteChatMemberOperation(messaging: Messaging): Operation<{ ses
       const member = session.members?.find((m) => m.callSid === undefined && (m.identity === wanted || m.endpointId === wanted) && m.callState !== 'None');
       if (!member) throw validationError('MemberToRemove', 'NotAMember', `'Member To Remove' ${wanted} is not a member of this chat.`);
       const party: Party = { identity: member.identity, displayName: member.displayName };
-      return new StoredBody((await messaging.record(stored.accountId, stored.id, { type: 'MemberLeft', party }, context)).json, stored.id);
+      const after = await messaging.record(stored.accountId, stored.id, { type: 'MemberLeft', party }, context);
+      // No longer a member: the number's texts go to its own conversation, and nothing is relayed to it.
+      if (member.identity) await messaging.deps.chats.messages.uninvited(stored.accountId, member.identity, stored.id);
+      return new StoredBody(after.json, stored.id);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ChatMessage, Direction, SessionEvent } from '../events/session-event.js';
+import type { SessionInfo, SessionMemberInfo } from '../model/session-info.js';
 import type { Database } from '../store/schema.js';
 
 /** The ledger types that are texts; their payloads are `ChatMessage`s. */
@@ -47,6 +48,29 @@ export interface MessageFilter {
   readonly after?: string;
 }
 
+/** One page of conversations: the sort and the window of rows a ListRequest asks for. */
+export interface ConversationPage {
+  readonly sortBy: 'date' | 'otherAddress' | 'endpointId';
+  readonly descending: boolean;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** A conversation (endpoint, party) of an account with its most recent message. */
+export interface StoredConversation {
+  readonly key: ConversationKey;
+  readonly mostRecent: StoredMessage;
+}
+
+/** An invited cell number's chat: the open session it is a connected member of. */
+export interface MemberChat {
+  readonly sessionId: string;
+  readonly member: SessionMemberInfo;
+}
+
+/** Chats a number was invited to, newest first, that are checked against their sessions per text. */
+const MAX_INVITATIONS = 20;
+
 /** A chat session row, as the conversation lookups need it. */
 export interface ChatSessionRow {
   readonly id: string;
@@ -66,6 +90,13 @@ export class MessagesRepository {
   async sessionOfMessage(accountId: string, messageSid: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('session_events').select('session_id').where('account_id', '=', accountId).where('dedupe_key', '=', messageKey(messageSid)).executeTakeFirst();
     return row?.session_id;
+  }
+
+  /** Which of these ledger keys are already recorded (a relayed copy is sent once). */
+  async recordedKeys(accountId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = await this.db.selectFrom('session_events').select('dedupe_key').where('account_id', '=', accountId).where('dedupe_key', 'in', keys).execute();
+    return new Set(rows.map((r) => r.dedupe_key));
   }
 
   /**
@@ -101,9 +132,89 @@ export class MessagesRepository {
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     const direction = oldestFirst ? 'asc' : 'desc';
-    const rows = await this.matching(filter)
+    const rows = await this.withDetails(this.matching(filter)).orderBy('e.occurred_at', direction).orderBy('e.seq', direction).limit(limit).offset(offset).execute();
+    return { total: Number(counted.n), items: rows.map(storedMessageOf) };
+  }
+
+  /**
+   * Conversations (endpoint, party) with a matching message, one page of them, each with its most
+   * recent message, and how many there are. The party is the session's (who a chat is with), so a
+   * chat member's text stays in the conversation of the chat it was written in. One query over the
+   * matching messages: a window numbers each conversation's messages newest first, and the first
+   * of each is the conversation (SQLite ≥ 3.25 and PostgreSQL both have window functions).
+   */
+  async conversations(filter: MessageFilter, page: ConversationPage): Promise<{ total: number; items: StoredConversation[] }> {
+    const latest = this.db
+      .selectFrom(
+        this.withDetails(this.matching(filter).where('s.endpoint_id', 'is not', null))
+          .select(PARTY.as('party'))
+          .select(sql<number>`row_number() over (partition by s.account_id, s.endpoint_id, ${PARTY} order by e.occurred_at desc, e.seq desc)`.as('nth'))
+          .as('m'),
+      )
+      .where('m.nth', '=', 1);
+    const counted = await latest.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const direction = page.descending ? 'desc' : 'asc';
+    const column = { date: 'm.occurred_at', otherAddress: 'm.party', endpointId: 'm.endpoint_id' } as const;
+    const rows = await latest
+      .selectAll()
+      .orderBy(column[page.sortBy], direction)
+      .orderBy('m.occurred_at', direction)
+      .orderBy('m.endpoint_id')
+      .orderBy('m.party')
+      .orderBy('m.account_id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return {
+      total: Number(counted.n),
+      items: rows.map((r) => ({ key: { endpointId: r.endpoint_id!, otherAddress: r.party }, mostRecent: storedMessageOf(r) })),
+    };
+  }
+
+  /**
+   * The open chat a cell number is a connected member of on an endpoint (the one it was invited to
+   * most recently), if any. The invitations are a hint; the session's folded members decide.
+   */
+  async memberChat(accountId: string, key: ConversationKey): Promise<MemberChat | undefined> {
+    const invited = await this.db
+      .selectFrom('chat_members')
+      .select('session_id')
+      .where('account_id', '=', accountId)
+      .where('endpoint_id', '=', key.endpointId)
+      .where('address', '=', key.otherAddress)
+      .orderBy('invited_at', 'desc')
+      .limit(MAX_INVITATIONS)
+      .execute();
+    if (!invited.length) return undefined;
+    const ids = invited.map((r) => r.session_id);
+    const rows = await this.db.selectFrom('sessions').select(['id', 'document']).where('account_id', '=', accountId).where('id', 'in', ids).where('ended', '=', 0).execute();
+    const documents = new Map(rows.map((r) => [r.id, JSON.parse(r.document) as SessionInfo]));
+    for (const id of ids) {
+      const member = documents.get(id)?.members?.find((m) => m.callSid === undefined && m.identity === key.otherAddress && m.callState === 'Connected');
+      if (member) return { sessionId: id, member };
+    }
+    return undefined;
+  }
+
+  /** Records that a cell number was invited to a chat (again: the invitation is renewed). */
+  async invited(accountId: string, key: ConversationKey, sessionId: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('chat_members')
+      .values({ account_id: accountId, endpoint_id: key.endpointId, address: key.otherAddress, session_id: sessionId, invited_at: at })
+      .onConflict((oc) => oc.columns(['account_id', 'endpoint_id', 'address', 'session_id']).doUpdateSet({ invited_at: at }))
+      .execute();
+  }
+
+  /** Forgets a number's invitations to a chat (the member was removed); its texts go to its own conversation again. */
+  async uninvited(accountId: string, address: string, sessionId: string): Promise<void> {
+    await this.db.deleteFrom('chat_members').where('account_id', '=', accountId).where('session_id', '=', sessionId).where('address', '=', address).execute();
+  }
+
+  /** The columns a StoredMessage is made of: the event, its session's endpoint and customer, and whether it is unread. */
+  private withDetails<Q extends ReturnType<MessagesRepository['matching']>>(query: Q) {
+    return query
       .leftJoin('endpoints as p', (join) => join.onRef('p.account_id', '=', 's.account_id').onRef('p.id', '=', 's.endpoint_id'))
-      .select(['e.account_id', 'e.session_id', 'e.type', 'e.occurred_at', 'e.payload', 's.customer_id', 's.endpoint_id', 'p.display_name'])
+      .select(['e.account_id', 'e.session_id', 'e.type', 'e.occurred_at', 'e.seq', 'e.payload', 's.customer_id', 's.endpoint_id', 'p.display_name'])
       .select((eb) =>
         eb
           .case()
@@ -127,29 +238,7 @@ export class MessagesRepository {
           .else(0)
           .end()
           .as('unread'),
-      )
-      .orderBy('e.occurred_at', direction)
-      .orderBy('e.seq', direction)
-      .limit(limit)
-      .offset(offset)
-      .execute();
-    return {
-      total: Number(counted.n),
-      items: rows.map((r) => {
-        const event = JSON.parse(r.payload) as Extract<SessionEvent, { type: 'MessageReceived' | 'MessageSent' }>;
-        return {
-          accountId: r.account_id,
-          sessionId: r.session_id,
-          customerId: r.customer_id ?? undefined,
-          endpointId: r.endpoint_id ?? undefined,
-          endpointName: r.display_name ?? undefined,
-          occurredAt: r.occurred_at,
-          direction: r.type === 'MessageReceived' ? 'Incoming' : 'Outgoing',
-          message: event,
-          unread: Number(r.unread) === 1,
-        };
-      }),
-    };
+      );
   }
 
   private matching(filter: MessageFilter) {
@@ -181,4 +270,34 @@ export class MessagesRepository {
     }
     return query;
   }
+}
+
+/** The party of a chat session: who it is with (the sender of an incoming chat, the recipient of an outgoing one). */
+const PARTY = sql<string>`case when s.direction = ${sql.lit('Outgoing')} then s.to_address else s.from_address end`;
+
+interface MessageRow {
+  account_id: string;
+  session_id: string;
+  type: string;
+  occurred_at: string;
+  payload: string;
+  customer_id: string | null;
+  endpoint_id: string | null;
+  display_name: string | null;
+  unread: unknown;
+}
+
+function storedMessageOf(r: MessageRow): StoredMessage {
+  const event = JSON.parse(r.payload) as Extract<SessionEvent, { type: 'MessageReceived' | 'MessageSent' }>;
+  return {
+    accountId: r.account_id,
+    sessionId: r.session_id,
+    customerId: r.customer_id ?? undefined,
+    endpointId: r.endpoint_id ?? undefined,
+    endpointName: r.display_name ?? undefined,
+    occurredAt: r.occurred_at,
+    direction: r.type === 'MessageReceived' ? 'Incoming' : 'Outgoing',
+    message: event,
+    unread: Number(r.unread) === 1,
+  };
 }

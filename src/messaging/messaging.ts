@@ -16,6 +16,7 @@ import type { Database } from '../store/schema.js';
 import type { AccountCredentials } from '../telephony/account-credentials.js';
 import type { TwilioClient, TwilioCredentials } from '../telephony/twilio-client.js';
 import { telephonyFailure } from '../telephony/twilio-errors.js';
+import { ChatRelay } from './chat-relay.js';
 import type { ChatSessions } from './chat-sessions.js';
 import { messageKey, type ConversationKey, type StoredMessage } from './messages-repository.js';
 
@@ -60,7 +61,11 @@ export type SentMessage = StoredMessage;
  * text in the ledger (only once Twilio took it: a refused text leaves nothing behind but the error).
  */
 export class Messaging {
-  constructor(readonly deps: MessagingDeps) {}
+  readonly relay: ChatRelay;
+
+  constructor(readonly deps: MessagingDeps) {
+    this.relay = new ChatRelay({ ...deps, messages: deps.chats.messages });
+  }
 
   /** A session the caller may see (the same 403/404 as GET for a foreign or missing one). */
   async visibleSession(sessionId: string | undefined, context: OperationContext): Promise<StoredSession> {
@@ -140,6 +145,33 @@ export class Messaging {
    * refusals come back mapped (21610 opt-out, 21211 invalid number: 400 with the code in meta).
    */
   async send(target: ChatTarget, body: string, context: OperationContext, options: { to?: string; from?: string; invitation?: boolean } = {}): Promise<SentMessage> {
+    const { message, at } = await this.sendText(target, body, context, options);
+    const sent: SentMessage = {
+      accountId: target.accountId,
+      sessionId: target.sessionId,
+      customerId: target.customerId,
+      endpointId: target.endpointId,
+      endpointName: target.endpointName,
+      occurredAt: at,
+      direction: 'Outgoing',
+      message,
+      unread: false,
+    };
+    // The chat's invited cell members get the reply too (an invitation is not part of the chat).
+    if (!options.invitation) await this.relay.relay(target.accountId, target.sessionId, { type: 'MessageSent', ...message }, this.deps.callbackBase(context));
+    return sent;
+  }
+
+  /**
+   * Ends a chat: a ledger event that folds to an ended session ("Ended by Dana Agent"); nothing
+   * goes to Twilio (a chat has no call to hang up). The party's next text opens a new chat.
+   */
+  async endChat(accountId: string, sessionId: string, context: OperationContext): Promise<void> {
+    const actorName = (await this.deps.people.actorNameOf(context)) ?? context.caller?.userId;
+    await this.deps.ingest.ingest([this.command(accountId, sessionId, { type: 'SessionEnded', ...(actorName ? { actorName } : {}) }, context, `api:${randomUUID()}`, this.deps.now().toISOString())]);
+  }
+
+  private async sendText(target: ChatTarget, body: string, context: OperationContext, options: { to?: string; from?: string; invitation?: boolean }): Promise<{ message: ChatMessage; at: string }> {
     const client = this.deps.clients.forAccount(await this.deps.credentials.of(target.accountId));
     const sender = await this.deps.people.actorNameOf(context);
     const to = options.to ?? target.other;
@@ -162,18 +194,10 @@ export class Messaging {
       ...(options.invitation ? { invitation: true } : {}),
       ...(target.opening ? { opening: target.opening } : {}),
     };
-    await this.deps.ingest.ingest([this.command(target.accountId, target.sessionId, { type: 'MessageSent', ...message }, context, messageKey(created.sid), at)]);
-    return {
-      accountId: target.accountId,
-      sessionId: target.sessionId,
-      customerId: target.customerId,
-      endpointId: target.endpointId,
-      endpointName: target.endpointName,
-      occurredAt: at,
-      direction: 'Outgoing',
-      message,
-      unread: false,
-    };
+    // An invitation goes to a member, not the party: not a message of the conversation (lists, transcript).
+    const type = options.invitation ? 'MessageForwarded' : 'MessageSent';
+    await this.deps.ingest.ingest([this.command(target.accountId, target.sessionId, { type, ...message }, context, messageKey(created.sid), at)]);
+    return { message, at };
   }
 
   /** Records a command on a session (a member joining or leaving) and answers the session as re-folded. */

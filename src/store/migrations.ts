@@ -416,6 +416,26 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropIndex('sessions_chat_to').execute();
       },
     },
+    '014-chat-members': {
+      async up(db: Kysely<unknown>) {
+        // A text from an invited cell number joins the chat it was invited to: every inbound text
+        // asks this table first, by its primary key's prefix (one index probe, almost always empty).
+        await db.schema
+          .createTable('chat_members')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('endpoint_id', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('invited_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('chat_members_pk', ['account_id', 'endpoint_id', 'address', 'session_id'])
+          .execute();
+        // Deleting a session (retention, DeleteSessions) deletes its rows by session.
+        await db.schema.createIndex('chat_members_session').on('chat_members').columns(['account_id', 'session_id']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('chat_members').execute();
+      },
+    },
   };
 }
 

@@ -24,9 +24,23 @@ export interface Database {
   stream_subscriptions: StreamSubscriptionsTable;
   lifecycle_audits: LifecycleAuditsTable;
   installation_secrets: InstallationSecretsTable;
+  chat_members: ChatMembersTable;
 }
 
 /** Secrets of the installation, made once by a migration and shared by every instance (session-id.ts). */
+/**
+ * Which chats a cell number was invited to on an endpoint: where that number's texts are looked
+ * for first (src/messaging/chat-sessions.ts). A hint, not the truth: the session's folded members
+ * decide, so a row left behind by a removed member or an ended chat routes nothing.
+ */
+export interface ChatMembersTable {
+  account_id: string;
+  endpoint_id: string;
+  address: string;
+  session_id: string;
+  invited_at: string;
+}
+
 export interface InstallationSecretsTable {
   name: string;
   value: string;

@@ -2,6 +2,7 @@ import { ApiError } from '../http/errors.js';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
 import type { MessageMedia, RecordedEvent, SessionOpening } from '../events/session-event.js';
 import { assertSessionId } from '../sessions/get-session.js';
+import type { ChatText } from '../messaging/chat-relay.js';
 import type { ChatSessions } from '../messaging/chat-sessions.js';
 import { messageKey } from '../messaging/messages-repository.js';
 import { field, type FormParams } from './verify-twilio-signature.js';
@@ -33,9 +34,10 @@ function mediaOf(params: FormParams): MessageMedia[] {
 
 /**
  * `POST /twilio/messaging`: a text to one of the account's numbers, recorded in the chat session of
- * that number's endpoint with the sender (opened by this text if none is open).
+ * that number's endpoint with the sender (opened by this text if none is open), or in the chat the
+ * sender was invited to as a member. Returns the session and the text as recorded (to relay).
  */
-export async function recordInboundMessage(account: TwilioAccount, params: FormParams, directory: DirectoryReads, chats: ChatSessions, receivedAt: Date): Promise<string> {
+export async function recordInboundMessage(account: TwilioAccount, params: FormParams, directory: DirectoryReads, chats: ChatSessions, receivedAt: Date): Promise<{ sessionId: string; text: ChatText }> {
   const messageSid = messageSidOf(params);
   const from = field(params, 'From');
   const to = field(params, 'To');
@@ -55,16 +57,13 @@ export async function recordInboundMessage(account: TwilioAccount, params: FormP
     ...customer,
   };
   const key = endpoint ? { endpointId: endpoint.id, otherAddress: from } : undefined;
-  return chats.record(account.id, key, messageSid, (sessionId) => ({
-    accountId: account.id,
-    sessionId,
-    dedupeKey: messageKey(messageSid),
-    source: 'twilio',
-    occurredAt: receivedAt.toISOString(),
-    sequence: null,
-    actor: null,
-    event: { type: 'MessageReceived', messageSid, from, to, body: field(params, 'Body') ?? '', ...(media.length ? { media } : {}), sender: from, status: 'received', opening },
-  }));
+  let text: ChatText | undefined;
+  const place = await chats.record(account.id, key, messageSid, ({ sessionId, member }) => {
+    const sender = member ? (member.displayName ?? from) : from;
+    text = { type: 'MessageReceived', messageSid, from, to, body: field(params, 'Body') ?? '', ...(media.length ? { media } : {}), sender, status: 'received', ...(member ? { member: true } : { opening }) };
+    return { accountId: account.id, sessionId, dedupeKey: messageKey(messageSid), source: 'twilio', occurredAt: receivedAt.toISOString(), sequence: null, actor: null, event: text };
+  });
+  return { sessionId: place.sessionId, text: text! };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { SessionIds } from '../events/session-id.js';
 import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
 import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
 import type { ChatSessions } from '../messaging/chat-sessions.js';
+import type { ChatText } from '../messaging/chat-relay.js';
 import { messageStatusEvent, recordInboundMessage } from './twilio-messaging.js';
 
 export interface TwilioWebhookOptions {
@@ -20,6 +21,8 @@ export interface TwilioWebhookOptions {
   readonly now: () => Date;
   /** Texts: where inbound messages and delivery statuses are recorded (issue 18). */
   readonly chats?: ChatSessions;
+  /** Relays a recorded text to the chat's other texting participants (its invited cell members). */
+  readonly relay?: (accountId: string, sessionId: string, text: ChatText, callbackBase: string) => Promise<void>;
 }
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -73,7 +76,10 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
     // Twilio expects TwiML back from the SMS URL; an empty Response sends no automatic reply.
     app.post('/twilio/messaging', async (request, reply) => {
       const { account, params } = await verified(request);
-      await recordInboundMessage(account, params, directory, chats, options.now());
+      const { sessionId, text } = await recordInboundMessage(account, params, directory, chats, options.now());
+      // Relayed before Twilio is answered (a few Messages creates): a copy already sent for this text is not sent again on a retry.
+      const base = options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : `${request.protocol}://${request.headers.host ?? request.hostname}`;
+      await options.relay?.(account.id, sessionId, text, base);
       return reply.code(200).type('text/xml; charset=utf-8').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     });
 
