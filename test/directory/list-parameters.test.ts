@@ -81,6 +81,14 @@ const PROBES: Record<string, Record<string, Probe>> = {
     afterDate: { query: 'afterDate=2026-10-15T00:00:00Z' },
     sortOrder: { query: 'sortOrder=Ascend' },
   },
+  ListConversations: {
+    accountIds: { query: 'accountIds=acct_b' },
+    customerIds: { query: 'customerIds=c_other' },
+    endpointIds: { query: 'endpointIds=ep_other' },
+    afterDate: { query: 'afterDate=2026-10-15T00:00:00Z' },
+    sortField: { query: 'sortField=otherAddress' },
+    sortOrder: { query: 'sortOrder=Ascend' },
+  },
   ListSessions: {
     accountIds: { query: 'accountIds=acct_b' },
     searchArchive: { query: 'searchArchive=true' },
@@ -157,7 +165,9 @@ describe('list DTOs', () => {
           continue;
         }
         const baseline = await get(`${path}?${probe.baseline ?? ''}`);
-        const first = (JSON.parse(baseline.text).items as { id: string }[])[0]?.id ?? '';
+        // Evo's ListConversations answers its page as `conversations`, every other list as `items`.
+        const parsed = JSON.parse(baseline.text) as { items?: { id: string }[]; conversations?: { id: string }[] };
+        const first = (parsed.items ?? parsed.conversations ?? [])[0]?.id ?? '';
         const answer = await get(`${path}?${probe.query.replace('{first}', encodeURIComponent(first))}`);
         const refused = answer.status === 400 && JSON.parse(answer.text).responseStatus.errors.some((e: { fieldName: string }) => e.fieldName === member.name);
         const applied = answer.status === 200 && baseline.status === 200 && answer.text !== baseline.text;
