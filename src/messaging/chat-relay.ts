@@ -44,6 +44,8 @@ export class ChatRelay {
   constructor(private readonly deps: ChatRelayDeps) {}
 
   async relay(accountId: string, sessionId: string, text: ChatText, callbackBase: string): Promise<void> {
+    // Only a chat someone was invited to by number has anyone to relay to: one index probe for the rest.
+    if (!(await this.deps.messages.hasInvitations(accountId, sessionId))) return;
     const stored = await this.deps.sessions.findById(sessionId);
     if (!stored || stored.accountId !== accountId) return;
     const session = JSON.parse(stored.json) as SessionInfo;

@@ -176,15 +176,7 @@ export class MessagesRepository {
    * most recently), if any. The invitations are a hint; the session's folded members decide.
    */
   async memberChat(accountId: string, key: ConversationKey): Promise<MemberChat | undefined> {
-    const invited = await this.db
-      .selectFrom('chat_members')
-      .select('session_id')
-      .where('account_id', '=', accountId)
-      .where('endpoint_id', '=', key.endpointId)
-      .where('address', '=', key.otherAddress)
-      .orderBy('invited_at', 'desc')
-      .limit(MAX_INVITATIONS)
-      .execute();
+    const invited = await this.invitationsQuery(accountId, key).execute();
     if (!invited.length) return undefined;
     const ids = invited.map((r) => r.session_id);
     const rows = await this.db.selectFrom('sessions').select(['id', 'document']).where('account_id', '=', accountId).where('id', 'in', ids).where('ended', '=', 0).execute();
@@ -194,6 +186,24 @@ export class MessagesRepository {
       if (member) return { sessionId: id, member };
     }
     return undefined;
+  }
+
+  /** The chats a number was invited to on an endpoint, newest first; exposed so a test can EXPLAIN it. */
+  invitationsQuery(accountId: string, key: ConversationKey) {
+    return this.db
+      .selectFrom('chat_members')
+      .select('session_id')
+      .where('account_id', '=', accountId)
+      .where('endpoint_id', '=', key.endpointId)
+      .where('address', '=', key.otherAddress)
+      .orderBy('invited_at', 'desc')
+      .limit(MAX_INVITATIONS);
+  }
+
+  /** Whether any number was invited to this chat (most chats: none, so nothing is relayed and the session is not read). */
+  async hasInvitations(accountId: string, sessionId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('chat_members').select('address').where('account_id', '=', accountId).where('session_id', '=', sessionId).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Records that a cell number was invited to a chat (again: the invitation is renewed). */

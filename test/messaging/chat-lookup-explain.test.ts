@@ -21,4 +21,11 @@ describe('chat lookup plan', () => {
       }
     }
   });
+
+  it('asks whether the sender is an invited chat member through the chat_members key, as every text does first', async () => {
+    const store = await openTestStore();
+    const plan = await queryPlan(store, new MessagesRepository(store.db).invitationsQuery('acct', { endpointId: 'ep', otherAddress: '+15035557777' }));
+    // SQLite names a primary key's index sqlite_autoindex_{table}_1.
+    expect(plan).toMatch(/chat_members_pk|sqlite_autoindex_chat_members_1/);
+  });
 });
