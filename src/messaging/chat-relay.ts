@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { E164 } from '../control/destinations.js';
-import type { EventIngest } from '../events/ingest-events.js';
 import type { ChatMessage, RecordedEvent, SessionEvent } from '../events/session-event.js';
 import type { SessionInfo, SessionMemberInfo } from '../model/session-info.js';
-import type { SessionsRepository } from '../sessions/sessions-repository.js';
-import type { AccountCredentials } from '../telephony/account-credentials.js';
-import type { TwilioClient, TwilioCredentials } from '../telephony/twilio-client.js';
 import { telephonyFailure } from '../telephony/twilio-errors.js';
 import type { MessagesRepository } from './messages-repository.js';
+import type { MessagingDeps } from './messaging.js';
 
-export interface ChatRelayDeps {
-  readonly sessions: SessionsRepository;
-  readonly ingest: EventIngest;
-  readonly messages: MessagesRepository;
-  readonly credentials: AccountCredentials;
-  readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
-  readonly now: () => Date;
-}
+/** What relaying needs of messaging's collaborators, and the invitations to check first. */
+export type ChatRelayDeps = Pick<MessagingDeps, 'sessions' | 'ingest' | 'credentials' | 'clients' | 'now'> & { readonly messages: MessagesRepository };
 
 /** A text of the chat as written: the party's, a chat member's (`member`), or an agent's reply. */
 export type ChatText = ChatMessage & { readonly type: 'MessageReceived' | 'MessageSent' };

@@ -21,8 +21,8 @@ async function sessionOfText(h: Harness, sid: string): Promise<string> {
   return row.session_id;
 }
 
-async function text(h: Harness, body: string, from: string, sid?: string) {
-  const sent = await h.fake.receiveText(ACCOUNT_SID, SMS_URL, { from, to: MAIN_LINE, body, sid });
+async function text(h: Harness, body: string, from: string, sid?: string, media?: { url: string; contentType: string }[]) {
+  const sent = await h.fake.receiveText(ACCOUNT_SID, SMS_URL, { from, to: MAIN_LINE, body, sid, media });
   expect(sent.status).toBe(200);
   await h.fake.settled();
   return { sid: sent.sid, sessionId: await sessionOfText(h, sent.sid) };
@@ -89,6 +89,14 @@ describe('invited cell members', () => {
       [MAIN_LINE, PARTY, 'It ships today'],
       [MAIN_LINE, SUPERVISOR, 'Dana Agent: It ships today'],
       [MAIN_LINE, EXPERT, 'Dana Agent: It ships today'],
+    ]);
+
+    // An MMS goes to the members with its media, as their URLs.
+    before = h.fake.messages.length;
+    await text(h, 'The label', PARTY, undefined, [{ url: 'https://api.twilio.com/media/ME1', contentType: 'image/jpeg' }]);
+    expect(h.fake.messages.slice(before).map((m) => [m.to, m.mediaUrls])).toEqual([
+      [SUPERVISOR, ['https://api.twilio.com/media/ME1']],
+      [EXPERT, ['https://api.twilio.com/media/ME1']],
     ]);
   });
 
