@@ -1,10 +1,12 @@
 import { sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { newInstallationSecret, SESSION_KEY_SECRET } from '../events/session-id.js';
+import { runStatements } from '../search/search-schema.js';
 import type { StoreCapabilities } from './capabilities.js';
 
 /**
  * Migrations are code, one SQL text for every store; where stores differ the difference is a
- * capability chosen once (see capabilities.ts), never a dialect check here.
+ * capability chosen once (see capabilities.ts), never a dialect check here. The text search's
+ * steps are its engine's frozen SQL (`caps.searchSchema`), run as they always ran.
  */
 export function migrations(caps: StoreCapabilities): Record<string, Migration> {
   return {
@@ -188,7 +190,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         }
         await db.schema.createIndex('sessions_list_all_accounts').on('sessions').columns(['date_created', 'id', 'archived']).execute();
         await db.schema.createIndex('sessions_unended').on('sessions').columns(['account_id', 'date_created']).where(sql.ref('ended'), '=', 0).execute();
-        await caps.textSearch.install(db);
+        await runStatements(db, caps.searchSchema.wholeLogIndex.up);
 
         await db.schema
           .createTable('account_policies')
@@ -234,11 +236,11 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
     '004-search-log-chunks': {
       async up(db: Kysely<unknown>) {
         // Log text indexed once per appended batch of lines, by account and archive state (see
-        // text-search.ts); converts the whole-log index 003 built, existing sessions included.
-        await caps.textSearch.indexLogChunks(db);
+        // src/search/sqlite/README.md); converts the whole-log index built before, existing sessions included.
+        await runStatements(db, caps.searchSchema.logChunks.up);
       },
       async down(db: Kysely<unknown>) {
-        await caps.textSearch.unindexLogChunks(db);
+        await runStatements(db, caps.searchSchema.logChunks.down);
       },
     },
     '004-search-subtree-index': {
@@ -257,11 +259,11 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
     '005-search-deferred-index': {
       async up(db: Kysely<unknown>) {
         // Search indexing leaves the write's transaction for a background indexer's batches (see
-        // sqlite-log-chunk-index.ts): half of durable ingest's CPU was FTS5 writing one segment per commit.
-        await caps.textSearch.deferIndexing(db);
+        // src/search/sqlite/README.md): half of durable ingest's CPU was FTS5 writing one segment per commit.
+        await runStatements(db, caps.searchSchema.deferredIndexing.up);
       },
       async down(db: Kysely<unknown>) {
-        await caps.textSearch.undeferIndexing(db);
+        await runStatements(db, caps.searchSchema.deferredIndexing.down);
       },
     },
     '006-drop-unused-session-indexes': {
@@ -277,11 +279,11 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
     '007-search-read-text-once': {
       async up(db: Kysely<unknown>) {
         // Noting a log write read both versions of the document's log ~10 times, indexing a note
-        // its new lines twice (see sqlite-log-chunk-index.ts); now once each.
-        await caps.textSearch.readTextOnce(db);
+        // its new lines twice (see src/search/sqlite/schema/read-text-once.ts); now once each.
+        await runStatements(db, caps.searchSchema.readTextOnce.up);
       },
       async down(db: Kysely<unknown>) {
-        await caps.textSearch.readTextPerStatement(db);
+        await runStatements(db, caps.searchSchema.readTextOnce.down);
       },
     },
     '008-directory-evo-fields': {

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Kysely, Migrator } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
 import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
-import { startSearchIndexer, type SearchIndexer } from './search-indexer.js';
+import { startSearchIndexer, type SearchIndexer } from '../search/search-indexer.js';
 import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../../src/store/open-store.js';
+import type { Database } from '../../src/store/schema.js';
 
 /**
  * The store's schema as text, every object's definition as the database keeps it: on SQLite the
@@ -16,12 +17,12 @@ export async function schemaDump(store: Store): Promise<string> {
 /** A short digest of `schemaDump`, for the schema after each migration step. */
 export const schemaDigest = (dump: string) => createHash('sha256').update(dump).digest('hex').slice(0, 16);
 
-async function sqliteSchema(db: Kysely<unknown>): Promise<string> {
+async function sqliteSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ type: string; name: string; tbl_name: string; sql: string | null }>`SELECT type, name, tbl_name, sql FROM sqlite_master`.execute(db);
   return rows.map((r) => `-- ${r.type} ${r.name} on ${r.tbl_name}\n${r.sql ?? '(no sql)'};\n`).join('\n');
 }
 
-async function postgresSchema(db: Kysely<unknown>): Promise<string> {
+async function postgresSchema(db: Kysely<Database>): Promise<string> {
   const sections: [string, string][] = [
     [
       'columns',
