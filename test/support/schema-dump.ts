@@ -46,3 +46,9 @@ async function postgresSchema(db: Kysely<Database>): Promise<string> {
   }
   return parts.join('\n');
 }
+
+/**
+ * A dump's definitions, sorted: for a database whose objects sit in another order than a freshly
+ * migrated one's (VACUUM writes tables first; a bulk load makes a trigger again, last).
+ */
+export const schemaEntries = (dump: string) => dump.trim().split('\n\n').sort();
