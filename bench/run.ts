@@ -3,6 +3,7 @@ import { benchGenerate } from './generate.js';
 import { benchGetSession } from './get-session.js';
 import { benchReadLoad } from './read-load.js';
 import { benchScaling } from './scaling.js';
+import { benchSearchWriteCost } from './search-write-cost.js';
 import { benchSignInFlood } from './sign-in-flood.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   'read-load': benchReadLoad,
   'sign-in-flood': benchSignInFlood,
   generate: benchGenerate,
+  'search-write-cost': () => benchSearchWriteCost(),
 };
 
 const wanted = process.argv.slice(2);

@@ -8,7 +8,7 @@ import type { Page, Paged } from './list-paging.js';
 import { pagedRows } from './paged-query.js';
 
 /**
- * A Twilio account SID another account holds (migration 010's unique index): its callbacks are found
+ * A Twilio account SID another account holds (migration 013-twilio-account-sid-unique's unique index): its callbacks are found
  * by SID, so a second holder could take them. A 409 that does not say whose it is.
  */
 export class TwilioSidInUse extends ApiError {

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-/** The `installation_secrets` row the derived session ids are keyed with (migration 011). */
+/** The `installation_secrets` row the derived session ids are keyed with (migration 014-session-key-secret). */
 export const SESSION_KEY_SECRET = 'session-key';
 
 /**
@@ -47,7 +47,7 @@ export class SessionIds {
     return owner && owner.account_id !== accountId ? this.forKey(accountId, 'named', chosen) : chosen;
   }
 
-  /** The secret migration 011 made; made here if the row is gone (a wiped table), first writer wins. */
+  /** The secret migration 014-session-key-secret made; made here if the row is gone (a wiped table), first writer wins. */
   private async load(): Promise<string> {
     const read = () => this.db.selectFrom('installation_secrets').select('value').where('name', '=', SESSION_KEY_SECRET).executeTakeFirst();
     let row = await read();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { insertSnapshots, snapshotWrite, type SnapshotWrite } from '../events/snapshot-writes.js';
 import type { Database } from '../store/schema.js';
-import type { TextSearch } from '../store/text-search.js';
+import type { TextSearch } from '../search/text-search.js';
 import { generatedCustomers, generateSessions, type GeneratorOptions } from './generate-sessions.js';
 
 // SQLite allows 32766 bound values per statement; a sessions row has 17 columns, a ledger row 10.

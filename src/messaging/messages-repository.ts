@@ -101,7 +101,7 @@ export class MessagesRepository {
 
   /**
    * Chat sessions of an endpoint with one party, newest first; only unended ones, or those created
-   * since `since`. One query per direction, each on its partial index (migration 010): the
+   * since `since`. One query per direction, each on its partial index (migration 015-chat-conversation-indexes): the
    * literal `channel = 'Chat'` is what lets the planner use an index built `WHERE channel = 'Chat'`.
    */
   async chatSessions(accountId: string, key: ConversationKey, options: { openOnly?: boolean; since?: string } = {}): Promise<ChatSessionRow[]> {

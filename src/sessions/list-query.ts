@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { likeLiteral, type Search, type SearchTerm, type TextSearch } from '../store/text-search.js';
+import { likeLiteral, type Search, type SearchTerm, type TextSearch } from '../search/text-search.js';
 
 /** What a list of sessions is filtered by, once the caller's scope and the customer tree are resolved. */
 export interface SessionQuery {

@@ -1,7 +1,7 @@
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { CustomersRepository } from '../directory/customers-repository.js';
-import type { Search, TextSearch } from '../store/text-search.js';
+import type { Search, TextSearch } from '../search/text-search.js';
 import { SORT_COLUMNS, isTextOnly, matchingSessions, textTerms, type SessionQuery, type SessionSort } from './list-query.js';
 
 // A text matching at least this many sessions, asked for a page in its first eighth, is found by

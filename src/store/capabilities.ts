@@ -1,9 +1,12 @@
 import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { postgresJobLock, sqliteJobLock, type JobLock } from './job-lock.js';
-import { postgresTextSearch } from './postgres-text-search.js';
-import { sqliteTextSearch } from './sqlite-text-search.js';
-import type { TextSearch } from './text-search.js';
+import { postgresTextSearch } from '../search/postgres/postgres-text-search.js';
+import { postgresSearchSchema } from '../search/postgres/trigram-indexes.js';
+import type { SearchSchema } from '../search/search-schema.js';
+import { sqliteSearchSchema } from '../search/sqlite/sqlite-search-schema.js';
+import { sqliteTextSearch } from '../search/sqlite/sqlite-text-search.js';
+import type { TextSearch } from '../search/text-search.js';
 import { postgresWriteConcurrency, sqliteWriteConcurrency, type WriteConcurrency } from './write-concurrency.js';
 
 /**
@@ -14,8 +17,13 @@ export interface StoreCapabilities {
   readonly kind: 'sqlite' | 'postgres';
   /** Adds an auto-incrementing integer primary key column. */
   withSerialKey<T extends string>(table: CreateTableBuilder<T, never>, column: string): CreateTableBuilder<T, string>;
-  /** Substring search over session logs and addresses (FTS5 trigram / pg_trgm). */
+  /** Substring search over session logs and addresses (FTS5 trigram / pg_trgm), as its callers use it. */
   readonly textSearch: TextSearch;
+  /**
+   * The search engine's tables and triggers as each migration built them, frozen text
+   * (src/search/sqlite/schema/, src/search/postgres/trigram-indexes.ts): the migrations run it.
+   */
+  readonly searchSchema: SearchSchema;
   /** One instance at a time per background job batch (write transaction / advisory lock). */
   readonly jobLock: JobLock;
   /**
@@ -38,6 +46,7 @@ export const sqliteCapabilities: StoreCapabilities = Object.freeze({
     return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement());
   },
   textSearch: sqliteTextSearch,
+  searchSchema: sqliteSearchSchema,
   jobLock: sqliteJobLock,
   writes: sqliteWriteConcurrency,
   // One connection runs one statement at a time.
@@ -55,6 +64,7 @@ export const postgresCapabilities: StoreCapabilities = Object.freeze({
     return table.addColumn(column, 'bigserial', (c) => c.primaryKey());
   },
   textSearch: postgresTextSearch,
+  searchSchema: postgresSearchSchema,
   jobLock: postgresJobLock,
   writes: postgresWriteConcurrency,
   // Of the pool's 10 connections (postgres-store.ts), 4 stay for the writes' group commits and sign-ins.

@@ -1,10 +1,12 @@
 import { sql, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { newInstallationSecret, SESSION_KEY_SECRET } from '../events/session-id.js';
+import { runStatements } from '../search/search-schema.js';
 import type { StoreCapabilities } from './capabilities.js';
 
 /**
  * Migrations are code, one SQL text for every store; where stores differ the difference is a
- * capability chosen once (see capabilities.ts), never a dialect check here.
+ * capability chosen once (see capabilities.ts), never a dialect check here. The text search's
+ * steps are its engine's frozen SQL (`caps.searchSchema`), run as they always ran.
  */
 export function migrations(caps: StoreCapabilities): Record<string, Migration> {
   return {
@@ -174,7 +176,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const table of ['auth_throttle', 'api_keys', 'auth_sessions']) await db.schema.dropTable(table).execute();
       },
     },
-    '003-session-lists': {
+    '004-session-lists': {
       async up(db: Kysely<unknown>) {
         // Archived sessions stay in the table (GET by id still finds them) but leave the live indexes'
         // hot range: every list query without searchArchive reads `archived = 0` first.
@@ -188,7 +190,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         }
         await db.schema.createIndex('sessions_list_all_accounts').on('sessions').columns(['date_created', 'id', 'archived']).execute();
         await db.schema.createIndex('sessions_unended').on('sessions').columns(['account_id', 'date_created']).where(sql.ref('ended'), '=', 0).execute();
-        await caps.textSearch.install(db);
+        await runStatements(db, caps.searchSchema.wholeLogIndex.up);
 
         await db.schema
           .createTable('account_policies')
@@ -231,17 +233,17 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const table of ['deletion_audit_sessions', 'deletion_audits', 'session_legal_holds', 'account_policies']) await db.schema.dropTable(table).execute();
       },
     },
-    '004-search-log-chunks': {
+    '005-search-log-chunks': {
       async up(db: Kysely<unknown>) {
         // Log text indexed once per appended batch of lines, by account and archive state (see
-        // text-search.ts); converts the whole-log index 003 built, existing sessions included.
-        await caps.textSearch.indexLogChunks(db);
+        // src/search/sqlite/README.md); converts the whole-log index built before, existing sessions included.
+        await runStatements(db, caps.searchSchema.logChunks.up);
       },
       async down(db: Kysely<unknown>) {
-        await caps.textSearch.unindexLogChunks(db);
+        await runStatements(db, caps.searchSchema.logChunks.down);
       },
     },
-    '004-search-subtree-index': {
+    '006-search-subtree-index': {
       async up(db: Kysely<unknown>) {
         // A customer subtree lists a handful of customers at once; with `archived` before the date,
         // a live list (the default) reads only each customer's live sessions instead of skipping
@@ -254,17 +256,17 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.createIndex('sessions_list_customer_id').on('sessions').columns(['account_id', 'customer_id', 'date_created', 'id', 'archived']).execute();
       },
     },
-    '005-search-deferred-index': {
+    '007-search-deferred-index': {
       async up(db: Kysely<unknown>) {
         // Search indexing leaves the write's transaction for a background indexer's batches (see
-        // sqlite-log-chunk-index.ts): half of durable ingest's CPU was FTS5 writing one segment per commit.
-        await caps.textSearch.deferIndexing(db);
+        // src/search/sqlite/README.md): half of durable ingest's CPU was FTS5 writing one segment per commit.
+        await runStatements(db, caps.searchSchema.deferredIndexing.up);
       },
       async down(db: Kysely<unknown>) {
-        await caps.textSearch.undeferIndexing(db);
+        await runStatements(db, caps.searchSchema.deferredIndexing.down);
       },
     },
-    '006-drop-unused-session-indexes': {
+    '008-drop-unused-session-indexes': {
       async up(db: Kysely<unknown>) {
         // No query reads sessions by call or conference SID (a callback finds its session by the id
         // derived from its SID), yet every new session wrote an entry in each.
@@ -274,17 +276,17 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         for (const column of UNUSED_SESSION_INDEXES) await db.schema.createIndex(`sessions_${column}`).on('sessions').columns(['account_id', column, 'date_created']).execute();
       },
     },
-    '007-search-read-text-once': {
+    '009-search-read-text-once': {
       async up(db: Kysely<unknown>) {
         // Noting a log write read both versions of the document's log ~10 times, indexing a note
-        // its new lines twice (see sqlite-log-chunk-index.ts); now once each.
-        await caps.textSearch.readTextOnce(db);
+        // its new lines twice (see src/search/sqlite/schema/read-text-once.ts); now once each.
+        await runStatements(db, caps.searchSchema.readTextOnce.up);
       },
       async down(db: Kysely<unknown>) {
-        await caps.textSearch.readTextPerStatement(db);
+        await runStatements(db, caps.searchSchema.readTextOnce.down);
       },
     },
-    '008-directory-evo-fields': {
+    '010-directory-evo-fields': {
       // Evo Voice's directory filters and Info types (issue 15): third-party reference ids on
       // customers and endpoints, and a User endpoint's mode and SIP user name. Directory tables hold
       // thousands of rows, not millions: the filters scan an account's rows, so no new index.
@@ -301,7 +303,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         }
       },
     },
-    '009-stream-changes': {
+    '011-stream-changes': {
       async up(db: Kysely<unknown>) {
         // The live stream's ledger (src/stream/change-log.ts): one row per session per commit, the
         // session as it stood after that commit, at a position given out under the one `stream_head`
@@ -340,7 +342,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropTable('stream_head').execute();
       },
     },
-    '010-lifecycle-audits': {
+    '012-lifecycle-audits': {
       async up(db: Kysely<unknown>) {
         // Who changed an account's live window, retention or legal hold, or a session's hold, and
         // when: the settings that decide what gets deleted are audited like the deletions.
@@ -358,7 +360,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropTable('lifecycle_audits').execute();
       },
     },
-    '011-twilio-account-sid-unique': {
+    '013-twilio-account-sid-unique': {
       async up(db: Kysely<unknown>) {
         // A Twilio account SID belongs to one account: its callbacks are found by SID, and a second
         // holder could take them (issue 13). A SID held by several accounts cannot be attributed
@@ -380,7 +382,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropIndex('accounts_twilio_account_sid').execute();
       },
     },
-    '012-session-key-secret': {
+    '014-session-key-secret': {
       async up(db: Kysely<unknown>) {
         // Derived session ids are keyed with this, so no tenant can compute another's (session-id.ts).
         // A call in progress while an existing installation upgrades gets a new session for the
@@ -399,7 +401,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropTable('installation_secrets').execute();
       },
     },
-    '013-chat-conversation-indexes': {
+    '015-chat-conversation-indexes': {
       async up(db: Kysely<unknown>) {
         // Every inbound text looks up its party's chat on the endpoint (src/messaging): without these
         // it walked all of the endpoint's sessions, so a number's 1,000th chat cost 1,000 rows
@@ -416,7 +418,7 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropIndex('sessions_chat_to').execute();
       },
     },
-    '014-chat-members': {
+    '016-chat-members': {
       async up(db: Kysely<unknown>) {
         // A text from an invited cell number joins the chat it was invited to: every inbound text
         // asks this table first, by its primary key's prefix (one index probe, almost always empty).

@@ -3,9 +3,10 @@ import { dirname } from 'node:path';
 import { Kysely, Migrator } from 'kysely';
 import { sqliteCapabilities, type StoreCapabilities } from './capabilities.js';
 import { ImmediateSqliteDialect } from './sqlite-immediate-dialect.js';
-import { startSearchIndexer, type SearchIndexer } from './search-indexer.js';
+import { startSearchIndexer, type SearchIndexer } from '../search/search-indexer.js';
 import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 import { withStatementCache } from './statement-cache.js';
+import { renameRecordedMigrations } from './migration-renames.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import { noChangeSignals, type ChangeSignals } from './change-signals.js';
 import type { Database } from './schema.js';
@@ -98,6 +99,8 @@ export function storeOf(
     capabilities,
     changeSignals,
     async migrate() {
+      // A database migrated before the renumbering of 2026-12-03 knows its migrations by their former names.
+      await renameRecordedMigrations(db);
       const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations(capabilities)) });
       const { error, results } = await migrator.migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');

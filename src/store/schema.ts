@@ -65,7 +65,7 @@ export interface CustomersTable {
   id: string;
   parent_customer_id: string | null;
   name: string;
-  /** A third party's id for the customer (Evo Voice's `referenceId`). Added by migration 008: optional, so inserts written before it need not name it. */
+  /** A third party's id for the customer (Evo Voice's `referenceId`). Added by migration 010-directory-evo-fields: optional, so inserts written before it need not name it. */
   reference_id?: string | null;
   date_created: string;
   date_last_modified: string;

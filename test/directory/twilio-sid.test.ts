@@ -82,12 +82,12 @@ describe('a Twilio account SID belongs to one account', () => {
   });
 });
 
-describe('migration 010 on a database that already holds a SID twice', () => {
+describe('migration 013 on a database that already holds a SID twice', () => {
   it('clears it on every holder (its callbacks are refused until set again, never misrouted) and keeps the others', async () => {
     const store = await openStore(await freshDatabaseUrl(), { indexInBackground: false });
     try {
       await store.migrate();
-      await migrateTo(store, '009-stream-changes');
+      await migrateTo(store, '011-stream-changes');
       const stamp = '2026-01-01T00:00:00.000Z';
       const row = (id: string, sid: string | null) => ({ id, name: id, parent_account_id: null, twilio_account_sid: sid, twilio_auth_token: null, twilio_auth_token_secondary: null, date_created: stamp, date_last_modified: stamp });
       await store.db.insertInto('accounts').values([row('victim', ACCOUNT_SID), row('taker', ACCOUNT_SID), row('alone', OTHER_ACCOUNT_SID), row('blank1', ''), row('blank2', '')]).execute();

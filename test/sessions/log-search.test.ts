@@ -209,12 +209,12 @@ describe('a text in many sessions', () => {
   });
 });
 
-describe('migration 005 defers indexing', () => {
-  it('keeps finding what 004 indexed, indexes later writes in the background, and indexes every note when undone', async () => {
+describe('migration 007 defers indexing', () => {
+  it('keeps finding what 005 indexed, indexes later writes in the background, and indexes every note when undone', async () => {
     const url = await freshDatabaseUrl();
     const store = await openStore(url);
     try {
-      await migrateTo(store, '004-search-subtree-index');
+      await migrateTo(store, '006-search-subtree-index');
       const sessions = new SessionsRepository(store.db);
       await sessions.insertIfAbsent(session({ id: 'before', log: ['Gateway timeout after 30s'] }));
       await store.migrate();
@@ -227,14 +227,14 @@ describe('migration 005 defers indexing', () => {
     } finally {
       await store.close();
     }
-    // Undone (by a store that indexes nothing in the background, as 004's code would not).
+    // Undone (by a store that indexes nothing in the background, as 005's code would not).
     const again = await openStore(url, { indexInBackground: false });
     try {
       await writeLog(again, 'after', 'acct_a', ['Gateway timeout again', 'Noted, not indexed'], 2);
-      await migrateTo(again, '004-search-subtree-index');
+      await migrateTo(again, '006-search-subtree-index');
       await new SessionsRepository(again.db).insertIfAbsent(session({ id: 'undone', log: ['Indexed by its own write'] }));
       if (again.capabilities.kind === 'sqlite') {
-        // What 004's search reads: the note was indexed on the way down, the later write by its own trigger.
+        // What 005's search reads: the note was indexed on the way down, the later write by its own trigger.
         const indexed = async (text: string) =>
           (await sql<{ n: number }>`SELECT count(*) AS n FROM session_log_search WHERE session_log_search MATCH ${`"${text}"`}`.execute(again.db)).rows[0]!.n;
         expect([await indexed('not indexed'), await indexed('its own write')]).toEqual([1, 1]);
@@ -248,13 +248,13 @@ describe('migration 005 defers indexing', () => {
   });
 });
 
-describe('migration 004 converts a database indexed by 003', () => {
+describe('migration 005 converts a database indexed by 004', () => {
   it('finds the sessions written before it, and keeps indexing afterwards', async () => {
     const url = await freshDatabaseUrl();
     const store = await openStore(url);
     try {
-      // A fresh database may come migrated (PostgreSQL's are copies of a template): back to 003.
-      await migrateTo(store, '003-session-lists');
+      // A fresh database may come migrated (PostgreSQL's are copies of a template): back to 004.
+      await migrateTo(store, '004-session-lists');
       const sessions = new SessionsRepository(store.db);
       await sessions.insertIfAbsent(session({ id: 'old', log: ['Gateway timeout after 30s', 'Call completed'], from: '+15035550123' }));
       await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', 'old').execute();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { freshDatabaseUrl, migrateTo } from '../support/test-store.js';
 
-describe('migration 006 drops the session indexes no query reads', () => {
+describe('migration 008 drops the session indexes no query reads', () => {
   it('removes the call and conference SID indexes, and puts them back when undone', async () => {
     const store = await openStore(await freshDatabaseUrl(), { indexInBackground: false });
     try {
@@ -16,7 +16,7 @@ describe('migration 006 drops the session indexes no query reads', () => {
         return rows.map((row) => row.name).filter((name) => /sid/.test(name)).sort();
       };
       expect(await indexes()).toEqual([]);
-      await migrateTo(store, '005-search-deferred-index');
+      await migrateTo(store, '007-search-deferred-index');
       expect(await indexes()).toEqual(['sessions_call_sid', 'sessions_conference_sid']);
     } finally {
       await store.close();

@@ -57,7 +57,7 @@ async function notesOfEachWrite(store: Store, id: string) {
 
 // About SQLite's triggers, so it opens a SQLite file itself and runs the same in both projects.
 describe('noting a log write for the search indexer, and indexing the note (SQLite)', () => {
-  it('notes where appended lines begin, asks for the whole log after a rewrite or an archive, skips writes that leave the log alone, and indexes what they say: as 005 did', async () => {
+  it('notes where appended lines begin, asks for the whole log after a rewrite or an archive, skips writes that leave the log alone, and indexes what they say: as 007 did', async () => {
     const store = await openStore(':memory:', { indexInBackground: false });
     onTestFinished(() => store.close());
     await store.migrate();
@@ -72,14 +72,14 @@ describe('noting a log write for the search indexer, and indexing the note (SQLi
       restored: { log_from: 0, rewrite: 1 },
     };
     const expected = { notes: expectedNotes, indexed: { 'Answered by Ann': 0, 'Later line': 1 } };
-    expect(await notesOfEachWrite(store, 'noted-by-007')).toEqual(expected);
+    expect(await notesOfEachWrite(store, 'noted-by-009')).toEqual(expected);
     const triggers = async () =>
       (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sessions_search_log%' ORDER BY name`.execute(store.db)).rows.map((r) => r.name);
     expect(await triggers()).toEqual(['sessions_search_log_noted']);
 
-    // Migration 007 undone: 005's two triggers, noting alike.
-    await migrateTo(store, '006-drop-unused-session-indexes');
+    // Migration 009 undone: 007's two triggers, noting alike.
+    await migrateTo(store, '008-drop-unused-session-indexes');
     expect(await triggers()).toEqual(['sessions_search_log_appended', 'sessions_search_log_rewritten']);
-    expect(await notesOfEachWrite(store, 'noted-by-005')).toEqual(expected);
+    expect(await notesOfEachWrite(store, 'noted-by-007')).toEqual(expected);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
+import { renameRecordedMigrations } from '../../src/store/migration-renames.js';
 import { migrations, StaticMigrationProvider } from '../../src/store/migrations.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import type { Dialect } from './dialects.js';
@@ -144,6 +145,7 @@ async function emptyingSql(database: Leased): Promise<string> {
  * it. Kysely's `migrateTo` reports a failed migration in its result; this throws it.
  */
 export async function migrateTo(store: Store, name: string): Promise<void> {
+  await renameRecordedMigrations(store.db);
   const { error } = await new Migrator({ db: store.db, provider: new StaticMigrationProvider(migrations(store.capabilities)) }).migrateTo(name);
   if (error) throw error;
 }

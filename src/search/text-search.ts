@@ -1,32 +1,20 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from '../store/schema.js';
 
 /** The session fields the substring index answers for. */
 export type SearchField = 'log' | 'from' | 'to';
 
 /**
  * Case-insensitive substring search over session text (the log's messages joined by newlines,
- * from/to addresses), answered from an index rather than a table scan. Installed by migrations;
- * kept in step with `sessions` by the store itself (triggers), so every write path — import, the
- * event fold, archiving, deletes — maintains it without knowing it exists.
+ * from/to addresses), answered from an index rather than a table scan: what its callers need, and
+ * nothing of how it is built. Its schema is built by the migrations (`StoreCapabilities.searchSchema`)
+ * and kept in step with `sessions` by the store itself (triggers), so every write path — import,
+ * the event fold, archiving, deletes — maintains it without knowing it exists; what those triggers
+ * cost each write is in src/search/sqlite/README.md.
  */
 export interface TextSearch {
   /** Needles shorter than this cannot use the index (trigrams). */
   readonly minNeedle: number;
-  /** Migration 003: the first index (one entry per session). Kept as it was: migrations never change. */
-  install(db: Kysely<unknown>): Promise<void>;
-  /** Migration 004: log text indexed once per appended batch of lines, by account and archive state. */
-  indexLogChunks(db: Kysely<unknown>): Promise<void>;
-  /** Migration 004 undone: 003's index again. */
-  unindexLogChunks(db: Kysely<unknown>): Promise<void>;
-  /** Migration 005: writes note what to index; `indexPending` indexes it later, in batches. */
-  deferIndexing(db: Kysely<unknown>): Promise<void>;
-  /** Migration 005 undone: everything noted indexed, and writes index their text again. */
-  undeferIndexing(db: Kysely<unknown>): Promise<void>;
-  /** Migration 007: noting a write, and indexing a note, each read the session's text once. */
-  readTextOnce(db: Kysely<unknown>): Promise<void>;
-  /** Migration 007 undone. */
-  readTextPerStatement(db: Kysely<unknown>): Promise<void>;
   /**
    * Indexes up to `limit` sessions whose writes were noted, in one transaction, and says how many;
    * absent where every write indexes its own text. Searches are exact either way.

@@ -1,10 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database } from './schema.js';
-import { firstChunk, lastChunk, PENDING_KEYS } from './sqlite-log-chunk-index.js';
-import { inAccounts, type SearchScope } from './text-search.js';
+import type { Database } from '../../store/schema.js';
+import { inAccounts, type SearchScope } from '../text-search.js';
+import { firstChunk, lastChunk, PENDING_KEYS } from './index-tables.js';
 
 /**
- * How one log needle is looked up in `session_log_search` (see sqlite-text-search.ts), within the
+ * How one log needle is looked up in `session_log_search` (see README.md), within the
  * partitions in scope. When `glob` is set the chunks found are only candidates, and the session's
  * whole log must match it.
  */
@@ -58,7 +58,7 @@ const chunksMatching = (match: string, scope: SearchScope, select: string, optio
       }`;
 
 /**
- * How many noted sessions (see sqlite-log-chunk-index.ts) have an archived chunk in scope matching:
+ * How many noted sessions (see README.md) have an archived chunk in scope matching:
  * an archived hit is counted by its one chunk, unlooked-up, so the noted ones are taken off again
  * (the search counts noted sessions from their rows). One FTS5 lookup by rowid per noted chunk;
  * archived sessions are noted only while being archived or changed. CROSS JOIN keeps the notes the
