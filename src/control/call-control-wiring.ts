@@ -21,6 +21,7 @@ import {
   rejectSessionOperation,
 } from './control-operations.js';
 import { Reconciler } from './reconciler.js';
+import { SessionRecordings } from './session-recordings.js';
 
 /** How call control reaches Twilio (config.ts: TWILIO_API_URL, TWILIO_TIMEOUT_MS, RECONCILE_AFTER_MS). */
 export interface ControlOptions {
@@ -41,8 +42,9 @@ export function callControl(store: Store, sessions: SessionsRepository, ingest: 
     maxRetries: options.twilioMaxRetries ?? DEFAULT_CONTROL.twilioMaxRetries,
   });
   const credentials = new AccountCredentials(store.db);
-  const reconciler = new Reconciler({ sessions, ingest, credentials, clients, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
-  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), reconciler, sessionIds: new SessionIds(store.db), now });
+  const recordings = new SessionRecordings(store.db);
+  const reconciler = new Reconciler({ sessions, ingest, credentials, clients, recordings, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
+  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), recordings, reconciler, sessionIds: new SessionIds(store.db), now });
 }
 
 /**

@@ -15,6 +15,7 @@ import type { ControlDirectory } from './control-directory.js';
 import type { CallInstance, CallStatus } from 'twilio/lib/rest/api/v2010/account/call.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { Expectation, Reconciler } from './reconciler.js';
+import type { SessionRecordings } from './session-recordings.js';
 
 /** Most calls listed per status; a contact center's live calls fit several times over. */
 const MAX_ACTIVE_CALLS = 1000;
@@ -24,10 +25,10 @@ const MAX_ACTIVE_CALLS = 1000;
  * and what its callbacks should show (checked after the deadline).
  */
 export interface CommandPlan {
-  readonly request: Omit<ControlRequest, 'outcome' | 'actorName' | 'twilioCode' | 'createdCallSid'>;
+  readonly request: Omit<ControlRequest, 'outcome' | 'actorName' | 'twilioCode' | 'createdCallSid' | 'recordingSid'>;
   /** "the hold of CA…": used in error messages. */
   readonly what: string;
-  send(client: TwilioClient): Promise<{ createdCallSid?: string } | void>;
+  send(client: TwilioClient): Promise<Created | void>;
   readonly expect?: Expectation;
 }
 
@@ -37,10 +38,17 @@ export interface CallControlDeps {
   readonly credentials: AccountCredentials;
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
   readonly directory: ControlDirectory;
+  readonly recordings: SessionRecordings;
   readonly reconciler: Reconciler;
   /** Derives the session an outbound call's callbacks will open (keyed per installation: session-id.ts). */
   readonly sessionIds: SessionIds;
   readonly now: () => Date;
+}
+
+/** What Twilio created for a command: a leg (a member dialled, an outbound call) or a recording. */
+export interface Created {
+  readonly createdCallSid?: string;
+  readonly recordingSid?: string;
 }
 
 /** What a command did: the session as it is now (callbacks change it later), and whether Twilio said the call was gone. */
@@ -132,7 +140,7 @@ export class CallControl {
   async sendNew(accountId: string, context: OperationContext, plan: CommandPlan): Promise<void> {
     const client = this.deps.clients.forAccount(await this.deps.credentials.of(accountId));
     const actorName = await this.deps.directory.actorNameOf(context);
-    let created: { createdCallSid?: string } | void;
+    let created: Created | void;
     try {
       created = await plan.send(client);
     } catch (error) {
@@ -146,7 +154,7 @@ export class CallControl {
 
   /** One request to Twilio; returns the error to show when Twilio said the call was gone (after reconciling). */
   private async send(accountId: string, sessionId: string, plan: CommandPlan, client: TwilioClient, context: OperationContext, actorName: string | undefined): Promise<ApiError | undefined> {
-    let created: { createdCallSid?: string } | void;
+    let created: Created | void;
     try {
       created = await plan.send(client);
     } catch (error) {
@@ -164,9 +172,11 @@ export class CallControl {
       if (failure.outcome === 'unknown' && check) this.deps.reconciler.schedule(accountId, sessionId, check);
       throw failure.error;
     }
-    await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid })]);
+    await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid, recordingSid: created?.recordingSid })]);
     this.remember(sessionId, plan.expect);
-    if (plan.expect) this.deps.reconciler.schedule(accountId, sessionId, plan.expect);
+    // A recording is known by the SID Twilio answered with: its callbacks are due from then on.
+    const expect = plan.expect ?? (created?.recordingSid && plan.request.callSid ? ({ kind: 'recording', callSid: plan.request.callSid, recordingSid: created.recordingSid } as const) : undefined);
+    if (expect) this.deps.reconciler.schedule(accountId, sessionId, expect);
     return undefined;
   }
 

@@ -19,6 +19,7 @@ import {
   RejectSession,
 } from './control-dtos.js';
 import { callInfoOf } from './call-info.js';
+import { isRunningRecording } from '../events/recordings.js';
 import { assertCallSid, conferenceTwiml, dialTwiml, E164, MAX_TWIML, resolveDestination } from './destinations.js';
 
 /** Where Twilio reaches this server (the callbacks we give it), from the public URL or the request. */
@@ -293,21 +294,26 @@ export function recordSessionOperation(control: CallControl, base: CallbackBase)
     access: { anyRole: AGENTS },
     description: 'Starts a dual-channel recording of the caller’s leg; the log shows it started and where it is once available (no body)',
     async handle(input, context) {
-      const result = await control.run(input.sessionId, context, async (session) => {
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
         assertLive(session, 'recording');
         const callSid = session.callSid;
         if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to record`);
+        // Commands on a session run one at a time, so a record accepted just before is in the ledger already.
+        const running = [...(await control.deps.recordings.of(accountId, session.id!))].filter(([, status]) => isRunningRecording(status)).map(([sid]) => sid);
+        if (running.length) throw new ApiError('RecordingInProgress', `Session '${session.id}' is already being recorded (${running.join(', ')}); a new recording can start once it has stopped`);
         const callback = `${base(context)}/twilio/recording/status?sessionId=${encodeURIComponent(session.id!)}`;
         return {
           request: { command: 'record', callSid },
           what: `recording ${callSid}`,
-          send: async (c) =>
-            void (await c.calls(callSid).recordings.create({
+          send: async (c) => {
+            const recording = await c.calls(callSid).recordings.create({
               recordingStatusCallback: callback,
               recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
               recordingChannels: 'dual',
               recordingTrack: 'both',
-            })),
+            });
+            return { recordingSid: recording.sid };
+          },
         };
       });
       if (result.notActive) throw result.notActive;

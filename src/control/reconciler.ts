@@ -5,17 +5,21 @@ import type { SessionInfo } from '../model/session-info.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
 import type { AccountCredentials } from '../telephony/account-credentials.js';
 import type { TwilioClient, TwilioCredentials } from '../telephony/twilio-client.js';
+import type { SessionRecordings } from './session-recordings.js';
 
 /** What a command should have led to, so a late or lost callback can be checked against Twilio. */
 export type Expectation =
   | { readonly kind: 'participant'; readonly conferenceSid: string; readonly callSid: string; readonly hold?: boolean; readonly muted?: boolean }
-  | { readonly kind: 'call'; readonly callSid: string };
+  | { readonly kind: 'call'; readonly callSid: string }
+  /** A recording Twilio accepted: its callbacks should move it past `requested`. */
+  | { readonly kind: 'recording'; readonly callSid: string; readonly recordingSid: string };
 
 export interface ReconcilerDeps {
   readonly sessions: SessionsRepository;
   readonly ingest: EventIngest;
   readonly credentials: AccountCredentials;
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
+  readonly recordings: SessionRecordings;
   /** How long a command's callback may take before Twilio is asked. */
   readonly afterMs: number;
   readonly now: () => Date;
@@ -68,9 +72,10 @@ export class Reconciler {
     const stored = await this.deps.sessions.findById(sessionId);
     if (!stored || stored.accountId !== accountId) return;
     const session = JSON.parse(stored.json) as SessionInfo;
-    if (satisfied(session, expectation)) return;
+    if (expectation.kind === 'recording' ? (await this.deps.recordings.of(accountId, sessionId)).get(expectation.recordingSid) !== 'requested' : satisfied(session, expectation)) return;
     const client = this.deps.clients.forAccount(await this.deps.credentials.of(accountId));
-    const events = expectation.kind === 'participant' ? await participantEvents(client, session, expectation) : await callEvents(client, session, expectation);
+    const events =
+      expectation.kind === 'participant' ? await participantEvents(client, session, expectation) : expectation.kind === 'recording' ? await recordingEvents(client, expectation) : await callEvents(client, session, expectation);
     if (!events.length) return;
     const at = this.deps.now().toISOString();
     const recorded = (event: SessionEvent): RecordedEvent => ({ accountId, sessionId, dedupeKey: `reconcile:${randomUUID()}`, source: 'reconcile', occurredAt: at, sequence: null, actor: null, event });
@@ -80,7 +85,7 @@ export class Reconciler {
 
 const memberOf = (session: SessionInfo, callSid: string) => session.members?.find((m) => m.callSid === callSid);
 
-function satisfied(session: SessionInfo, expectation: Expectation): boolean {
+function satisfied(session: SessionInfo, expectation: Exclude<Expectation, { kind: 'recording' }>): boolean {
   const member = memberOf(session, expectation.callSid);
   if (expectation.kind === 'call') return expectation.callSid === session.callSid ? session.ended === true : member !== undefined && member.callState === 'None';
   if (!member || member.callState === 'None') return session.ended === true;
@@ -115,4 +120,16 @@ async function callEvents(client: TwilioClient, session: SessionInfo, e: Extract
   if (!isLegStatus(call.status) || !TERMINAL_LEG_STATUSES.has(call.status)) return [];
   const parent = e.callSid === session.callSid ? undefined : session.callSid;
   return [{ type: 'CallLegStatus', callSid: e.callSid, parentCallSid: parent, status: call.status, durationSeconds: call.duration ? Number(call.duration) : undefined }];
+}
+
+/** The recording's status as Twilio has it (a recording Twilio no longer has was never kept: absent). */
+async function recordingEvents(client: TwilioClient, e: Extract<Expectation, { kind: 'recording' }>): Promise<SessionEvent[]> {
+  let status: string;
+  try {
+    status = (await client.recordings(e.recordingSid).fetch()).status;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    status = 'absent';
+  }
+  return [{ type: 'RecordingStatus', callSid: e.callSid, recordingSid: e.recordingSid, status }];
 }

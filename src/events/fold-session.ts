@@ -1,4 +1,5 @@
 import type { SessionInfo, SessionLogInfo, SessionMemberInfo } from '../model/session-info.js';
+import { advancesRecording } from './recordings.js';
 import { compareEvents, TERMINAL_LEG_STATUSES, type ControlCommand, type ControlRequest, type LegStatus, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
 
 /** What the fold needs beyond the events: the missed-call rule's threshold. */
@@ -28,6 +29,8 @@ interface Facts {
   readonly commands: ReadonlyMap<ControlCommand, readonly Command[]>;
   /** Each message's furthest status so far (MESSAGE_STATUS_RANK). */
   readonly messages: Map<string, string>;
+  /** Each recording's furthest status so far (recordings.ts). */
+  readonly recordings: Map<string, string>;
 }
 
 /**
@@ -93,7 +96,7 @@ export function foldSession(
     list.push({ at: Date.parse(recorded.occurredAt), actor: recorded.actor, request: e });
   }
   for (const list of commands.values()) list.sort((a, b) => a.at - b.at);
-  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands, messages: new Map() };
+  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands, messages: new Map(), recordings: new Map() };
   for (const recorded of ordered) {
     if (recorded.event.type === 'SessionImported') {
       session = fromSnapshot(recorded.event.document, accountId, sessionId, facts);
@@ -259,9 +262,16 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
       if (event.command === 'addMember' && event.createdCallSid !== undefined && event.outcome === 'accepted') session.mostRecentParticipantCallSid ??= event.createdCallSid;
       log(session, at, commandLine(event, actor));
       return;
-    case 'RecordingStatus':
+    case 'RecordingStatus': {
+      const previous = facts.recordings.get(event.recordingSid);
+      if (!advancesRecording(previous, event.status)) {
+        log(session, at, `Ignored recording ${event.status} for ${event.recordingSid}: it is already ${previous}`);
+        return;
+      }
+      facts.recordings.set(event.recordingSid, event.status);
       log(session, at, event.status === 'completed' ? `Recording available${event.recordingUrl ? ` at ${event.recordingUrl}` : ''}` : event.status === 'in-progress' ? 'Recording started' : `Recording ${event.status}`);
       return;
+    }
     case 'MemberJoined': {
       const identity = event.party.identity ?? 'unknown';
       let member = session.members.find((m) => m.identity === identity && m.callSid === undefined);

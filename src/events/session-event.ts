@@ -145,6 +145,8 @@ export interface ControlRequest {
   readonly twilioCode?: string;
   /** A leg the command created (a conference member dialled, an outbound call). */
   readonly createdCallSid?: string;
+  /** The recording a `record` command started (Twilio's 201): running until its callbacks say it stopped. */
+  readonly recordingSid?: string;
 }
 
 /** What opens a session: its channel, direction, addresses and directory facts. */

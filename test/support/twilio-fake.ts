@@ -263,6 +263,17 @@ export class TwilioFake {
     if (!LIVE.has(status) && call.conferenceSid) this.leave(this.conferences.get(call.conferenceSid)!, call.sid, 'participant_hung_up');
   }
 
+  /** A recording stops as Twilio reports it (`completed` with its URL, or `absent`): the callback goes out if it was asked for. */
+  setRecordingStatus(sid: string, status: 'completed' | 'absent'): void {
+    const recording = this.recordings.find((r) => r.sid === sid)!;
+    recording.status = status;
+    const callback = recording.form.get('RecordingStatusCallback');
+    if (!callback || !recording.form.getAll('RecordingStatusCallbackEvent').includes(status)) return;
+    const params: Record<string, string> = { AccountSid: recording.accountSid, CallSid: recording.callSid, RecordingSid: sid, RecordingStatus: status, RecordingChannels: '2', RecordingSource: 'StartCallRecordingAPI' };
+    if (status === 'completed') Object.assign(params, { RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${recording.accountSid}/Recordings/${sid}`, RecordingDuration: '12' });
+    this.send({ accountSid: recording.accountSid, url: callback, params });
+  }
+
   /** Sends the inbound-SMS webhook Twilio would for a text to `to` (an MMS when media are given); answers Switchboard's status. */
   async receiveText(accountSid: string, url: string, text: InboundText): Promise<{ sid: string; status: number }> {
     const media = text.media ?? [];
@@ -521,6 +532,11 @@ export class TwilioFake {
         this.send({ accountSid: r.accountSid, url: callback, params: { AccountSid: r.accountSid, CallSid: call.sid, RecordingSid: recording.sid, RecordingStatus: 'in-progress', RecordingChannels: '2', RecordingSource: 'StartCallRecordingAPI', RecordingStartTime: now() } });
       }
       return [201, { sid: recording.sid, status: 'in-progress', call_sid: call.sid, conference_sid: null, start_time: now(), channels: 2, source: 'StartCallRecordingAPI', track: r.form.get('RecordingTrack') ?? 'both' }];
+    }
+    if ((m = /^\/Recordings\/([^/]+)\.json$/.exec(r.path)) && r.method === 'GET') {
+      const recording = this.recordings.find((x) => x.sid === m![1] && x.accountSid === r.accountSid);
+      if (!recording) return notFound();
+      return [200, { sid: recording.sid, account_sid: recording.accountSid, call_sid: recording.callSid, status: recording.status, channels: 2, source: 'StartCallRecordingAPI' }];
     }
     if ((m = /^\/Conferences\/([^/]+)\.json$/.exec(r.path))) {
       const conference = ownConference(m[1]!);
