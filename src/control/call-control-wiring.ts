@@ -44,7 +44,7 @@ export function callControl(store: Store, sessions: SessionsRepository, ingest: 
   const credentials = new AccountCredentials(store.db);
   const recordings = new SessionRecordings(store.db);
   const reconciler = new Reconciler({ sessions, ingest, credentials, clients, recordings, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
-  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), recordings, reconciler, sessionIds: new SessionIds(store.db), now });
+  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), recordings, reconciler, sessionIds: new SessionIds(store.db), lock: store.keyedLock, now });
 }
 
 /**

@@ -13,9 +13,9 @@ import type { TwilioClient, TwilioCredentials } from '../telephony/twilio-client
 import { telephonyFailure } from '../telephony/twilio-errors.js';
 import type { ControlDirectory } from './control-directory.js';
 import type { CallInstance, CallStatus } from 'twilio/lib/rest/api/v2010/account/call.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import type { Expectation, Reconciler } from './reconciler.js';
 import type { SessionRecordings } from './session-recordings.js';
+import type { KeyedLock } from '../store/keyed-lock.js';
 
 /** Most calls listed per status; a contact center's live calls fit several times over. */
 const MAX_ACTIVE_CALLS = 1000;
@@ -42,6 +42,8 @@ export interface CallControlDeps {
   readonly reconciler: Reconciler;
   /** Derives the session an outbound call's callbacks will open (keyed per installation: session-id.ts). */
   readonly sessionIds: SessionIds;
+  /** The store's per-key lock: commands on one session run one at a time across instances. */
+  readonly lock: KeyedLock;
   readonly now: () => Date;
 }
 
@@ -59,14 +61,13 @@ export interface CommandResult {
 }
 
 /**
- * Runs call-control commands on sessions: tenant check, then per session one at a time (a hold
- * racing a hang-up is decided in one order), the desired state checked against the session before
+ * Runs call-control commands on sessions: tenant check, then per session one at a time across
+ * instances (the store's keyed lock: a hold racing a hang-up is decided in one order), the desired state checked against the session before
  * anything is sent, the account's own credentials, the command recorded in the ledger with who
  * asked and how Twilio answered, Twilio's errors mapped for the client, reconciliation scheduled.
  * The session itself changes only when Twilio's callbacks (or a reconciliation) arrive.
  */
 export class CallControl {
-  private readonly mutex = new KeyedMutex();
   /**
    * Participant states Twilio accepted but has not confirmed by callback yet, per session and leg:
    * a second command must compare with what was asked, not with the session as it was (an unhold
@@ -84,7 +85,7 @@ export class CallControl {
   async run(sessionId: string | undefined, context: OperationContext, plan: (session: SessionInfo, accountId: string) => Promise<CommandPlan | CommandPlan[] | undefined>): Promise<CommandResult> {
     const id = assertSessionId(sessionId);
     const caller = signedIn(context.caller);
-    return this.mutex.run(id, async () => {
+    return this.deps.lock.run(`session:${id}`, async () => {
       const found = visibleRecord(caller, 'Session', id, await this.deps.sessions.findById(id), (s) => [s.accountId]);
       const planned = await plan(JSON.parse(found.json) as SessionInfo, found.accountId);
       const plans = planned === undefined ? [] : Array.isArray(planned) ? planned : [planned];

@@ -8,6 +8,7 @@ import { startCheckpointer, WRITER_CHECKPOINT_BACKSTOP_PAGES } from './sqlite-ch
 import { withStatementCache } from './statement-cache.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import { noChangeSignals, type ChangeSignals } from './change-signals.js';
+import { inProcessKeyedLock, type KeyedLock } from './keyed-lock.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -15,6 +16,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Wake-ups between instances when the stream's change log moves (LISTEN/NOTIFY on PostgreSQL). */
   readonly changeSignals: ChangeSignals;
+  /** One task at a time per key across the instances sharing this store (call control per session, messaging per conversation). */
+  readonly keyedLock: KeyedLock;
   /**
    * The SQLite file, for connections of their own beside the store's (read workers); absent for
    * `:memory:` and PostgreSQL.
@@ -89,6 +92,7 @@ export function storeOf(
   options: StoreOptions = {},
   beforeClose: () => Promise<void> = async () => {},
   changeSignals: ChangeSignals = noChangeSignals,
+  keyedLock: KeyedLock = inProcessKeyedLock(),
 ): Store {
   let closing: Promise<void> | undefined;
   let indexer: SearchIndexer | undefined;
@@ -97,6 +101,7 @@ export function storeOf(
     db,
     capabilities,
     changeSignals,
+    keyedLock,
     async migrate() {
       const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations(capabilities)) });
       const { error, results } = await migrator.migrateToLatest();
@@ -114,6 +119,6 @@ export function storeOf(
     },
     // Idempotent: a server and its owner may both close the store they share. The indexer stops
     // first, having indexed what is still noted.
-    close: () => (closing ??= Promise.resolve(indexer?.stop()).then(beforeClose).then(() => db.destroy())),
+    close: () => (closing ??= Promise.resolve(indexer?.stop()).then(beforeClose).then(() => keyedLock.close()).then(() => db.destroy())),
   };
 }

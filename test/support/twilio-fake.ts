@@ -322,11 +322,16 @@ export class TwilioFake {
   }
 
   /** Posts one callback to Switchboard, signed over the URL Twilio was given. */
-  async deliver(callback: Callback): Promise<number> {
+  deliver(callback: Callback): Promise<number> {
+    return this.deliverTo(this.switchboardUrl, callback);
+  }
+
+  /** As `deliver`, to the Switchboard at `base` (one of several instances behind the public URL). */
+  async deliverTo(base: string | undefined, callback: Callback): Promise<number> {
     const token = this.accounts.get(callback.accountSid)!;
     const signature = twilio.getExpectedTwilioSignature(token, callback.url, callback.params);
     const given = new URL(callback.url);
-    const target = this.switchboardUrl ? this.switchboardUrl + given.pathname + given.search : callback.url;
+    const target = base ? base + given.pathname + given.search : callback.url;
     const res = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },

@@ -1,0 +1,91 @@
+import type pg from 'pg';
+
+/**
+ * Runs tasks one at a time per key, across every instance that shares the store (style habit 4: a
+ * named capability, chosen once). Call control takes it per session, so a hold racing a hang-up
+ * is decided in one order whichever instances they reach (call-control §5: Flex's hold/hang-up
+ * races left callers stranded on hold); messaging takes it per conversation, so two texts from a
+ * new party open one chat. Keys of different concepts carry a prefix of their own (`session:`, `chat:`).
+ */
+export interface KeyedLock {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /** Waits for the tasks holding a lock and lets go of the lock's connections (the store is closing). */
+  close(): Promise<void>;
+}
+
+/**
+ * One process's turns per key, in arrival order; different keys run concurrently. On its own it is
+ * the lock of a store only one process writes (SQLite); in front of PostgreSQL's it keeps one
+ * process's waiters for a key off the database (one connection waits per key, not one per waiter).
+ */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  /** Resolves when every task queued so far has finished. */
+  async idle(): Promise<void> {
+    while (this.tails.size) await Promise.allSettled([...this.tails.values()]);
+  }
+}
+
+/** SQLite: one process serves a store file, so the process's own turns are the lock. */
+export function inProcessKeyedLock(): KeyedLock {
+  const mutex = new KeyedMutex();
+  return { run: (key, task) => mutex.run(key, task), close: () => mutex.idle() };
+}
+
+/**
+ * Connections that only hold locks: a few, apart from the store's pool, because a task holding a
+ * lock writes through that pool (events, the session row); with both on one pool, ten held locks
+ * would wait forever for an eleventh connection. Idle ones close after 10 s.
+ */
+export const LOCK_CONNECTIONS = 8;
+
+/**
+ * PostgreSQL: a session-level advisory lock on the key's 64-bit hash (`hashtextextended`, PG ≥ 11),
+ * taken on a connection of `pool` and held for the whole task (its Twilio request included), then
+ * released. If the release fails the connection is discarded, and the server drops its locks with
+ * it; a crashed instance's locks go with its connections the same way.
+ */
+export function postgresKeyedLock(pool: pg.Pool): KeyedLock {
+  const local = new KeyedMutex();
+  return {
+    run<T>(key: string, task: () => Promise<T>): Promise<T> {
+      return local.run(key, async () => {
+        const client = await pool.connect();
+        const hashed = `switchboard-key:${key}`;
+        try {
+          await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [hashed]);
+        } catch (error) {
+          client.release(error as Error);
+          throw error;
+        }
+        try {
+          return await task();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [hashed]).then(
+            () => client.release(),
+            (error: unknown) => client.release(error as Error),
+          );
+        }
+      });
+    },
+    async close() {
+      await local.idle();
+      await pool.end();
+    },
+  };
+}
