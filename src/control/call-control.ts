@@ -14,7 +14,7 @@ import { telephonyFailure } from '../telephony/twilio-errors.js';
 import type { ControlDirectory } from './control-directory.js';
 import type { CallInstance, CallStatus } from 'twilio/lib/rest/api/v2010/account/call.js';
 import type { Expectation, Reconciler } from './reconciler.js';
-import type { SessionRecordings } from './session-recordings.js';
+import type { ControlLedger } from './control-ledger.js';
 import type { KeyedLock } from '../store/keyed-lock.js';
 
 /** Most calls listed per status; a contact center's live calls fit several times over. */
@@ -38,7 +38,7 @@ export interface CallControlDeps {
   readonly credentials: AccountCredentials;
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
   readonly directory: ControlDirectory;
-  readonly recordings: SessionRecordings;
+  readonly ledger: ControlLedger;
   readonly reconciler: Reconciler;
   /** Derives the session an outbound call's callbacks will open (keyed per installation: session-id.ts). */
   readonly sessionIds: SessionIds;
@@ -115,13 +115,13 @@ export class CallControl {
   }
 
   private remember(sessionId: string, expectation: Expectation | undefined) {
-    if (expectation?.kind !== 'participant') return;
+    if (expectation?.kind !== 'participant' && expectation?.kind !== 'queue') return;
     const key = `${sessionId}\n${expectation.callSid}`;
     const previous = this.requested.get(key);
     if (this.requested.size > 10_000) this.requested.clear();
     this.requested.set(key, {
       hold: expectation.hold ?? previous?.hold,
-      muted: expectation.muted ?? previous?.muted,
+      muted: (expectation.kind === 'participant' ? expectation.muted : undefined) ?? previous?.muted,
       until: Date.now() + this.deps.reconciler.afterMs,
     });
   }
