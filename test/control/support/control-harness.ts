@@ -105,7 +105,7 @@ export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = 
 }
 
 /** An inbound call ringing Dana through `<Dial>` (no conference yet). */
-export async function ringingAgentCall(h: Harness): Promise<Omit<LiveCall, 'conferenceSid'>> {
+export async function ringingAgentCall(h: Pick<Harness, 'fake'>): Promise<Omit<LiveCall, 'conferenceSid'>> {
   const caller = h.fake.addCall(ACCOUNT_SID, { from: CALLER_NUMBER, to: MAIN_LINE, status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status` });
   const sessionId = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', caller.sid);
   await h.fake.deliver({ accountSid: ACCOUNT_SID, url: `${PUBLIC_URL}/twilio/voice`, params: { AccountSid: ACCOUNT_SID, CallSid: caller.sid, From: CALLER_NUMBER, To: MAIN_LINE, Direction: 'inbound', CallStatus: 'ringing' } });
