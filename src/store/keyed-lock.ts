@@ -55,10 +55,11 @@ export function inProcessKeyedLock(): KeyedLock {
 export const LOCK_CONNECTIONS = 8;
 
 /**
- * PostgreSQL: a session-level advisory lock on the key's 64-bit hash (`hashtextextended`, PG ≥ 11),
- * taken on a connection of `pool` and held for the whole task (its Twilio request included), then
- * released. If the release fails the connection is discarded, and the server drops its locks with
- * it; a crashed instance's locks go with its connections the same way.
+ * PostgreSQL: a transaction-scoped advisory lock on the key's 64-bit hash (`pg_advisory_xact_lock`
+ * on `hashtextextended`, PG ≥ 11), taken in a transaction on a connection of `pool` that stays open
+ * for the whole task (its Twilio request included) and ends with it. Transaction-scoped, like every
+ * other lock Switchboard takes, so PgBouncer in transaction mode keeps the lock and its release on
+ * one server connection (docs/scaling.md); a crashed instance's locks go with its connections.
  */
 export function postgresKeyedLock(pool: pg.Pool): KeyedLock {
   const local = new KeyedMutex();
@@ -66,9 +67,9 @@ export function postgresKeyedLock(pool: pg.Pool): KeyedLock {
     run<T>(key: string, task: () => Promise<T>): Promise<T> {
       return local.run(key, async () => {
         const client = await pool.connect();
-        const hashed = `switchboard-key:${key}`;
         try {
-          await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [hashed]);
+          await client.query('BEGIN');
+          await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`switchboard-key:${key}`]);
         } catch (error) {
           client.release(error as Error);
           throw error;
@@ -76,7 +77,8 @@ export function postgresKeyedLock(pool: pg.Pool): KeyedLock {
         try {
           return await task();
         } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [hashed]).then(
+          // The lock goes with the transaction; a connection that cannot end it is discarded, which ends it too.
+          await client.query('COMMIT').then(
             () => client.release(),
             (error: unknown) => client.release(error as Error),
           );
