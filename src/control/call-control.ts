@@ -68,14 +68,6 @@ export interface CommandResult {
  * The session itself changes only when Twilio's callbacks (or a reconciliation) arrive.
  */
 export class CallControl {
-  /**
-   * Participant states Twilio accepted but has not confirmed by callback yet, per session and leg:
-   * a second command must compare with what was asked, not with the session as it was (an unhold
-   * sent while the hold's callback is on its way must still go out). Kept until the deadline, when
-   * reconciliation takes over.
-   */
-  private readonly requested = new Map<string, { hold?: boolean; muted?: boolean; until: number }>();
-
   constructor(readonly deps: CallControlDeps) {}
 
   /**
@@ -100,30 +92,20 @@ export class CallControl {
     });
   }
 
-  /** A participant's hold and mute as last asked of Twilio, else as the session shows them. */
-  participantState(session: SessionInfo, callSid: string): { hold: boolean; muted: boolean } {
+  /**
+   * A leg's hold and mute as last asked of Twilio, while its confirmation may still be on its way
+   * (until the reconciliation deadline, when Twilio is asked instead), else as the session shows
+   * them. Read from the ledger, so it holds whichever instance took the earlier command.
+   */
+  async participantState(session: SessionInfo, accountId: string, callSid: string): Promise<{ hold: boolean; muted: boolean }> {
     const member = session.members?.find((m) => m.callSid === callSid);
     const shown = { hold: member?.callState === 'Hold', muted: member?.muted === true };
-    const key = `${session.id}\n${callSid}`;
-    const asked = this.requested.get(key);
-    if (!asked) return shown;
-    if (asked.until < Date.now() || ((asked.hold === undefined || asked.hold === shown.hold) && (asked.muted === undefined || asked.muted === shown.muted))) {
-      this.requested.delete(key);
-      return shown;
-    }
-    return { hold: asked.hold ?? shown.hold, muted: asked.muted ?? shown.muted };
-  }
-
-  private remember(sessionId: string, expectation: Expectation | undefined) {
-    if (expectation?.kind !== 'participant' && expectation?.kind !== 'queue') return;
-    const key = `${sessionId}\n${expectation.callSid}`;
-    const previous = this.requested.get(key);
-    if (this.requested.size > 10_000) this.requested.clear();
-    this.requested.set(key, {
-      hold: expectation.hold ?? previous?.hold,
-      muted: (expectation.kind === 'participant' ? expectation.muted : undefined) ?? previous?.muted,
-      until: Date.now() + this.deps.reconciler.afterMs,
-    });
+    const asked = await this.deps.ledger.lastAsked(accountId, session.id!, callSid);
+    const since = this.deps.now().getTime() - this.deps.reconciler.afterMs;
+    return {
+      hold: asked.hold && asked.hold.at >= since ? asked.hold.value : shown.hold,
+      muted: asked.muted && asked.muted.at >= since ? asked.muted.value : shown.muted,
+    };
   }
 
   /** The account's calls in the given statuses, from Twilio's Calls list (read-only: not recorded). */
@@ -174,7 +156,6 @@ export class CallControl {
       throw failure.error;
     }
     await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid, recordingSid: created?.recordingSid })]);
-    this.remember(sessionId, plan.expect);
     // A recording is known by the SID Twilio answered with: its callbacks are due from then on.
     const expect = plan.expect ?? (created?.recordingSid && plan.request.callSid ? ({ kind: 'recording', callSid: plan.request.callSid, recordingSid: created.recordingSid } as const) : undefined);
     if (expect) this.deps.reconciler.schedule(accountId, sessionId, expect);

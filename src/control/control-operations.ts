@@ -134,12 +134,12 @@ export function holdSessionOperation(control: CallControl, base: CallbackBase): 
     access: { anyRole: AGENTS },
     description: 'Puts the caller (or the leg given) on hold: in the conference, or, outside one, parked in the session’s hold queue (holdQueueName); returns the session as it is, which shows Hold once Twilio confirms',
     async handle(input, context) {
-      const result = await control.run(input.sessionId, context, async (session) => {
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
         assertLive(session, 'hold');
         const callSid = input.callSid ? assertCallSid('CallSid', input.callSid) : session.callSid;
         if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to hold`);
         const member = memberByCallSid(session, 'CallSid', callSid);
-        if (control.participantState(session, callSid).hold) return undefined;
+        if ((await control.participantState(session, accountId, callSid)).hold) return undefined;
         const reason = input.reason ?? 'None';
         const conference = liveConference(session);
         if (conference) {
@@ -184,7 +184,7 @@ export function patchConferenceMemberOperation(control: CallControl, base: Callb
         assertLive(session, 'changing a member');
         const member = memberByCallSid(session, 'CallSid', callSid);
         const conference = liveConference(session);
-        const now = control.participantState(session, callSid);
+        const now = await control.participantState(session, accountId, callSid);
         const hold = input.hold !== undefined && input.hold !== now.hold ? input.hold : undefined;
         if (!conference || !live(member)) {
           const queueName = holdQueueName(session.id!);

@@ -40,6 +40,22 @@ describe('commands on one session through two instances', () => {
     }
   });
 
+  it('an unhold on one instance while the hold taken on the other is not confirmed yet still goes out', async () => {
+    const url = await freshDatabaseUrl();
+    const h = await startHarness({}, await storeOn(url));
+    const b = await anotherInstance(h, await storeOn(url));
+    const live = await liveConferenceCall(h);
+    h.fake.holdCallbacks = true;
+    expect((await h.call('POST', `/sessions/${live.sessionId}/hold`, {})).status).toBe(200);
+    expect((await b.call('PATCH', `/sessions/${live.sessionId}/conference/members/${live.callerSid}`, { hold: false })).status).toBe(200);
+    expect(h.fake.writes.map((r) => r.form.get('Hold'))).toEqual(['true', 'false']);
+    // And a second hold on the first instance compares with that unhold, not with the session.
+    expect((await h.call('POST', `/sessions/${live.sessionId}/hold`, {})).status).toBe(200);
+    expect(h.fake.writes.map((r) => r.form.get('Hold'))).toEqual(['true', 'false', 'true']);
+    await h.fake.flush();
+    expect(await eventually(h, live.sessionId, (s) => s.callState === 'Hold')).toMatchObject({ callState: 'Hold' });
+  });
+
   it('two texts from a new party at two instances at once open one chat', async () => {
     const url = await freshDatabaseUrl();
     const h = await startHarness({}, await storeOn(url));
