@@ -92,6 +92,8 @@ export interface ReadOptions {
 export interface EventsOptions {
   readonly publicUrl?: string;
   readonly voiceRedirectUrl?: string;
+  /** The hold queue's music (default: Twilio's own). */
+  readonly holdMusicUrl?: string;
   readonly shortAbandonSeconds?: number;
   readonly now?: () => Date;
 }
@@ -249,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), new SessionIds(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
+    holdMusicUrl: options.events?.holdMusicUrl,
     now: options.events?.now ?? (() => new Date()),
     chats,
     relay: (accountId, sessionId, text, base) => messaging.relay.relay(accountId, sessionId, text, base),

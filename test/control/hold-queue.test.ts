@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import twilio from 'twilio';
+import { startTestServer } from '../support/server.js';
 import { ACCOUNT_SID, AUTH_TOKEN, CALLER_NUMBER, eventually, PUBLIC_URL, ringingAgentCall, startHarness, type Harness } from './support/control-harness.js';
 
 const member = (session: { members?: { callSid?: string; callState?: string }[] }, callSid: string) => session.members?.find((m) => m.callSid === callSid);
@@ -49,6 +50,20 @@ describe('hold on a plain call: the hold queue', () => {
     expect(messages(held)).toEqual(expect.arrayContaining([`Hold of ${call.callerSid} (Transferring) requested by Dana Agent`, `${CALLER_NUMBER} placed on hold (Transferring) in ${call.queueName} by Dana Agent`]));
     expect([...h.fake.queues.values()].map((q) => [q.friendlyName, q.members])).toEqual([[call.queueName, [call.callerSid]]]);
     expect(h.fake.delivered.every((d) => d.status < 300)).toBe(true);
+  });
+
+  it('the wait request is answered with the configured hold music, looped until the call leaves', async () => {
+    const h = await startHarness();
+    const call = await bridgedCall(h);
+    const other = await startTestServer([], { store: h.store, events: { publicUrl: PUBLIC_URL, holdMusicUrl: 'https://cdn.example.com/hold.mp3' }, control: { twilioApiUrl: h.fake.url } });
+    h.fake.holdCallbacks = true;
+    await hold(h, call.sessionId);
+    const wait = h.fake.pending.find((c) => c.url.includes('/twilio/hold/wait'))!;
+    let answer = '';
+    await h.fake.deliverTo(other.url, { ...wait, onAnswer: (body) => (answer = body) });
+    expect(answer).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Play loop="0">https://cdn.example.com/hold.mp3</Play></Response>');
+    await h.fake.deliver({ ...wait, onAnswer: (body) => (answer = body) });
+    expect(answer).toContain('<Play loop="0">http://com.twilio.sounds.music.s3.amazonaws.com/');
   });
 
   it('unhold redirects the caller to TwiML that dials the agent back: Connected again once Twilio fetches it', async () => {
