@@ -62,9 +62,10 @@ export interface CommandResult {
 
 /**
  * Runs call-control commands on sessions: tenant check, then per session one at a time across
- * instances (the store's keyed lock: a hold racing a hang-up is decided in one order), the desired state checked against the session before
- * anything is sent, the account's own credentials, the command recorded in the ledger with who
- * asked and how Twilio answered, Twilio's errors mapped for the client, reconciliation scheduled.
+ * instances (the store's keyed lock: a hold racing a hang-up is decided in one order), the desired
+ * state checked against the session before anything is sent, the account's own credentials, the
+ * command recorded in the ledger with who asked and how Twilio answered, Twilio's errors mapped
+ * for the client, reconciliation scheduled.
  * The session itself changes only when Twilio's callbacks (or a reconciliation) arrive.
  */
 export class CallControl {
