@@ -92,6 +92,8 @@ export interface ReadOptions {
 export interface EventsOptions {
   readonly publicUrl?: string;
   readonly voiceRedirectUrl?: string;
+  /** The hold queue's music (default: Twilio's own). */
+  readonly holdMusicUrl?: string;
   readonly shortAbandonSeconds?: number;
   readonly now?: () => Date;
 }
@@ -125,7 +127,7 @@ export function operations(
   serverEvents = new ServerEvents(store.db),
   readsOf: ReadsOf = sessionReads(store, { workers: 0 }).readsOf,
   control: CallControl = callControl(store, new SessionsRepository(store.db), ingest, {}, events.now),
-  chats: ChatSessions = new ChatSessions(new MessagesRepository(store.db), ingest, new SessionIds(store.db)),
+  chats: ChatSessions = new ChatSessions(new MessagesRepository(store.db), ingest, new SessionIds(store.db), store.keyedLock),
   messaging: Messaging = messagingOf(store, ingest, control, chats, events),
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
@@ -233,7 +235,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Pending reconciliations end with the app; one running finishes first (it is one Twilio GET and one commit).
   app.addHook('onClose', () => control.deps.reconciler.close());
   // One conversation lock for inbound texts and sends: a reply never races the text that opens a chat.
-  const chats = new ChatSessions(new MessagesRepository(options.store.db), ingest, new SessionIds(options.store.db));
+  const chats = new ChatSessions(new MessagesRepository(options.store.db), ingest, new SessionIds(options.store.db), options.store.keyedLock);
   const messaging = messagingOf(options.store, ingest, control, chats, options.events);
   const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control, chats, messaging);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
@@ -249,6 +251,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), new SessionIds(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
+    holdMusicUrl: options.events?.holdMusicUrl,
     now: options.events?.now ?? (() => new Date()),
     chats,
     relay: (accountId, sessionId, text, base) => messaging.relay.relay(accountId, sessionId, text, base),

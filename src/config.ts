@@ -19,6 +19,8 @@ export interface Config {
   readonly publicUrl?: string;
   /** Where the incoming-call webhook redirects the call (`{accountId}`, `{accountSid}` filled in). */
   readonly twilioVoiceRedirectUrl?: string;
+  /** What a caller held outside a conference hears (default: Twilio's own hold music). */
+  readonly holdMusicUrl?: string;
   /** Unanswered inbound calls shorter than this are short abandons, not missed. */
   readonly shortAbandonSeconds: number;
   /** The live stream (`/event-stream`): its timings and limits, all sent to clients in onConnect. */
@@ -156,6 +158,7 @@ export function parseCommandLine(
       reason: { type: 'string' },
       'public-url': { type: 'string' },
       'twilio-voice-redirect': { type: 'string' },
+      'hold-music-url': { type: 'string' },
       'short-abandon-seconds': { type: 'string' },
       'read-workers': { type: 'string' },
       'read-concurrency': { type: 'string' },
@@ -199,6 +202,8 @@ export function parseCommandLine(
   if (twilioApiUrl !== undefined && !/^https?:\/\/[^/]+/.test(twilioApiUrl)) {
     throw new ConfigError(`--twilio-api-url / TWILIO_API_URL must be an http(s) base URL, got ${twilioApiUrl}`);
   }
+  const holdMusicUrl = values['hold-music-url'] ?? env.HOLD_MUSIC_URL;
+  if (holdMusicUrl !== undefined && !/^https?:\/\/\S+$/.test(holdMusicUrl)) throw new ConfigError(`--hold-music-url / HOLD_MUSIC_URL must be an http(s) URL, got ${holdMusicUrl}`);
   const twilioTimeoutMs = positiveMs('--twilio-timeout-ms / TWILIO_TIMEOUT_MS', values['twilio-timeout-ms'] ?? env.TWILIO_TIMEOUT_MS, DEFAULT_CONFIG.twilioTimeoutMs);
   const reconcileAfterMs = positiveMs('--reconcile-after-ms / RECONCILE_AFTER_MS', values['reconcile-after-ms'] ?? env.RECONCILE_AFTER_MS, DEFAULT_CONFIG.reconcileAfterMs);
   const config: Config = Object.freeze({
@@ -211,6 +216,7 @@ export function parseCommandLine(
     ...(env.SWITCHBOARD_ADMIN_PASSWORD ? { adminPassword: env.SWITCHBOARD_ADMIN_PASSWORD } : {}),
     publicUrl,
     twilioVoiceRedirectUrl: values['twilio-voice-redirect'] ?? env.TWILIO_VOICE_REDIRECT_URL,
+    ...(holdMusicUrl ? { holdMusicUrl } : {}),
     shortAbandonSeconds,
     stream: streamConfig(env),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),

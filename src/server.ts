@@ -37,7 +37,7 @@ export async function startServer(config: Config, print: (line: string) => void 
     authServices: auth,
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
-    events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, shortAbandonSeconds: config.shortAbandonSeconds },
+    events: { publicUrl: config.publicUrl, voiceRedirectUrl: config.twilioVoiceRedirectUrl, holdMusicUrl: config.holdMusicUrl, shortAbandonSeconds: config.shortAbandonSeconds },
     stream: config.stream,
     corsOrigins: config.corsOrigins,
     reads: { workers: config.readWorkers, concurrency: config.readConcurrency, queue: config.readQueue },

@@ -34,6 +34,7 @@ Options:
   --twilio-api-url URL Twilio's REST base for a compatible provider (env TWILIO_API_URL)
   --twilio-timeout-ms N        A call-control request to Twilio times out after N ms (default 10000)
   --reconcile-after-ms N       Ask Twilio for a call's state when a command's callback is N ms late (default 15000)
+  --hold-music-url URL What a caller held outside a conference hears (default Twilio's; env HOLD_MUSIC_URL)
 
 On an empty database, serve creates a SystemAdministrator: SWITCHBOARD_ADMIN_EMAIL and
 SWITCHBOARD_ADMIN_PASSWORD when set, else admin@switchboard.local with a password printed once.`;

@@ -21,6 +21,7 @@ import {
   rejectSessionOperation,
 } from './control-operations.js';
 import { Reconciler } from './reconciler.js';
+import { ControlLedger } from './control-ledger.js';
 
 /** How call control reaches Twilio (config.ts: TWILIO_API_URL, TWILIO_TIMEOUT_MS, RECONCILE_AFTER_MS). */
 export interface ControlOptions {
@@ -41,8 +42,9 @@ export function callControl(store: Store, sessions: SessionsRepository, ingest: 
     maxRetries: options.twilioMaxRetries ?? DEFAULT_CONTROL.twilioMaxRetries,
   });
   const credentials = new AccountCredentials(store.db);
-  const reconciler = new Reconciler({ sessions, ingest, credentials, clients, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
-  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), reconciler, sessionIds: new SessionIds(store.db), now });
+  const ledger = new ControlLedger(store.db);
+  const reconciler = new Reconciler({ sessions, ingest, credentials, clients, ledger, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
+  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), ledger, reconciler, sessionIds: new SessionIds(store.db), lock: store.keyedLock, now });
 }
 
 /**
@@ -53,8 +55,8 @@ export function callControlOperations(control: CallControl, publicUrl: string | 
   const base = (context: OperationContext) => (publicUrl ? publicUrl.replace(/\/+$/, '') : `${context.http.protocol}://${context.http.headers.host ?? context.http.hostname}`);
   return [
     endSessionOperation(control, chats),
-    holdSessionOperation(control),
-    patchConferenceMemberOperation(control),
+    holdSessionOperation(control, base),
+    patchConferenceMemberOperation(control, base),
     redirectSessionOperation(control, base),
     makeConferenceOperation(control, base),
     addConferenceMemberOperation(control, base),

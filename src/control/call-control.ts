@@ -13,8 +13,9 @@ import type { TwilioClient, TwilioCredentials } from '../telephony/twilio-client
 import { telephonyFailure } from '../telephony/twilio-errors.js';
 import type { ControlDirectory } from './control-directory.js';
 import type { CallInstance, CallStatus } from 'twilio/lib/rest/api/v2010/account/call.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import type { Expectation, Reconciler } from './reconciler.js';
+import type { ControlLedger } from './control-ledger.js';
+import type { KeyedLock } from '../store/keyed-lock.js';
 
 /** Most calls listed per status; a contact center's live calls fit several times over. */
 const MAX_ACTIVE_CALLS = 1000;
@@ -24,10 +25,10 @@ const MAX_ACTIVE_CALLS = 1000;
  * and what its callbacks should show (checked after the deadline).
  */
 export interface CommandPlan {
-  readonly request: Omit<ControlRequest, 'outcome' | 'actorName' | 'twilioCode' | 'createdCallSid'>;
+  readonly request: Omit<ControlRequest, 'outcome' | 'actorName' | 'twilioCode' | 'createdCallSid' | 'recordingSid'>;
   /** "the hold of CA…": used in error messages. */
   readonly what: string;
-  send(client: TwilioClient): Promise<{ createdCallSid?: string } | void>;
+  send(client: TwilioClient): Promise<Created | void>;
   readonly expect?: Expectation;
 }
 
@@ -37,10 +38,19 @@ export interface CallControlDeps {
   readonly credentials: AccountCredentials;
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
   readonly directory: ControlDirectory;
+  readonly ledger: ControlLedger;
   readonly reconciler: Reconciler;
   /** Derives the session an outbound call's callbacks will open (keyed per installation: session-id.ts). */
   readonly sessionIds: SessionIds;
+  /** The store's per-key lock: commands on one session run one at a time across instances. */
+  readonly lock: KeyedLock;
   readonly now: () => Date;
+}
+
+/** What Twilio created for a command: a leg (a member dialled, an outbound call) or a recording. */
+export interface Created {
+  readonly createdCallSid?: string;
+  readonly recordingSid?: string;
 }
 
 /** What a command did: the session as it is now (callbacks change it later), and whether Twilio said the call was gone. */
@@ -51,22 +61,14 @@ export interface CommandResult {
 }
 
 /**
- * Runs call-control commands on sessions: tenant check, then per session one at a time (a hold
- * racing a hang-up is decided in one order), the desired state checked against the session before
- * anything is sent, the account's own credentials, the command recorded in the ledger with who
- * asked and how Twilio answered, Twilio's errors mapped for the client, reconciliation scheduled.
+ * Runs call-control commands on sessions: tenant check, then per session one at a time across
+ * instances (the store's keyed lock: a hold racing a hang-up is decided in one order), the desired
+ * state checked against the session before anything is sent, the account's own credentials, the
+ * command recorded in the ledger with who asked and how Twilio answered, Twilio's errors mapped
+ * for the client, reconciliation scheduled.
  * The session itself changes only when Twilio's callbacks (or a reconciliation) arrive.
  */
 export class CallControl {
-  private readonly mutex = new KeyedMutex();
-  /**
-   * Participant states Twilio accepted but has not confirmed by callback yet, per session and leg:
-   * a second command must compare with what was asked, not with the session as it was (an unhold
-   * sent while the hold's callback is on its way must still go out). Kept until the deadline, when
-   * reconciliation takes over.
-   */
-  private readonly requested = new Map<string, { hold?: boolean; muted?: boolean; until: number }>();
-
   constructor(readonly deps: CallControlDeps) {}
 
   /**
@@ -76,7 +78,7 @@ export class CallControl {
   async run(sessionId: string | undefined, context: OperationContext, plan: (session: SessionInfo, accountId: string) => Promise<CommandPlan | CommandPlan[] | undefined>): Promise<CommandResult> {
     const id = assertSessionId(sessionId);
     const caller = signedIn(context.caller);
-    return this.mutex.run(id, async () => {
+    return this.deps.lock.run(`session:${id}`, async () => {
       const found = visibleRecord(caller, 'Session', id, await this.deps.sessions.findById(id), (s) => [s.accountId]);
       const planned = await plan(JSON.parse(found.json) as SessionInfo, found.accountId);
       const plans = planned === undefined ? [] : Array.isArray(planned) ? planned : [planned];
@@ -91,30 +93,20 @@ export class CallControl {
     });
   }
 
-  /** A participant's hold and mute as last asked of Twilio, else as the session shows them. */
-  participantState(session: SessionInfo, callSid: string): { hold: boolean; muted: boolean } {
+  /**
+   * A leg's hold and mute as last asked of Twilio, while its confirmation may still be on its way
+   * (until the reconciliation deadline, when Twilio is asked instead), else as the session shows
+   * them. Read from the ledger, so it holds whichever instance took the earlier command.
+   */
+  async participantState(session: SessionInfo, accountId: string, callSid: string): Promise<{ hold: boolean; muted: boolean }> {
     const member = session.members?.find((m) => m.callSid === callSid);
     const shown = { hold: member?.callState === 'Hold', muted: member?.muted === true };
-    const key = `${session.id}\n${callSid}`;
-    const asked = this.requested.get(key);
-    if (!asked) return shown;
-    if (asked.until < Date.now() || ((asked.hold === undefined || asked.hold === shown.hold) && (asked.muted === undefined || asked.muted === shown.muted))) {
-      this.requested.delete(key);
-      return shown;
-    }
-    return { hold: asked.hold ?? shown.hold, muted: asked.muted ?? shown.muted };
-  }
-
-  private remember(sessionId: string, expectation: Expectation | undefined) {
-    if (expectation?.kind !== 'participant') return;
-    const key = `${sessionId}\n${expectation.callSid}`;
-    const previous = this.requested.get(key);
-    if (this.requested.size > 10_000) this.requested.clear();
-    this.requested.set(key, {
-      hold: expectation.hold ?? previous?.hold,
-      muted: expectation.muted ?? previous?.muted,
-      until: Date.now() + this.deps.reconciler.afterMs,
-    });
+    const asked = await this.deps.ledger.lastAsked(accountId, session.id!, callSid);
+    const since = this.deps.now().getTime() - this.deps.reconciler.afterMs;
+    return {
+      hold: asked.hold && asked.hold.at >= since ? asked.hold.value : shown.hold,
+      muted: asked.muted && asked.muted.at >= since ? asked.muted.value : shown.muted,
+    };
   }
 
   /** The account's calls in the given statuses, from Twilio's Calls list (read-only: not recorded). */
@@ -132,7 +124,7 @@ export class CallControl {
   async sendNew(accountId: string, context: OperationContext, plan: CommandPlan): Promise<void> {
     const client = this.deps.clients.forAccount(await this.deps.credentials.of(accountId));
     const actorName = await this.deps.directory.actorNameOf(context);
-    let created: { createdCallSid?: string } | void;
+    let created: Created | void;
     try {
       created = await plan.send(client);
     } catch (error) {
@@ -146,7 +138,7 @@ export class CallControl {
 
   /** One request to Twilio; returns the error to show when Twilio said the call was gone (after reconciling). */
   private async send(accountId: string, sessionId: string, plan: CommandPlan, client: TwilioClient, context: OperationContext, actorName: string | undefined): Promise<ApiError | undefined> {
-    let created: { createdCallSid?: string } | void;
+    let created: Created | void;
     try {
       created = await plan.send(client);
     } catch (error) {
@@ -164,9 +156,10 @@ export class CallControl {
       if (failure.outcome === 'unknown' && check) this.deps.reconciler.schedule(accountId, sessionId, check);
       throw failure.error;
     }
-    await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid })]);
-    this.remember(sessionId, plan.expect);
-    if (plan.expect) this.deps.reconciler.schedule(accountId, sessionId, plan.expect);
+    await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid, recordingSid: created?.recordingSid })]);
+    // A recording is known by the SID Twilio answered with: its callbacks are due from then on.
+    const expect = plan.expect ?? (created?.recordingSid && plan.request.callSid ? ({ kind: 'recording', callSid: plan.request.callSid, recordingSid: created.recordingSid } as const) : undefined);
+    if (expect) this.deps.reconciler.schedule(accountId, sessionId, expect);
     return undefined;
   }
 

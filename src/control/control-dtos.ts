@@ -22,7 +22,7 @@ export const HoldSession = defineDto(
 );
 
 export const PatchConferenceMember = defineDto(
-  { name: 'PatchConferenceMember', namespace: SESSIONS, description: 'Holds, unholds, mutes or unmutes a conference member' },
+  { name: 'PatchConferenceMember', namespace: SESSIONS, description: 'Holds, unholds, mutes or unmutes a conference member; unhold also takes a call out of the session’s hold queue' },
   { sessionId: str('The ID of the session'), callSid: str('The member’s call SID'), hold: bool('Hold (true) or take off hold (false)'), muted: bool('Mute (true) or unmute (false)') },
 );
 

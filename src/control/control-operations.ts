@@ -19,7 +19,9 @@ import {
   RejectSession,
 } from './control-dtos.js';
 import { callInfoOf } from './call-info.js';
-import { assertCallSid, conferenceTwiml, dialTwiml, E164, MAX_TWIML, resolveDestination } from './destinations.js';
+import { isRunningRecording } from '../events/recordings.js';
+import { assertCallSid, conferenceTwiml, destinationOf, dialTwiml, E164, MAX_TWIML, resolveDestination, type Destination } from './destinations.js';
+import { enqueueTwiml, holdQueueName, holdResumeUrl, newHoldId } from './hold-queue.js';
 
 /** Where Twilio reaches this server (the callbacks we give it), from the public URL or the request. */
 export type CallbackBase = (context: OperationContext) => string;
@@ -100,30 +102,65 @@ export function endSessionOperation(control: CallControl, chats?: ChatEnder): Op
   };
 }
 
-/** POST /sessions/{sessionId}/hold: holds the caller (or the leg given) in the session's conference. */
-export function holdSessionOperation(control: CallControl): Operation<{ sessionId?: string; callSid?: string; reason?: 'None' | 'Transferring' }> {
+/**
+ * Where a call parked in the hold queue goes back to: the agent taking it off hold (their own User
+ * endpoint), else the agent who answered it, else the last agent on the call.
+ */
+async function agentToResume(control: CallControl, session: SessionInfo, accountId: string, context: OperationContext): Promise<Destination> {
+  const directory = control.deps.directory;
+  const endpoints = [...(await directory.ownEndpointIds(accountId, context)), ...(session.answeredById ? [session.answeredById] : [])];
+  for (const id of endpoints) {
+    const address = await directory.addressOfEndpoint(accountId, id);
+    const destination = address ? destinationOf(address) : undefined;
+    if (destination) return destination;
+  }
+  const agent = [...(session.members ?? [])].reverse().find((m) => m.role === 'Agent' && m.identity && destinationOf(m.identity));
+  if (agent) return destinationOf(agent.identity!)!;
+  throw new ApiError('Conflict', `Session '${session.id}' has no agent to take the caller back to`);
+}
+
+/** The agent the caller is talking to now (dialled back should the hold queue refuse the call). */
+const connectedAgent = (session: SessionInfo) => {
+  const agent = session.members?.find((m) => m.role === 'Agent' && m.callState === 'Connected' && m.identity && destinationOf(m.identity));
+  return agent?.identity;
+};
+
+/** POST /sessions/{sessionId}/hold: holds the caller (or the leg given) in the session's conference, else parks the call in the session's hold queue. */
+export function holdSessionOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; callSid?: string; reason?: 'None' | 'Transferring' }> {
   return {
     request: HoldSession,
     response: SessionInfoDto,
     routes: [{ path: '/sessions/{sessionId}/hold', verbs: ['POST'] }],
     access: { anyRole: AGENTS },
-    description: 'Puts the caller (or the leg given) on hold; returns the session as it is, which shows Hold once Twilio confirms',
+    description: 'Puts the caller (or the leg given) on hold: in the conference, or, outside one, parked in the session’s hold queue (holdQueueName); returns the session as it is, which shows Hold once Twilio confirms',
     async handle(input, context) {
-      const result = await control.run(input.sessionId, context, async (session) => {
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
         assertLive(session, 'hold');
         const callSid = input.callSid ? assertCallSid('CallSid', input.callSid) : session.callSid;
         if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to hold`);
         const member = memberByCallSid(session, 'CallSid', callSid);
-        if (control.participantState(session, callSid).hold) return undefined;
+        if ((await control.participantState(session, accountId, callSid)).hold) return undefined;
+        const reason = input.reason ?? 'None';
         const conference = liveConference(session);
-        if (!conference || !live(member)) {
-          throw new ApiError('Conflict', `${callSid} is not in a live conference; make one first (POST /sessions/${session.id}/conference)`);
+        if (conference) {
+          if (!live(member)) throw new ApiError('Conflict', `${callSid} is no longer on the call`);
+          return {
+            request: { command: 'hold', callSid, reason },
+            what: `the hold of ${callSid}`,
+            send: async (c) => void (await c.conferences(conference).participants(callSid).update({ hold: true })),
+            expect: { kind: 'participant', conferenceSid: conference, callSid, hold: true },
+          };
         }
+        // No conference: the caller's leg leaves its <Dial> and waits in the session's hold queue.
+        if (callSid !== session.callSid) throw new ApiError('Conflict', `Outside a conference only the caller's leg can be held; make a conference first (POST /sessions/${session.id}/conference)`);
+        if (member.callState !== 'Connected') throw new ApiError('Conflict', `${callSid} is not connected; only a connected call can be held`);
+        const hold = { sessionId: session.id!, holdId: newHoldId(), queueName: holdQueueName(session.id!) };
+        const twiml = enqueueTwiml(base(context), hold, connectedAgent(session));
         return {
-          request: { command: 'hold', callSid, reason: input.reason ?? 'None' },
+          request: { command: 'hold', callSid, reason, holdId: hold.holdId },
           what: `the hold of ${callSid}`,
-          send: async (c) => void (await c.conferences(conference).participants(callSid).update({ hold: true })),
-          expect: { kind: 'participant', conferenceSid: conference, callSid, hold: true },
+          send: async (c) => void (await c.calls(callSid).update({ twiml })),
+          expect: { kind: 'queue', callSid, queueName: hold.queueName, holdId: hold.holdId, hold: true },
         };
       });
       if (result.notActive) throw result.notActive;
@@ -132,24 +169,38 @@ export function holdSessionOperation(control: CallControl): Operation<{ sessionI
   };
 }
 
-/** PATCH /sessions/{sessionId}/conference/members/{callSid}: a member's hold and mute, as desired states. */
-export function patchConferenceMemberOperation(control: CallControl): Operation<{ sessionId?: string; callSid?: string; hold?: boolean; muted?: boolean }> {
+/** PATCH /sessions/{sessionId}/conference/members/{callSid}: a member's hold and mute, as desired states; unhold also takes a call out of the hold queue. */
+export function patchConferenceMemberOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; callSid?: string; hold?: boolean; muted?: boolean }> {
   return {
     request: PatchConferenceMember,
     response: SessionInfoDto,
     routes: [{ path: '/sessions/{sessionId}/conference/members/{callSid}', verbs: ['PATCH'] }],
     access: { anyRole: AGENTS },
-    description: 'Sets a conference member’s hold and mute (desired states: sending what already holds sends nothing to Twilio)',
+    description: 'Sets a conference member’s hold and mute (desired states: sending what already holds sends nothing to Twilio); hold false also takes a call parked in the hold queue back to an agent',
     async handle(input, context) {
       if (input.hold === undefined && input.muted === undefined) throw new ApiError('ValidationException', 'Send at least one of Hold, Muted.', [{ errorCode: 'NotEmpty', fieldName: 'Hold', message: 'Send at least one of Hold, Muted.' }]);
       const callSid = assertCallSid('CallSid', input.callSid ?? '');
-      const result = await control.run(input.sessionId, context, async (session) => {
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
         assertLive(session, 'changing a member');
         const member = memberByCallSid(session, 'CallSid', callSid);
         const conference = liveConference(session);
-        if (!conference || !live(member)) throw new ApiError('Conflict', `${callSid} is not in a live conference`);
-        const now = control.participantState(session, callSid);
+        const now = await control.participantState(session, accountId, callSid);
         const hold = input.hold !== undefined && input.hold !== now.hold ? input.hold : undefined;
+        if (!conference || !live(member)) {
+          const queueName = holdQueueName(session.id!);
+          const holdId = callSid === session.callSid ? await control.deps.ledger.latestQueueHold(accountId, session.id!, callSid) : undefined;
+          if (!holdId || input.muted !== undefined || input.hold === true) throw new ApiError('Conflict', `${callSid} is not in a live conference`);
+          // Parked in the hold queue (or on its way there): back to an agent; already off hold, nothing to send.
+          if (hold !== false) return undefined;
+          const to = await agentToResume(control, session, accountId, context);
+          const url = holdResumeUrl(base(context), { sessionId: session.id!, holdId, queueName }, to.address);
+          return {
+            request: { command: 'unhold', callSid },
+            what: `taking ${callSid} off hold`,
+            send: async (c) => void (await c.calls(callSid).update({ url, method: 'POST' })),
+            expect: { kind: 'queue', callSid, queueName, holdId, hold: false },
+          };
+        }
         const muted = input.muted !== undefined && input.muted !== now.muted ? input.muted : undefined;
         if (hold === undefined && muted === undefined) return undefined;
         const plans: CommandPlan[] = [];
@@ -293,21 +344,26 @@ export function recordSessionOperation(control: CallControl, base: CallbackBase)
     access: { anyRole: AGENTS },
     description: 'Starts a dual-channel recording of the caller’s leg; the log shows it started and where it is once available (no body)',
     async handle(input, context) {
-      const result = await control.run(input.sessionId, context, async (session) => {
+      const result = await control.run(input.sessionId, context, async (session, accountId) => {
         assertLive(session, 'recording');
         const callSid = session.callSid;
         if (!callSid) throw new ApiError('Conflict', `Session '${session.id}' has no call to record`);
+        // Commands on a session run one at a time, so a record accepted just before is in the ledger already.
+        const running = [...(await control.deps.ledger.recordings(accountId, session.id!))].filter(([, status]) => isRunningRecording(status)).map(([sid]) => sid);
+        if (running.length) throw new ApiError('RecordingInProgress', `Session '${session.id}' is already being recorded (${running.join(', ')}); a new recording can start once it has stopped`);
         const callback = `${base(context)}/twilio/recording/status?sessionId=${encodeURIComponent(session.id!)}`;
         return {
           request: { command: 'record', callSid },
           what: `recording ${callSid}`,
-          send: async (c) =>
-            void (await c.calls(callSid).recordings.create({
+          send: async (c) => {
+            const recording = await c.calls(callSid).recordings.create({
               recordingStatusCallback: callback,
               recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
               recordingChannels: 'dual',
               recordingTrack: 'both',
-            })),
+            });
+            return { recordingSid: recording.sid };
+          },
         };
       });
       if (result.notActive) throw result.notActive;

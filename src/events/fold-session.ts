@@ -1,4 +1,5 @@
 import type { SessionInfo, SessionLogInfo, SessionMemberInfo } from '../model/session-info.js';
+import { advancesRecording } from './recordings.js';
 import { compareEvents, TERMINAL_LEG_STATUSES, type ControlCommand, type ControlRequest, type LegStatus, type Party, type RecordedEvent, type SessionEvent, type SessionOpening } from './session-event.js';
 
 /** What the fold needs beyond the events: the missed-call rule's threshold. */
@@ -28,6 +29,10 @@ interface Facts {
   readonly commands: ReadonlyMap<ControlCommand, readonly Command[]>;
   /** Each message's furthest status so far (MESSAGE_STATUS_RANK). */
   readonly messages: Map<string, string>;
+  /** Each recording's furthest status so far (recordings.ts). */
+  readonly recordings: Map<string, string>;
+  /** Each hold-queue stay (by holdId) as far as it got: a repeat or a late entry changes nothing. */
+  readonly holds: Map<string, 'entered' | 'left'>;
 }
 
 /**
@@ -93,7 +98,7 @@ export function foldSession(
     list.push({ at: Date.parse(recorded.occurredAt), actor: recorded.actor, request: e });
   }
   for (const list of commands.values()) list.sort((a, b) => a.at - b.at);
-  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands, messages: new Map() };
+  const facts: Facts = { opened: false, legs: new Map(), agentConnected: false, queued: false, voicemail: false, answeredByMachine: false, endedHere: false, commands, messages: new Map(), recordings: new Map(), holds: new Map() };
   for (const recorded of ordered) {
     if (recorded.event.type === 'SessionImported') {
       session = fromSnapshot(recorded.event.document, accountId, sessionId, facts);
@@ -259,9 +264,19 @@ function apply(session: Working, facts: Facts, event: Exclude<SessionEvent, { ty
       if (event.command === 'addMember' && event.createdCallSid !== undefined && event.outcome === 'accepted') session.mostRecentParticipantCallSid ??= event.createdCallSid;
       log(session, at, commandLine(event, actor));
       return;
-    case 'RecordingStatus':
+    case 'RecordingStatus': {
+      const previous = facts.recordings.get(event.recordingSid);
+      if (!advancesRecording(previous, event.status)) {
+        log(session, at, `Ignored recording ${event.status} for ${event.recordingSid}: it is already ${previous}`);
+        return;
+      }
+      facts.recordings.set(event.recordingSid, event.status);
       log(session, at, event.status === 'completed' ? `Recording available${event.recordingUrl ? ` at ${event.recordingUrl}` : ''}` : event.status === 'in-progress' ? 'Recording started' : `Recording ${event.status}`);
       return;
+    }
+    case 'HoldQueueEntered':
+    case 'HoldQueueLeft':
+      return holdQueue(session, facts, event, at);
     case 'MemberJoined': {
       const identity = event.party.identity ?? 'unknown';
       let member = session.members.find((m) => m.identity === identity && m.callSid === undefined);
@@ -500,6 +515,46 @@ function participant(
       log(session, at, `${who} unmuted${byWhom(causeOf(facts, 'unmute', event.callSid, at))}`);
       return;
   }
+}
+
+/** Queue results after which the call is still live and off hold (a hang-up ends it through its own status). */
+const OFF_HOLD_RESULTS = new Set(['redirected', 'redirected-from-bridged', 'bridged', 'bridging-in-process', 'leave']);
+
+/** A call parked in a hold queue outside a conference, or leaving it: as a conference hold, with the queue's name. */
+function holdQueue(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'HoldQueueEntered' | 'HoldQueueLeft' }>, at: string) {
+  const stage = facts.holds.get(event.holdId);
+  if (stage === 'left' || (stage === 'entered' && event.type === 'HoldQueueEntered')) return;
+  facts.holds.set(event.holdId, event.type === 'HoldQueueEntered' ? 'entered' : 'left');
+  const member = memberFor(session, event.callSid);
+  const isCaller = member.role === 'Caller';
+  const who = describe(undefined, member);
+  if (event.type === 'HoldQueueEntered') {
+    const cause = causeOf(facts, 'hold', event.callSid, at);
+    if (!session.ended && member.callState !== 'None') member.callState = 'Hold';
+    if (isCaller && !session.ended) {
+      session.callState = 'Hold';
+      session.holdReason = cause?.request.reason ?? 'None';
+      session.holdQueueName = event.queueName;
+      if (cause?.actor) session.heldByUserId = cause.actor;
+      if (session.queueState !== undefined && session.queueState !== 'None') session.queueState = 'Hold';
+    }
+    log(session, at, `${who} placed on hold${isCaller && session.holdReason === 'Transferring' ? ' (Transferring)' : ''} in ${event.queueName}${byWhom(cause)}`);
+    return;
+  }
+  const result = event.result ?? 'redirected';
+  if (result === 'hangup') {
+    log(session, at, `${who} hung up while on hold`);
+    return;
+  }
+  if (!session.ended && member.callState === 'Hold') member.callState = 'Connected';
+  if (isCaller && !session.ended && session.holdQueueName === event.queueName) {
+    session.callState = 'Connected';
+    session.holdReason = 'None';
+    delete session.holdQueueName;
+    delete session.heldByUserId;
+    if (session.queueState === 'Hold') session.queueState = 'Connected';
+  }
+  log(session, at, OFF_HOLD_RESULTS.has(result) ? `${who} taken off hold${byWhom(causeOf(facts, 'unhold', event.callSid, at))}` : `${who} left ${event.queueName} (${result})`);
 }
 
 function patched(session: Working, facts: Facts, event: Extract<SessionEvent, { type: 'SessionPatched' }>, at: string, actor: string | null) {

@@ -7,10 +7,12 @@ import type { SessionIds } from './session-id.js';
 
 /**
  * The neutral vocabulary: every event type but the snapshot, which only import writes, and the
- * records of Switchboard's own call control (its commands, and Twilio's recording callbacks) and
- * messaging (Twilio's messages and their statuses).
+ * records of Switchboard's own call control (its commands, Twilio's recording callbacks and its
+ * hold queue's) and messaging (Twilio's messages and their statuses).
  */
-export const NEUTRAL_TYPES = SESSION_EVENT_TYPES.filter((t) => t !== 'SessionImported' && t !== 'ControlRequested' && t !== 'RecordingStatus' && !t.startsWith('Message'));
+export const NEUTRAL_TYPES = SESSION_EVENT_TYPES.filter(
+  (t) => t !== 'SessionImported' && t !== 'ControlRequested' && t !== 'RecordingStatus' && !t.startsWith('HoldQueue') && !t.startsWith('Message'),
+);
 
 class Problems {
   readonly list: ResponseError[] = [];

@@ -84,6 +84,21 @@ export type SessionEvent =
       readonly recordingUrl?: string;
       readonly durationSeconds?: number;
     }
+  /**
+   * A call parked in (or leaving) the hold queue HoldSession put it in, outside a conference
+   * (`<Enqueue>`): entered when Twilio first asks for the queue's wait music, left when it reports
+   * the call's QueueResult or fetches the TwiML that takes it back (docs/session-states.md).
+   * `holdId` names one hold, from the command to its end.
+   */
+  | {
+      readonly type: 'HoldQueueEntered' | 'HoldQueueLeft';
+      readonly callSid: string;
+      readonly queueName: string;
+      readonly queueSid?: string;
+      readonly holdId: string;
+      /** Twilio's QueueResult (left): redirected, hangup, bridged, queue-full, error, … */
+      readonly result?: string;
+    }
   | { readonly type: 'MemberJoined' | 'MemberLeft'; readonly party: Party }
   /** `actorName`: who ended it through the API (EndSession on a chat), for the log. */
   | { readonly type: 'SessionEnded'; readonly outcome?: string; readonly actorName?: string }
@@ -145,6 +160,10 @@ export interface ControlRequest {
   readonly twilioCode?: string;
   /** A leg the command created (a conference member dialled, an outbound call). */
   readonly createdCallSid?: string;
+  /** A hold outside a conference: the hold-queue stay it starts (`hold`), so unhold can name it. */
+  readonly holdId?: string;
+  /** The recording a `record` command started (Twilio's 201): running until its callbacks say it stopped. */
+  readonly recordingSid?: string;
 }
 
 /** What opens a session: its channel, direction, addresses and directory facts. */
@@ -184,6 +203,8 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = Object.freeze([
   'LogAppended',
   'ControlRequested',
   'RecordingStatus',
+  'HoldQueueEntered',
+  'HoldQueueLeft',
   'MemberJoined',
   'MemberLeft',
   'SessionEnded',

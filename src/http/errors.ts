@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   SessionEnded: 409,
   /** Twilio no longer knows the call or participant as live (20404, 21220); Switchboard reconciles at once. */
   CallNotActive: 409,
+  /** RecordSession on a call already being recorded (a recording started and not yet stopped); nothing is sent. */
+  RecordingInProgress: 409,
   /** The account has no Twilio Account SID and auth token to act with. */
   TelephonyNotConfigured: 409,
   /** Twilio refused the input (a bad destination, 21211, 21606, 32018…); the Twilio code is in meta. */

@@ -1,8 +1,8 @@
-import { KeyedMutex } from '../control/keyed-mutex.js';
 import type { EventIngest } from '../events/ingest-events.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
 import type { SessionMemberInfo } from '../model/session-info.js';
+import type { KeyedLock } from '../store/keyed-lock.js';
 import { messageKey, type ConversationKey, type MessagesRepository } from './messages-repository.js';
 
 /** Where a text goes: its session, and the chat member who wrote it when it is an invited cell's. */
@@ -17,17 +17,17 @@ export interface TextPlace {
  * open chat session of its endpoint with that party, or opens a new one. A text already in the
  * ledger (a retried webhook) goes where it went the first time, so the ledger stores it once.
  *
- * The lookup and the commit run one at a time per conversation (in this process), so two texts
+ * The lookup and the commit run one at a time per conversation (the store's keyed lock: across
+ * instances on PostgreSQL), so two texts
  * from a new party arriving together open one session, not two. The new session's id derives from
  * the first text's MessageSid, so a retry of that text names the same session.
  */
 export class ChatSessions {
-  private readonly mutex = new KeyedMutex();
-
   constructor(
     readonly messages: MessagesRepository,
     private readonly ingest: EventIngest,
     private readonly ids: SessionIds,
+    private readonly lock: KeyedLock,
   ) {}
 
   /**
@@ -40,12 +40,12 @@ export class ChatSessions {
       await this.ingest.ingest([await build(place)]);
       return place;
     };
-    return key ? this.mutex.run(`${accountId}\n${key.endpointId}\n${key.otherAddress}`, run) : run();
+    return key ? this.lock.run(conversationLockKey(accountId, key), run) : run();
   }
 
   /** Runs `task` in the conversation's turn (a send that opens a session must not race an inbound text). */
   serialized<T>(accountId: string, key: ConversationKey, task: () => Promise<T>): Promise<T> {
-    return this.mutex.run(`${accountId}\n${key.endpointId}\n${key.otherAddress}`, task);
+    return this.lock.run(conversationLockKey(accountId, key), task);
   }
 
   async placeOf(accountId: string, key: ConversationKey | undefined, messageSid: string): Promise<TextPlace> {
@@ -61,5 +61,7 @@ export class ChatSessions {
     return { sessionId: recorded ?? (await this.ids.forKey(accountId, 'twilio', messageSid)) };
   }
 }
+
+const conversationLockKey = (accountId: string, key: ConversationKey) => `chat:${accountId}\n${key.endpointId}\n${key.otherAddress}`;
 
 export { messageKey };

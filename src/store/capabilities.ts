@@ -11,7 +11,10 @@ import { postgresWriteConcurrency, sqliteWriteConcurrency, type WriteConcurrency
 
 /**
  * What differs between the stores, named once and chosen at construction (style habit 4): code
- * above the store asks for a capability, never for a dialect.
+ * above the store asks for a capability, never for a dialect. The two that hold connections of
+ * their own are made per store, beside these (open-store.ts `Store`): `changeSignals` (LISTEN/NOTIFY)
+ * and `keyedLock` (per-key exclusive turns across instances: PostgreSQL advisory locks, SQLite's
+ * one process's own turns; keyed-lock.ts).
  */
 export interface StoreCapabilities {
   readonly kind: 'sqlite' | 'postgres';

@@ -9,6 +9,7 @@ import { withStatementCache } from './statement-cache.js';
 import { renameRecordedMigrations } from './migration-renames.js';
 import { migrations, StaticMigrationProvider } from './migrations.js';
 import { noChangeSignals, type ChangeSignals } from './change-signals.js';
+import { inProcessKeyedLock, type KeyedLock } from './keyed-lock.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -16,6 +17,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Wake-ups between instances when the stream's change log moves (LISTEN/NOTIFY on PostgreSQL). */
   readonly changeSignals: ChangeSignals;
+  /** One task at a time per key across the instances sharing this store (call control per session, messaging per conversation). */
+  readonly keyedLock: KeyedLock;
   /**
    * The SQLite file, for connections of their own beside the store's (read workers); absent for
    * `:memory:` and PostgreSQL.
@@ -90,6 +93,7 @@ export function storeOf(
   options: StoreOptions = {},
   beforeClose: () => Promise<void> = async () => {},
   changeSignals: ChangeSignals = noChangeSignals,
+  keyedLock: KeyedLock = inProcessKeyedLock(),
 ): Store {
   let closing: Promise<void> | undefined;
   let indexer: SearchIndexer | undefined;
@@ -98,6 +102,7 @@ export function storeOf(
     db,
     capabilities,
     changeSignals,
+    keyedLock,
     async migrate() {
       // A database migrated before the renumbering of 2026-12-03 knows its migrations by their former names.
       await renameRecordedMigrations(db);
@@ -117,6 +122,6 @@ export function storeOf(
     },
     // Idempotent: a server and its owner may both close the store they share. The indexer stops
     // first, having indexed what is still noted.
-    close: () => (closing ??= Promise.resolve(indexer?.stop()).then(beforeClose).then(() => db.destroy())),
+    close: () => (closing ??= Promise.resolve(indexer?.stop()).then(beforeClose).then(() => keyedLock.close()).then(() => db.destroy())),
   };
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { postgresCapabilities } from './capabilities.js';
 import { postgresChangeSignals } from './change-signals.js';
+import { LOCK_CONNECTIONS, postgresKeyedLock } from './keyed-lock.js';
 import { storeOf, type Store } from './open-store.js';
 import type { Database } from './schema.js';
 
@@ -22,5 +23,7 @@ export async function openPostgres(url: string): Promise<Store> {
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const signals = postgresChangeSignals(pool, () => new pg.Client({ connectionString: url, types }));
-  return storeOf(db, postgresCapabilities, {}, undefined, signals);
+  const locks = new pg.Pool({ connectionString: url, max: LOCK_CONNECTIONS, idleTimeoutMillis: 10_000 });
+  locks.on('error', () => {});
+  return storeOf(db, postgresCapabilities, {}, undefined, signals, postgresKeyedLock(locks));
 }

@@ -28,7 +28,7 @@ function sequenceOf(params: FormParams): number | null {
 const callSession = (ids: SessionIds, account: TwilioAccount, callSid: string) => ids.forKey(account.id, 'twilio', callSid);
 
 /** `?sessionId=` on the callback URL (part of what Twilio signs) names the session (`SessionIds.named`). */
-async function sessionOverride(ids: SessionIds, account: TwilioAccount, query: Record<string, unknown>): Promise<string | undefined> {
+export async function sessionOverride(ids: SessionIds, account: TwilioAccount, query: Record<string, unknown>): Promise<string | undefined> {
   const value = query.sessionId;
   return typeof value === 'string' && value !== '' ? ids.named(account.id, assertSessionId(value)) : undefined;
 }

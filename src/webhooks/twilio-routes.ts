@@ -4,7 +4,10 @@ import type { EventIngest } from '../events/ingest-events.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
 import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
-import { formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
+import { field, formParams, verifyTwilioRequest, type FormParams } from './verify-twilio-signature.js';
+import { EMPTY_TWIML, HOLD_MUSIC_URL, resumeTwiml, waitTwiml } from '../control/hold-queue.js';
+import { ApiError } from '../http/errors.js';
+import { holdQuery, holdQueueEvent } from './twilio-hold-queue.js';
 import type { ChatSessions } from '../messaging/chat-sessions.js';
 import type { ChatText } from '../messaging/chat-relay.js';
 import { messageStatusEvent, recordInboundMessage } from './twilio-messaging.js';
@@ -19,6 +22,8 @@ export interface TwilioWebhookOptions {
   readonly voiceTwiml?: (account: TwilioAccount) => string;
   readonly voiceRedirectUrl?: string;
   readonly now: () => Date;
+  /** What a held caller hears (default: Twilio's own hold music). */
+  readonly holdMusicUrl?: string;
   /** Texts: where inbound messages and delivery statuses are recorded (issue 18). */
   readonly chats?: ChatSessions;
   /** Relays a recorded text to the chat's other texting participants (its invited cell members). */
@@ -88,6 +93,38 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
       return acknowledge(reply, await messageStatusEvent(account, params, request.query as Record<string, unknown>, chats, options.now()));
     });
   }
+
+  // The hold queue of a call outside a conference (src/control/hold-queue.ts): each request is a
+  // confirmation (recorded), and its answer is the TwiML the call runs next.
+  const twiml = (reply: FastifyReply, body: string) => reply.code(200).type('text/xml; charset=utf-8').send(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
+  const callbackBase = (request: FastifyRequest) => (options.publicUrl ? options.publicUrl.replace(/\/+$/, '') : `${request.protocol}://${request.headers.host ?? request.hostname}`);
+  const memberCallback = (request: FastifyRequest, sessionId: string) => `${callbackBase(request)}/twilio/voice/status?sessionId=${encodeURIComponent(sessionId)}`;
+
+  app.post('/twilio/hold/wait', async (request, reply) => {
+    const { account, params } = await verified(request);
+    const hold = await holdQuery(account, request.query as Record<string, unknown>, ids, 'back');
+    await ingest.ingest([holdQueueEvent(account, params, hold, 'HoldQueueEntered', undefined, options.now())]);
+    return twiml(reply, waitTwiml(options.holdMusicUrl ?? HOLD_MUSIC_URL));
+  });
+
+  app.post('/twilio/hold/result', async (request, reply) => {
+    const { account, params } = await verified(request);
+    const hold = await holdQuery(account, request.query as Record<string, unknown>, ids, 'back');
+    const result = field(params, 'QueueResult') ?? 'error';
+    await ingest.ingest([holdQueueEvent(account, params, hold, 'HoldQueueLeft', result, options.now())]);
+    // Redirected, hung up or bridged: Twilio runs something else already (or nothing). Refused by the
+    // queue (queue-full, error): back to the agent, rather than hanging up on the caller.
+    const stranded = !['redirected', 'redirected-from-bridged', 'hangup', 'bridged', 'bridging-in-process'].includes(result);
+    return twiml(reply, stranded && hold.dial ? resumeTwiml(hold.dial, memberCallback(request, hold.sessionId)) : EMPTY_TWIML);
+  });
+
+  app.post('/twilio/hold/resume', async (request, reply) => {
+    const { account, params } = await verified(request);
+    const hold = await holdQuery(account, request.query as Record<string, unknown>, ids, 'to');
+    if (!hold.dial) throw new ApiError('BadRequest', "The resume URL names the agent to dial ('to')");
+    await ingest.ingest([holdQueueEvent(account, params, hold, 'HoldQueueLeft', 'redirected', options.now())]);
+    return twiml(reply, resumeTwiml(hold.dial, memberCallback(request, hold.sessionId)));
+  });
 
   app.post('/twilio/recording/status', async (request, reply) => {
     const { account, params } = await verified(request);

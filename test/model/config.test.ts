@@ -25,6 +25,13 @@ describe('config', () => {
     expect(() => parseConfig([], { READ_CONCURRENCY: '0' })).toThrow(/--read-concurrency \/ READ_CONCURRENCY must be a whole number ≥ 1/);
   });
 
+  it('takes the hold queue’s music URL, refusing one that is not http(s)', () => {
+    expect(parseConfig([], {}).holdMusicUrl).toBeUndefined();
+    expect(parseConfig([], { HOLD_MUSIC_URL: 'https://cdn.example.com/hold.mp3' }).holdMusicUrl).toBe('https://cdn.example.com/hold.mp3');
+    expect(parseConfig(['--hold-music-url', 'https://a.example/x.mp3'], { HOLD_MUSIC_URL: 'https://b.example/y.mp3' }).holdMusicUrl).toBe('https://a.example/x.mp3');
+    expect(() => parseConfig([], { HOLD_MUSIC_URL: 'music.mp3' })).toThrow(/--hold-music-url \/ HOLD_MUSIC_URL must be an http\(s\) URL/);
+  });
+
   it('bounds the reads: workers, how many run at once, how many may wait', () => {
     expect(parseConfig([], {})).toMatchObject({ readQueue: 64 });
     expect(parseConfig([], {}).readConcurrency).toBeUndefined();

@@ -38,6 +38,8 @@ export interface RecordedRequest {
 
 export interface Callback {
   readonly accountSid: string;
+  /** A request whose answer is TwiML the call runs next (a redirect's Url): called with the body. */
+  readonly onAnswer?: (body: string) => void;
   /** The URL Twilio was given (and signs), e.g. `https://switchboard.example.com/twilio/conference/status?sessionId=…`. */
   readonly url: string;
   readonly params: Record<string, string>;
@@ -82,7 +84,10 @@ export interface FakeCall {
   statusEvents: readonly string[];
   sequence: number;
   conferenceSid?: string;
-  queue?: string;
+  /** A `<Dial>` child still bridged to its parent: it ends when the parent is redirected elsewhere. */
+  bridged: boolean;
+  /** The queue it waits in (`<Enqueue>`), with the action URL to report its leaving to. */
+  queue?: { readonly sid: string; readonly name: string; readonly action?: string; readonly since: number };
   readonly dateCreated: string;
   endTime?: string;
 }
@@ -93,6 +98,14 @@ export interface FakeParticipant {
   muted: boolean;
   status: 'connected' | 'complete';
   readonly label?: string;
+}
+
+export interface FakeQueue {
+  readonly accountSid: string;
+  readonly sid: string;
+  readonly friendlyName: string;
+  /** CallSids waiting, oldest first. */
+  readonly members: string[];
 }
 
 export interface FakeConference {
@@ -151,6 +164,7 @@ export class TwilioFake {
   readonly requests: RecordedRequest[] = [];
   readonly calls = new Map<string, FakeCall>();
   readonly conferences = new Map<string, FakeConference>();
+  readonly queues = new Map<string, FakeQueue>();
   readonly recordings: { sid: string; callSid: string; accountSid: string; status: string; form: URLSearchParams }[] = [];
   readonly messages: FakeMessage[] = [];
   /** The delivery statuses reported for each message sent, in order (Twilio sends no callback for `queued`). */
@@ -241,6 +255,7 @@ export class TwilioFake {
       statusCallback: call.statusCallback,
       statusEvents: ['initiated', 'ringing', 'answered', 'completed'],
       sequence: 0,
+      bridged: call.parentCallSid !== undefined,
       dateCreated: now(),
     };
     this.calls.set(made.sid, made);
@@ -261,6 +276,17 @@ export class TwilioFake {
     if (!LIVE.has(status)) call.endTime = now();
     this.callStatusCallback(call);
     if (!LIVE.has(status) && call.conferenceSid) this.leave(this.conferences.get(call.conferenceSid)!, call.sid, 'participant_hung_up');
+  }
+
+  /** A recording stops as Twilio reports it (`completed` with its URL, or `absent`): the callback goes out if it was asked for. */
+  setRecordingStatus(sid: string, status: 'completed' | 'absent'): void {
+    const recording = this.recordings.find((r) => r.sid === sid)!;
+    recording.status = status;
+    const callback = recording.form.get('RecordingStatusCallback');
+    if (!callback || !recording.form.getAll('RecordingStatusCallbackEvent').includes(status)) return;
+    const params: Record<string, string> = { AccountSid: recording.accountSid, CallSid: recording.callSid, RecordingSid: sid, RecordingStatus: status, RecordingChannels: '2', RecordingSource: 'StartCallRecordingAPI' };
+    if (status === 'completed') Object.assign(params, { RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${recording.accountSid}/Recordings/${sid}`, RecordingDuration: '12' });
+    this.send({ accountSid: recording.accountSid, url: callback, params });
   }
 
   /** Sends the inbound-SMS webhook Twilio would for a text to `to` (an MMS when media are given); answers Switchboard's status. */
@@ -311,17 +337,23 @@ export class TwilioFake {
   }
 
   /** Posts one callback to Switchboard, signed over the URL Twilio was given. */
-  async deliver(callback: Callback): Promise<number> {
+  deliver(callback: Callback): Promise<number> {
+    return this.deliverTo(this.switchboardUrl, callback);
+  }
+
+  /** As `deliver`, to the Switchboard at `base` (one of several instances behind the public URL). */
+  async deliverTo(base: string | undefined, callback: Callback): Promise<number> {
     const token = this.accounts.get(callback.accountSid)!;
     const signature = twilio.getExpectedTwilioSignature(token, callback.url, callback.params);
     const given = new URL(callback.url);
-    const target = this.switchboardUrl ? this.switchboardUrl + given.pathname + given.search : callback.url;
+    const target = base ? base + given.pathname + given.search : callback.url;
     const res = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
       body: new URLSearchParams(callback.params).toString(),
     });
-    await res.arrayBuffer();
+    const answer = await res.text();
+    if (res.status < 300) callback.onAnswer?.(answer);
     const at = performance.now();
     this.delivered.push({ callback, status: res.status, at });
     if (res.status < 300) {
@@ -406,7 +438,7 @@ export class TwilioFake {
     conference.participants.set(call.sid, participant);
     conference.joined.add(call.sid);
     call.conferenceSid = conference.sid;
-    call.queue = undefined;
+    this.leaveQueue(call, 'redirected');
     if (first) this.conferenceCallback(conference, 'conference-start');
     this.participantCallback(conference, 'participant-join', participant);
   }
@@ -430,6 +462,7 @@ export class TwilioFake {
   private endCall(call: FakeCall, status: string) {
     call.status = status;
     call.endTime = now();
+    this.leaveQueue(call, 'hangup');
     if (call.conferenceSid) this.leave(this.conferences.get(call.conferenceSid)!, call.sid, 'participant_hung_up');
     this.callStatusCallback(call);
     // Dialled children end with their parent, as `<Dial>` legs do.
@@ -522,6 +555,21 @@ export class TwilioFake {
       }
       return [201, { sid: recording.sid, status: 'in-progress', call_sid: call.sid, conference_sid: null, start_time: now(), channels: 2, source: 'StartCallRecordingAPI', track: r.form.get('RecordingTrack') ?? 'both' }];
     }
+    if (r.path === '/Queues.json' && r.method === 'GET') {
+      const queues = [...this.queues.values()].filter((q) => q.accountSid === r.accountSid);
+      return [200, { queues: queues.map((q) => ({ sid: q.sid, account_sid: q.accountSid, friendly_name: q.friendlyName, current_size: q.members.length, max_size: 1000 })), page: 0, page_size: 50, next_page_uri: null, uri: r.fullPath }];
+    }
+    if ((m = /^\/Queues\/([^/]+)\/Members\/([^/]+)\.json$/.exec(r.path)) && r.method === 'GET') {
+      const queue = this.queues.get(m[1]!);
+      const position = queue && queue.accountSid === r.accountSid ? queue.members.indexOf(m[2]!) : -1;
+      if (position < 0) return notFound();
+      return [200, { call_sid: m[2], queue_sid: queue!.sid, position: position + 1, wait_time: 0, date_enqueued: now() }];
+    }
+    if ((m = /^\/Recordings\/([^/]+)\.json$/.exec(r.path)) && r.method === 'GET') {
+      const recording = this.recordings.find((x) => x.sid === m![1] && x.accountSid === r.accountSid);
+      if (!recording) return notFound();
+      return [200, { sid: recording.sid, account_sid: recording.accountSid, call_sid: recording.callSid, status: recording.status, channels: 2, source: 'StartCallRecordingAPI' }];
+    }
     if ((m = /^\/Conferences\/([^/]+)\.json$/.exec(r.path))) {
       const conference = ownConference(m[1]!);
       if (!conference) return notFound();
@@ -610,12 +658,39 @@ export class TwilioFake {
       return [200, callJson(call)];
     }
     const twiml = form.get('Twiml');
-    if (twiml !== null || form.get('Url') !== null) {
+    const url = form.get('Url');
+    if (twiml !== null || url !== null) {
       if (call.status !== 'in-progress') return [400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', more_info: 'https://www.twilio.com/docs/errors/21220', status: 400 }];
+      this.redirected(call);
       if (twiml) this.runTwiml(call, twiml);
+      else if (url) this.send({ accountSid: call.accountSid, url, params: this.voiceParams(call), onAnswer: (answer) => this.runTwiml(call, answer) });
       return [200, callJson(call)];
     }
     return [200, callJson(call)];
+  }
+
+  /**
+   * A call leaves what its TwiML was doing: its queue (the action hears `redirected`), its own
+   * `<Dial>` bridge, and the children it had dialled, which Twilio hangs up with the bridge.
+   */
+  private redirected(call: FakeCall) {
+    this.leaveQueue(call, 'redirected');
+    call.bridged = false;
+    for (const child of [...this.calls.values()]) if (child.parentCallSid === call.sid && child.bridged && LIVE.has(child.status)) this.endCall(child, child.status === 'in-progress' ? 'completed' : 'canceled');
+  }
+
+  private voiceParams(call: FakeCall): Record<string, string> {
+    return { AccountSid: call.accountSid, CallSid: call.sid, CallStatus: call.status, From: call.from, To: call.to, Direction: call.direction, ApiVersion: '2010-04-01' };
+  }
+
+  /** Takes a queued call out of its queue and reports why to the `<Enqueue action>`. */
+  private leaveQueue(call: FakeCall, result: string) {
+    const queue = call.queue;
+    if (!queue) return;
+    call.queue = undefined;
+    const members = this.queues.get(queue.sid)!.members;
+    members.splice(members.indexOf(call.sid), 1);
+    if (queue.action) this.send({ accountSid: call.accountSid, url: queue.action, params: { ...this.voiceParams(call), QueueResult: result, QueueSid: queue.sid, QueueTime: String(Math.round((performance.now() - queue.since) / 1000)) } });
   }
 
   /** The few TwiML shapes Switchboard sends: `<Dial><Conference>`, `<Enqueue>`, `<Dial><Number|Client|Sip>`. */
@@ -635,7 +710,18 @@ export class TwilioFake {
     const enqueue = /<Enqueue\b[^>]*>([^<]+)<\/Enqueue>/.exec(twiml);
     if (enqueue) {
       if (call.conferenceSid) this.leave(this.conferences.get(call.conferenceSid)!, call.sid, 'participant_updated_via_api');
-      call.queue = enqueue[1];
+      const name = decode(enqueue[1]!);
+      let queue = [...this.queues.values()].find((q) => q.accountSid === call.accountSid && q.friendlyName === name);
+      if (!queue) {
+        queue = { accountSid: call.accountSid, sid: newSid('QU'), friendlyName: name, members: [] };
+        this.queues.set(queue.sid, queue);
+      }
+      queue.members.push(call.sid);
+      call.queue = { sid: queue.sid, name, action: attr('Enqueue', 'action'), since: performance.now() };
+      // Twilio asks the waitUrl for what the caller hears: the first request says the call is queued.
+      const waitUrl = attr('Enqueue', 'waitUrl');
+      const size = String(queue.members.length);
+      if (waitUrl) this.send({ accountSid: call.accountSid, url: waitUrl, params: { ...this.voiceParams(call), QueueSid: queue.sid, QueuePosition: size, QueueTime: '0', AvgQueueTime: '0', CurrentQueueSize: size } });
       return;
     }
     const dialled = /<(Number|Client|Sip)\b[^>]*>([^<]+)<\/\1>/.exec(twiml);

@@ -5,6 +5,7 @@ import { UsersRepository } from '../../../src/directory/users-repository.js';
 import { sessionIdForKey } from '../../../src/events/session-id.js';
 import type { SessionInfo } from '../../../src/model/session-info.js';
 import { sessionCookie } from '../../support/directory.js';
+import type { Store } from '../../../src/store/open-store.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { TwilioFake } from '../../support/twilio-fake.js';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, OTHER_TOKEN, PUBLIC_URL, SESSION_KEY_SECRET_FOR_TESTS, seedDirectory } from '../../events/support/directory-seed.js';
@@ -32,13 +33,10 @@ export interface Harness extends TestServer {
  * A Switchboard on 127.0.0.1 whose Twilio is the local fake, the events directory (acct_acme with
  * its Twilio credentials, Dana Agent's User endpoint `client:dana`), and Dana signed in.
  */
-export async function startHarness(control: ControlOptions = {}): Promise<Harness> {
+export async function startHarness(control: ControlOptions = {}, store?: Store): Promise<Harness> {
   const fake = await TwilioFake.start({ accounts: [{ sid: ACCOUNT_SID, token: AUTH_TOKEN }, { sid: OTHER_ACCOUNT_SID, token: OTHER_TOKEN }] });
   onTestFinished(() => fake.close());
-  const server = await startTestServer([], {
-    events: { publicUrl: PUBLIC_URL },
-    control: { twilioApiUrl: fake.url, twilioTimeoutMs: 400, twilioMaxRetries: 1, reconcileAfterMs: 60_000, ...control },
-  });
+  const server = await startTestServer([], { ...instanceOptions(fake, control), store });
   fake.switchboardUrl = server.url;
   await seedDirectory(server.store.db);
   await server.store.db.updateTable('endpoints').set({ email: 'dana@acme.test' }).where('id', '=', 'ep_agent_dana').execute();
@@ -55,6 +53,26 @@ export async function startHarness(control: ControlOptions = {}): Promise<Harnes
     });
   const session = async (id: string) => (await call('GET', `/sessions/${id}`)).json() as Promise<SessionInfo>;
   return { ...server, fake, danaId: dana.id, call, session, cookie, otherCookie };
+}
+
+const instanceOptions = (fake: TwilioFake, control: ControlOptions) => ({
+  events: { publicUrl: PUBLIC_URL },
+  control: { twilioApiUrl: fake.url, twilioTimeoutMs: 400, twilioMaxRetries: 1, reconcileAfterMs: 60_000, ...control },
+});
+
+/**
+ * Another Switchboard over `store` (a second store on the harness's database: another instance
+ * behind the load balancer), with the same Twilio fake; `call` is signed in as Dana there too.
+ */
+export async function anotherInstance(h: Harness, store: Store, control: ControlOptions = {}): Promise<Pick<Harness, 'url' | 'call'>> {
+  const server = await startTestServer([], { ...instanceOptions(h.fake, control), store });
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(server.url + path, {
+      method,
+      headers: { cookie: h.cookie, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return { url: server.url, call };
 }
 
 /** A Manager of acct_acme who can sign in (Basic auth) with PASSWORD. */
@@ -87,7 +105,7 @@ export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = 
 }
 
 /** An inbound call ringing Dana through `<Dial>` (no conference yet). */
-export async function ringingAgentCall(h: Harness): Promise<Omit<LiveCall, 'conferenceSid'>> {
+export async function ringingAgentCall(h: Pick<Harness, 'fake'>): Promise<Omit<LiveCall, 'conferenceSid'>> {
   const caller = h.fake.addCall(ACCOUNT_SID, { from: CALLER_NUMBER, to: MAIN_LINE, status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status` });
   const sessionId = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'twilio', caller.sid);
   await h.fake.deliver({ accountSid: ACCOUNT_SID, url: `${PUBLIC_URL}/twilio/voice`, params: { AccountSid: ACCOUNT_SID, CallSid: caller.sid, From: CALLER_NUMBER, To: MAIN_LINE, Direction: 'inbound', CallStatus: 'ringing' } });
