@@ -8,18 +8,31 @@ import type pg from 'pg';
 export interface ChangeSignals {
   /** After a commit: wake every instance's stream. Calls made while one is sent coalesce into one. */
   notify(position: number): void;
-  /** Calls `onWake` for every signal (this instance's too); resolves to a function that stops listening. */
-  listen(onWake: () => void): Promise<() => Promise<void>>;
+  /**
+   * After a heartbeat or a channel change recorded for a subscription another instance holds: that
+   * instance looks at its subscriptions now instead of at its next sweep.
+   */
+  nudge(): void;
+  /** Calls `onWake` for every signal (this instance's too), saying which; resolves to a function that stops listening. */
+  listen(onWake: (what: SignalKind) => void): Promise<() => Promise<void>>;
 }
+
+/** `changes`: the change log moved; `subscriptions`: a subscription's row changed (ChangeSignals.nudge). */
+export type SignalKind = 'changes' | 'subscriptions';
 
 /** SQLite serves from one process, whose commits wake its stream directly. */
 export const noChangeSignals: ChangeSignals = Object.freeze({
   notify: () => {},
+  nudge: () => {},
   listen: async () => async () => {},
 });
 
-/** The NOTIFY channel; payloads are the last position committed (postgresql.org/docs/current/sql-notify.html). */
+/**
+ * The NOTIFY channel; payloads are the last position committed, or SUBSCRIPTIONS for a nudge
+ * (postgresql.org/docs/current/sql-notify.html).
+ */
 const CHANNEL = 'switchboard_stream';
+const SUBSCRIPTIONS = 'subscriptions';
 
 /** Waits before a lost LISTEN connection is opened again, so a database restart is not hammered. */
 const RELISTEN_MS = 1_000;
@@ -50,6 +63,10 @@ export function postgresChangeSignals(pool: pg.Pool, connect: () => pg.Client): 
       latest = Math.max(latest, position);
       if (!sending) void send();
     },
+    nudge() {
+      // Lost, it costs the holder's sweep interval of latency.
+      void pool.query('SELECT pg_notify($1, $2)', [CHANNEL, SUBSCRIPTIONS]).catch(() => {});
+    },
     async listen(onWake) {
       let stopped = false;
       let client: pg.Client | undefined;
@@ -58,12 +75,12 @@ export function postgresChangeSignals(pool: pg.Pool, connect: () => pg.Client): 
         if (stopped) return;
         const fresh = connect();
         client = fresh;
-        fresh.on('notification', () => onWake());
+        fresh.on('notification', (message) => onWake(message.payload === SUBSCRIPTIONS ? 'subscriptions' : 'changes'));
         fresh.on('error', () => {
           void fresh.end().catch(() => {});
           if (stopped) return;
           // Whatever was committed while deaf is read on the next wake or poll.
-          retry = setTimeout(() => void open().then(onWake, () => {}), RELISTEN_MS);
+          retry = setTimeout(() => void open().then(() => onWake('changes'), () => {}), RELISTEN_MS);
           retry.unref();
         });
         await fresh.connect();
