@@ -102,7 +102,7 @@ describe('a browser EventSource', () => {
     page.on('response', (response) => {
       if (response.url().includes('/event-stream?') && response.status() === 200) connects++;
     });
-    await openEventSource(page, `${server.url}${streamPath}`, false);
+    await openEventSource(page, streamPath, true);
     await until(page, (s) => s.opens === 1, 'the stream to open');
 
     const writing = chatChanges(server.url, server.key, 'chat-browser', 0, 300);
@@ -141,23 +141,21 @@ describe('a browser EventSource', () => {
     expect(seen.changes.map((c) => c.version)).toEqual([1, 2, 3]);
     expect(seen.errors).toBe(0);
 
+    /** The same signed-in browser, a fresh tab on `origin`: an EventSource the browser must refuse (closed for good). */
+    const refusedOn = async (origin: string, withCredentials: boolean, what: string) => {
+      const tab = await newPage(browser);
+      await tab.context.addCookies(await context.cookies());
+      await tab.page.goto(`${origin}/`);
+      await openEventSource(tab.page, `${server.url}${streamPath}`, withCredentials);
+      return { page: tab.page, seen: await until(tab.page, (s) => s.errors > 0 && s.state === 2, what) };
+    };
     // Without credentials the cookie stays home: 401, and the browser gives up.
-    const anonymous = await newPage(browser);
-    await anonymous.context.addCookies(await context.cookies());
-    await anonymous.page.goto(`${listed.origin}/`);
-    await openEventSource(anonymous.page, `${server.url}${streamPath}`, false);
-    const refusedAnonymous = await until(anonymous.page, (s) => s.errors > 0 && s.state === 2, 'the uncredentialed stream to fail');
-    expect(refusedAnonymous.opens).toBe(0);
-
+    expect((await refusedOn(listed.origin, false, 'the uncredentialed stream to fail')).seen.opens).toBe(0);
     // A page of an origin not listed: no CORS headers, so the browser refuses the stream.
-    const other = await newPage(browser);
-    await other.context.addCookies(await context.cookies());
-    await other.page.goto(`${stranger.origin}/`);
-    await openEventSource(other.page, `${server.url}${streamPath}`, true);
-    const refused = await until(other.page, (s) => s.errors > 0 && s.state === 2, 'the unlisted origin to be refused');
+    const { page: other, seen: refused } = await refusedOn(stranger.origin, true, 'the unlisted origin to be refused');
     await chatChanges(server.url, server.key, 'chat-elsewhere', 3, 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(refused.opens).toBe(0);
-    expect((await seenIn(other.page)).changes).toEqual([]);
+    expect((await seenIn(other)).changes).toEqual([]);
   }, 60_000);
 });
