@@ -9,16 +9,16 @@ export interface ChangeSignals {
   /** After a commit: wake every instance's stream. Calls made while one is sent coalesce into one. */
   notify(position: number): void;
   /**
-   * After a heartbeat or a channel change recorded for a subscription another instance holds: that
-   * instance looks at its subscriptions now instead of at its next sweep.
+   * After a heartbeat or a channel change recorded for a subscription another instance holds: the
+   * holder looks at that subscription now instead of at its next sweep.
    */
-  nudge(): void;
+  nudge(subscriptionId: string): void;
   /** Calls `onWake` for every signal (this instance's too), saying which; resolves to a function that stops listening. */
-  listen(onWake: (what: SignalKind) => void): Promise<() => Promise<void>>;
+  listen(onWake: (signal: Signal) => void): Promise<() => Promise<void>>;
 }
 
-/** `changes`: the change log moved; `subscriptions`: a subscription's row changed (ChangeSignals.nudge). */
-export type SignalKind = 'changes' | 'subscriptions';
+/** The change log moved, or one subscription's row changed (ChangeSignals.nudge). */
+export type Signal = { readonly kind: 'changes' } | { readonly kind: 'subscription'; readonly id: string };
 
 /** SQLite serves from one process, whose commits wake its stream directly. */
 export const noChangeSignals: ChangeSignals = Object.freeze({
@@ -28,11 +28,12 @@ export const noChangeSignals: ChangeSignals = Object.freeze({
 });
 
 /**
- * The NOTIFY channel; payloads are the last position committed, or SUBSCRIPTIONS for a nudge
- * (postgresql.org/docs/current/sql-notify.html).
+ * The NOTIFY channel; payloads are the last position committed, or `s:` and a subscription id for a
+ * nudge (postgresql.org/docs/current/sql-notify.html).
  */
 const CHANNEL = 'switchboard_stream';
-const SUBSCRIPTIONS = 'subscriptions';
+const NUDGE = 's:';
+const CHANGES: Signal = Object.freeze({ kind: 'changes' });
 
 /** Waits before a lost LISTEN connection is opened again, so a database restart is not hammered. */
 const RELISTEN_MS = 1_000;
@@ -63,9 +64,9 @@ export function postgresChangeSignals(pool: pg.Pool, connect: () => pg.Client): 
       latest = Math.max(latest, position);
       if (!sending) void send();
     },
-    nudge() {
+    nudge(subscriptionId) {
       // Lost, it costs the holder's sweep interval of latency.
-      void pool.query('SELECT pg_notify($1, $2)', [CHANNEL, SUBSCRIPTIONS]).catch(() => {});
+      void pool.query('SELECT pg_notify($1, $2)', [CHANNEL, NUDGE + subscriptionId]).catch(() => {});
     },
     async listen(onWake) {
       let stopped = false;
@@ -75,12 +76,12 @@ export function postgresChangeSignals(pool: pg.Pool, connect: () => pg.Client): 
         if (stopped) return;
         const fresh = connect();
         client = fresh;
-        fresh.on('notification', (message) => onWake(message.payload === SUBSCRIPTIONS ? 'subscriptions' : 'changes'));
+        fresh.on('notification', ({ payload }) => onWake(payload?.startsWith(NUDGE) ? { kind: 'subscription', id: payload.slice(NUDGE.length) } : CHANGES));
         fresh.on('error', () => {
           void fresh.end().catch(() => {});
           if (stopped) return;
           // Whatever was committed while deaf is read on the next wake or poll.
-          retry = setTimeout(() => void open().then(() => onWake('changes'), () => {}), RELISTEN_MS);
+          retry = setTimeout(() => void open().then(() => onWake(CHANGES), () => {}), RELISTEN_MS);
           retry.unref();
         });
         await fresh.connect();

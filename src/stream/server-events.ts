@@ -90,7 +90,7 @@ export class ServerEvents {
    */
   start(): Promise<void> {
     this.started ??= (async () => {
-      this.stopListening = this.signals.listen((what) => (what === 'subscriptions' ? void this.sweep() : this.wake()));
+      this.stopListening = this.signals.listen((signal) => (signal.kind === 'subscription' ? void this.sweep(signal.id) : this.wake()));
       await this.stopListening;
       this.position = (await this.log.head()).position;
       const every = (ms: number, run: () => unknown) => {
@@ -175,7 +175,7 @@ export class ServerEvents {
   /** A heartbeat for a subscription another instance holds: recorded, and that instance nudged to answer it with cmd.onHeartbeat. */
   async pulseElsewhere(id: string, caller: Caller | undefined): Promise<boolean> {
     if (!(await this.registry.pulse(id, caller, this.now()))) return false;
-    this.signals.nudge();
+    this.signals.nudge(id);
     return true;
   }
 
@@ -186,7 +186,7 @@ export class ServerEvents {
    */
   async updateElsewhere(id: string, channels: readonly ReadableChannel[]): Promise<'applied' | 'gone' | 'timeout'> {
     const request = await this.registry.requestChannels(id, channels);
-    this.signals.nudge();
+    this.signals.nudge(id);
     // Two sweeps: the nudge may be lost, and a sweep running when it lands may have read before it.
     const deadline = this.now() + 2 * this.sweepEveryMs + 1_000;
     for (;;) {
@@ -243,10 +243,14 @@ export class ServerEvents {
   /**
    * Ends subscriptions unregistered on another instance and those without a heartbeat (here or
    * elsewhere) for idleTimeoutMs; answers heartbeats and applies channel changes other instances
-   * took for its subscriptions. A store that cannot be read skips all but the expiry. A sweep asked
-   * for while one runs (a nudge) runs again after it, as it may have read the store before the change.
+   * took for its subscriptions. A store that cannot be read skips all but the expiry. With `only`
+   * (a nudge about one subscription), looks at that one alone, if held here: one nudge per heartbeat
+   * must not cost a read of every subscription. Asked for while a sweep runs, a whole sweep follows
+   * it, as it may have read the store before the change.
    */
-  private async sweep(): Promise<void> {
+  private async sweep(only?: string): Promise<void> {
+    const nudged = only === undefined ? undefined : this.subscriptions.get(only);
+    if (only !== undefined && !nudged) return;
     if (this.sweeping) {
       this.sweepAgain = true;
       return;
@@ -254,13 +258,14 @@ export class ServerEvents {
     this.sweeping = true;
     try {
       const now = this.now();
-      const synced = await this.registry.sync([...this.subscriptions.values()], now, now - 2 * this.limits.idleTimeoutMs).catch(() => undefined);
+      const held = nudged ? [nudged] : [...this.subscriptions.values()];
+      const synced = await this.registry.sync(held, now, nudged ? undefined : now - 2 * this.limits.idleTimeoutMs).catch(() => undefined);
       for (const subscription of synced?.pulsed ?? []) if (!subscription.stream.closed) subscription.stream.send('cmd.onHeartbeat', JSON.stringify(subscription.meta()));
       for (const { subscription, channels, request } of synced?.updates ?? []) {
         if (!subscription.stream.closed) await this.update(subscription, channels, request).catch(() => {});
       }
       const deadline = this.now() - this.limits.idleTimeoutMs;
-      for (const subscription of this.subscriptions.values()) if (synced?.gone.has(subscription.id) || subscription.lastPulse < deadline) subscription.stream.end();
+      for (const subscription of held) if (synced?.gone.has(subscription.id) || subscription.lastPulse < deadline) subscription.stream.end();
     } finally {
       this.sweeping = false;
     }

@@ -104,9 +104,10 @@ export class SubscriptionRegistry {
 
   /**
    * The holder's sweep: records that it still holds its subscriptions, takes the pulses and channel
-   * changes recorded elsewhere, and finds those whose rows are gone (unregistered on another instance).
+   * changes recorded elsewhere, and finds those whose rows are gone (unregistered on another
+   * instance); with `staleBefore`, drops the rows of instances that stopped sweeping before it.
    */
-  async sync(local: readonly Subscription[], now: number, staleBefore: number): Promise<SyncResult> {
+  async sync(local: readonly Subscription[], now: number, staleBefore?: number): Promise<SyncResult> {
     const result: SyncResult = { gone: new Set(), pulsed: [], updates: [] };
     const { gone } = result;
     for (let i = 0; i < local.length; i += CHUNK) {
@@ -129,7 +130,7 @@ export class SubscriptionRegistry {
       const alive = chunk.filter((s) => !gone.has(s.id)).map((s) => s.id);
       if (alive.length) await this.db.updateTable('stream_subscriptions').set({ held_at: now }).where('id', 'in', alive).execute();
     }
-    await this.db.deleteFrom('stream_subscriptions').where('held_at', '<', staleBefore).execute();
+    if (staleBefore !== undefined) await this.db.deleteFrom('stream_subscriptions').where('held_at', '<', staleBefore).execute();
     return result;
   }
 
