@@ -1,7 +1,8 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow, type SessionLinks } from '../sessions/session-row.js';
 import type { Database, SessionEventsTable, SessionsTable } from '../store/schema.js';
+import { ChangeLog } from '../stream/change-log.js';
 import { foldSession } from './fold-session.js';
 import { ledgerRow } from './ledger-row.js';
 import { snapshotEvent, type SnapshotSource } from './snapshot-event.js';
@@ -26,9 +27,11 @@ export function snapshotWrite(session: SessionInfo, source: SnapshotSource, inge
 /**
  * Stores the sessions whose id is not stored yet (in any account: ids are unique), each row with its
  * ledger row, in the caller's transaction; never overwrites. Returns the ids it stored. One INSERT
- * per table for the whole batch: `generate` writes 1,000 sessions a statement.
+ * per table for the whole batch: `generate` writes 1,000 sessions a statement. Each session stored
+ * goes out on the live stream (an import, the demo) unless `stream` is false: `generate` fills a
+ * store for benchmarks, as a restore would, and a change per generated session would double its writes.
  */
-export async function insertSnapshots(trx: Transaction<Database> | Kysely<Database>, writes: readonly SnapshotWrite[]): Promise<Set<string>> {
+export async function insertSnapshots(trx: Transaction<Database>, writes: readonly SnapshotWrite[], stream = true): Promise<Set<string>> {
   if (!writes.length) return new Set();
   const ids = writes.map((w) => w.row.id);
   const taken = new Set((await trx.selectFrom('sessions').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
@@ -45,5 +48,10 @@ export async function insertSnapshots(trx: Transaction<Database> | Kysely<Databa
   const stored = new Set(inserted.map((r) => r.id));
   const ledger = fresh.filter((w) => stored.has(w.row.id)).map((w) => w.ledger);
   if (ledger.length) await trx.insertInto('session_events').values(ledger).execute();
+  // Last: the stream head's lock is held from here to the commit (change-log.ts).
+  if (stream && stored.size) {
+    const rows = fresh.filter((w) => stored.has(w.row.id));
+    await new ChangeLog(trx).append(trx, rows.map((w) => ({ accountId: w.row.account_id, sessionId: w.row.id, version: Number(w.row.version), document: w.row.document! })), ledger[0]!.ingested_at);
+  }
   return stored;
 }

@@ -27,7 +27,7 @@ export async function generateCommand(config: Config, args: readonly string[], o
       if (loaded % 100_000 === 0) out(`${loaded} sessions…`);
     });
     const clock = () => options.endAt;
-    await archiveRound(store.db, store.capabilities.jobLock, new LifecyclePolicies(store.db, clock), clock);
+    await archiveRound(store.db, store.capabilities.jobLock, new LifecyclePolicies(store.db, clock), clock, false);
     await store.capabilities.refreshStatistics(store.db);
     out(`Generated ${count} sessions in ${((Date.now() - started) / 1000).toFixed(0)} s into ${config.databaseUrl}.`);
   } finally {

@@ -32,7 +32,7 @@ async function load(db: Kysely<Database>, options: GeneratorOptions, progress: (
   const flush = async () => {
     const batch = writes;
     writes = [];
-    await db.transaction().execute((trx) => insertSnapshots(trx, batch));
+    await db.transaction().execute((trx) => insertSnapshots(trx, batch, false));
     loaded += batch.length;
     progress(loaded);
   };

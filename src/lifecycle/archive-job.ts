@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { ChangeLog } from '../stream/change-log.js';
 import type { JobLock } from '../store/job-lock.js';
 import { daysBefore, type Clock } from './clock.js';
 import type { LifecyclePolicies } from './lifecycle-policies.js';
@@ -18,10 +19,12 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 /**
  * One round of the archive job: ended sessions created before their account's live window move to
  * the archive (lists skip them unless `searchArchive`; GET by id still finds them). Short
- * transactions with a yield between them, so requests are never queued behind the job.
+ * transactions with a yield between them, so requests are never queued behind the job. Each session
+ * archived goes out on the live stream, with `"archived":true` (not for `generate`'s bulk load: `stream` false).
  */
-export async function archiveRound(db: Kysely<Database>, lock: JobLock, policies: LifecyclePolicies, clock: Clock): Promise<JobReport> {
+export async function archiveRound(db: Kysely<Database>, lock: JobLock, policies: LifecyclePolicies, clock: Clock, stream = true): Promise<JobReport> {
   const now = clock();
+  const changes = new ChangeLog(db);
   const byAccount: Record<string, number> = {};
   const accounts = await db.selectFrom('sessions').select('account_id').distinct().where('archived', '=', 0).execute();
   for (const { account_id: accountId } of accounts) {
@@ -43,7 +46,9 @@ export async function archiveRound(db: Kysely<Database>, lock: JobLock, policies
           .limit(ARCHIVE_BATCH)
           .execute();
         if (rows.length === 0) return 0;
-        await trx.updateTable('sessions').set({ archived: 1 }).where('account_id', '=', accountId).where('id', 'in', rows.map((r) => r.id)).execute();
+        const ids = rows.map((r) => r.id);
+        await trx.updateTable('sessions').set({ archived: 1 }).where('account_id', '=', accountId).where('id', 'in', ids).execute();
+        if (stream) await changes.append(trx, await changes.changesOf(trx, accountId, ids, 'archived'), new Date().toISOString());
         since = rows[rows.length - 1]!.date_created ?? since;
         return rows.length;
       });

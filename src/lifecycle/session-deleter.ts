@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, DeletionAuditsTable } from '../store/schema.js';
+import { ChangeLog } from '../stream/change-log.js';
 
 export interface DeletionRange {
   readonly accountId: string;
@@ -22,7 +23,8 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 
 /**
  * Deletes an account's sessions created in a range, with their events, in short transactions, and
- * records who deleted what (one audit row, one line per session). Held sessions are skipped.
+ * records who deleted what (one audit row, one line per session). Held sessions are skipped. Each
+ * deletion goes out on the live stream as `{channel}@cmd.SessionDeleted` (and is replayed on resume).
  */
 export async function deleteSessionsInRange(
   db: Kysely<Database>,
@@ -37,15 +39,19 @@ export async function deleteSessionsInRange(
     .returning('seq')
     .executeTakeFirstOrThrow();
   let deleted = 0;
+  const changes = new ChangeLog(db);
   for (;;) {
     const removed = await runBatch(async (trx) => {
       const ids = await candidates(trx, range).limit(batchSize).execute();
       if (ids.length === 0) return 0;
       const sessionIds = ids.map((r) => r.id);
+      const gone = await changes.changesOf(trx, range.accountId, sessionIds, 'deleted');
       await trx.insertInto('deletion_audit_sessions').values(sessionIds.map((session_id) => ({ audit_seq: seq, account_id: range.accountId, session_id }))).execute();
       await trx.deleteFrom('session_events').where('account_id', '=', range.accountId).where('session_id', 'in', sessionIds).execute();
       await trx.deleteFrom('chat_members').where('account_id', '=', range.accountId).where('session_id', 'in', sessionIds).execute();
       await trx.deleteFrom('sessions').where('account_id', '=', range.accountId).where('id', 'in', sessionIds).execute();
+      // Wall-clock time, as the stream's history window is (a lifecycle clock may be a test's).
+      await changes.append(trx, gone, new Date().toISOString());
       return sessionIds.length;
     });
     if (removed === 'busy') return 'busy';

@@ -438,6 +438,23 @@ export function migrations(caps: StoreCapabilities): Record<string, Migration> {
         await db.schema.dropTable('chat_members').execute();
       },
     },
+    '017-stream-edges': {
+      async up(db: Kysely<unknown>) {
+        // What a change is (src/stream/change-log.ts): a SessionInfo (ingest, import, archive) or a
+        // SessionDeleted (DeleteSessions, retention), each sent under its own selector.
+        await db.schema.alterTable('session_changes').addColumn('kind', 'text', (c) => c.notNull().defaultTo('SessionInfo')).execute();
+        // A subscription's channels with the accounts each was authorized for, so any instance lists
+        // it (GetEventSubscribers) with the tenant rules; and a channel change asked for on another
+        // instance than the holder's, until the holder has applied it (UpdateEventSubscriber).
+        await db.schema.alterTable('stream_subscriptions').addColumn('channels', 'text').execute();
+        await db.schema.alterTable('stream_subscriptions').addColumn('pending_channels', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('stream_subscriptions').dropColumn('pending_channels').execute();
+        await db.schema.alterTable('stream_subscriptions').dropColumn('channels').execute();
+        await db.schema.alterTable('session_changes').dropColumn('kind').execute();
+      },
+    },
   };
 }
 

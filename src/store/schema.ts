@@ -244,9 +244,11 @@ export interface SessionChangesTable {
   session_id: string;
   /** The session row's version after the commit: per session, higher is newer. */
   version: number;
-  /** The SessionInfo JSON, as GET /sessions/{id} returned it right after the commit. */
+  /** The SessionInfo JSON, as GET /sessions/{id} returned it right after the commit (a deleted session: as it was last). */
   document: string;
   committed_at: string;
+  /** `SessionInfo`, or `SessionDeleted`: the selector the change goes out under. */
+  kind: Generated<string>;
 }
 
 /** A live stream subscription, whichever instance holds its response (server-events.ts). */
@@ -261,6 +263,10 @@ export interface StreamSubscriptionsTable {
   last_pulse: number;
   /** Epoch ms the holding instance last swept it: a crashed instance's rows go stale and are dropped. */
   held_at: number;
+  /** Its channels (JSON ReadableChannel[]: names and the accounts each was authorized for), for lists on any instance. */
+  channels: string | null;
+  /** Channels asked for on another instance (JSON ReadableChannel[]), until the holder applies them. */
+  pending_channels: string | null;
 }
 
 /** Who changed what of an account's lifecycle settings or a session's legal hold, and when. */

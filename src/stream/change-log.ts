@@ -3,14 +3,22 @@ import type { Database } from '../store/schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/** A session as one commit left it: what the stream sends as `{channel}@cmd.SessionInfo`. */
+/**
+ * What a change tells: the session as it now is (`{channel}@cmd.SessionInfo`), or that it is gone
+ * (`{channel}@cmd.SessionDeleted`, docs/server-events.md).
+ */
+export type ChangeKind = 'SessionInfo' | 'SessionDeleted';
+
+/** A session as one commit left it: what the stream sends as `{channel}@cmd.{kind}`. */
 export interface SessionChange {
   /** The stream's `id:`: commit-ordered, so "after N" never skips a row that committed late. */
   readonly position: number;
   readonly accountId: string;
   readonly sessionId: string;
   readonly version: number;
+  /** The SessionInfo JSON; for a deletion, the session as it was last (channels match on it). */
   readonly document: string;
+  readonly kind: ChangeKind;
 }
 
 /** What a commit changed, before it has positions. */
@@ -19,6 +27,8 @@ export interface ChangeToLog {
   readonly sessionId: string;
   readonly version: number;
   readonly document: string;
+  /** SessionInfo unless said. */
+  readonly kind?: ChangeKind;
 }
 
 /**
@@ -49,9 +59,26 @@ export class ChangeLog {
     const first = last - changes.length + 1;
     await trx
       .insertInto('session_changes')
-      .values(changes.map((c, i) => ({ position: first + i, account_id: c.accountId, session_id: c.sessionId, version: c.version, document: c.document, committed_at: committedAt })))
+      .values(changes.map((c, i) => ({ position: first + i, account_id: c.accountId, session_id: c.sessionId, version: c.version, document: c.document, committed_at: committedAt, kind: c.kind ?? 'SessionInfo' })))
       .execute();
     return last;
+  }
+
+  /**
+   * The changes of sessions about to be archived or deleted in `trx`, read from their rows (so before
+   * a deletion): an archived session is sent again whole, at its version, with `"archived":true`; a
+   * deleted one as SessionDeleted at a version above any it had. Sessions never folded (no document) are skipped.
+   */
+  async changesOf(trx: Transaction<Database>, accountId: string, sessionIds: readonly string[], what: 'archived' | 'deleted'): Promise<ChangeToLog[]> {
+    if (!sessionIds.length) return [];
+    const rows = await trx.selectFrom('sessions').select(['id', 'version', 'document']).where('account_id', '=', accountId).where('id', 'in', [...sessionIds]).orderBy('id').execute();
+    return rows
+      .filter((r) => r.document)
+      .map((r) =>
+        what === 'archived'
+          ? { accountId, sessionId: r.id, version: Number(r.version), document: withMember(r.document!, '"archived":true') }
+          : { accountId, sessionId: r.id, version: Number(r.version) + 1, document: r.document!, kind: 'SessionDeleted' as const },
+      );
   }
 
   /** The last position given out, and the last pruned from history (0, 0 on an empty store). */
@@ -67,10 +94,10 @@ export class ChangeLog {
    */
   async after(after: number, limit: number, accountIds?: readonly string[]): Promise<SessionChange[]> {
     if (accountIds && !accountIds.length) return [];
-    let query = this.db.selectFrom('session_changes').select(['position', 'account_id', 'session_id', 'version', 'document']).where('position', '>', after);
+    let query = this.db.selectFrom('session_changes').select(['position', 'account_id', 'session_id', 'version', 'document', 'kind']).where('position', '>', after);
     if (accountIds) query = query.where('account_id', 'in', [...accountIds]);
     const rows = await query.orderBy('position').limit(limit).execute();
-    return rows.map((r) => ({ position: Number(r.position), accountId: r.account_id, sessionId: r.session_id, version: Number(r.version), document: r.document }));
+    return rows.map((r) => ({ position: Number(r.position), accountId: r.account_id, sessionId: r.session_id, version: Number(r.version), document: r.document, kind: r.kind as ChangeKind }));
   }
 
   /**
@@ -88,3 +115,6 @@ export class ChangeLog {
     });
   }
 }
+
+/** A JSON object's text with one more member (`"name":value`) at its end. */
+export const withMember = (document: string, member: string) => `${document.slice(0, -1)}${document.length > 2 ? ',' : ''}${member}}`;

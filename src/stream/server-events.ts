@@ -68,6 +68,7 @@ export class ServerEvents {
   private closed = false;
   private stopListening?: Promise<() => Promise<void>>;
   private sweeping = false;
+  private sweepAgain = false;
   /** Subscriptions in the store, for heartbeats and unregisters that land on another instance. */
   readonly registry: SubscriptionRegistry;
 
@@ -89,7 +90,7 @@ export class ServerEvents {
    */
   start(): Promise<void> {
     this.started ??= (async () => {
-      this.stopListening = this.signals.listen(() => this.wake());
+      this.stopListening = this.signals.listen((signal) => (signal.kind === 'subscription' ? void this.sweep(signal.id) : this.wake()));
       await this.stopListening;
       this.position = (await this.log.head()).position;
       const every = (ms: number, run: () => unknown) => {
@@ -98,8 +99,7 @@ export class ServerEvents {
         this.timers.push(timer);
       };
       every(this.limits.pollMs, () => this.wake());
-      // ServiceStack sweeps every 5 s; a tenth of the idle timeout keeps expiry within 10% of it.
-      every(Math.min(5_000, Math.max(100, this.limits.idleTimeoutMs / 10)), () => void this.sweep());
+      every(this.sweepEveryMs, () => void this.sweep());
       every(Math.min(60_000, this.limits.historyMs), () => void this.log.prune(new Date(this.now() - this.limits.historyMs).toISOString()).catch(() => {}));
     })();
     return this.started;
@@ -119,6 +119,14 @@ export class ServerEvents {
         this.wake();
       }
     });
+  }
+
+  /**
+   * How often subscriptions are swept (expiry; what other instances recorded): ServiceStack sweeps
+   * every 5 s; a tenth of the idle timeout keeps expiry within 10% of it.
+   */
+  get sweepEveryMs(): number {
+    return Math.min(5_000, Math.max(100, this.limits.idleTimeoutMs / 10));
   }
 
   /** Where the log stands, for a fresh subscription's start and resume checks. */
@@ -156,13 +164,37 @@ export class ServerEvents {
   }
 
   /**
-   * The Meta of the subscriptions in `channels` (the caller's, already authorized) that the caller may
-   * see: those whose channel of the same name lies in accounts the caller's channel covers.
+   * The Meta of every instance's subscriptions in `channels` (the caller's, already authorized) that
+   * the caller may see: those whose channel of the same name lies in accounts the caller's channel covers.
    */
-  list(channels: readonly ReadableChannel[]): SubscriptionMeta[] {
-    return [...this.subscriptions.values()]
-      .filter((s) => s.channels.some((theirs) => channels.some((mine) => mine.name === theirs.name && covers(mine.accountIds, theirs.accountIds))))
-      .map((s) => s.meta());
+  async list(channels: readonly ReadableChannel[]): Promise<SubscriptionMeta[]> {
+    const all = await this.registry.all(this.now() - this.limits.idleTimeoutMs);
+    return all.filter((s) => s.channels.some((theirs) => channels.some((mine) => mine.name === theirs.name && covers(mine.accountIds, theirs.accountIds)))).map((s) => s.meta);
+  }
+
+  /** A heartbeat for a subscription another instance holds: recorded, and that instance nudged to answer it with cmd.onHeartbeat. */
+  async pulseElsewhere(id: string, caller: Caller | undefined): Promise<boolean> {
+    if (!(await this.registry.pulse(id, caller, this.now()))) return false;
+    this.signals.nudge(id);
+    return true;
+  }
+
+  /**
+   * Changes the channels of a subscription another instance holds, and answers once the holder has
+   * applied them (so every change committed after the answer goes out on the new channels): 'gone'
+   * when the subscription ended meanwhile, 'timeout' when its holder did not answer (it is down).
+   */
+  async updateElsewhere(id: string, channels: readonly ReadableChannel[]): Promise<'applied' | 'gone' | 'timeout'> {
+    const request = await this.registry.requestChannels(id, channels);
+    this.signals.nudge(id);
+    // Two sweeps: the nudge may be lost, and a sweep running when it lands may have read before it.
+    const deadline = this.now() + 2 * this.sweepEveryMs + 1_000;
+    for (;;) {
+      const state = await this.registry.requestState(id, request);
+      if (state !== 'waiting') return state;
+      if (this.now() > deadline) return 'timeout';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   pulse(subscription: Subscription): void {
@@ -170,14 +202,18 @@ export class ServerEvents {
     subscription.stream.send('cmd.onHeartbeat', JSON.stringify(subscription.meta()));
   }
 
-  /** Changes a live subscription's channels: onUpdate to its old and new channels, onLeave to those it left. */
-  update(subscription: Subscription, channels: readonly ReadableChannel[]): void {
+  /**
+   * Changes a live subscription's channels: onUpdate to its old and new channels, onLeave to those it
+   * left; recorded for the other instances' lists (and, with `request`, that request is done).
+   */
+  async update(subscription: Subscription, channels: readonly ReadableChannel[], request?: string): Promise<void> {
     const before = subscription.channels;
     const left = before.filter((c) => !channels.some((n) => n.name === c.name));
     subscription.channels = channels;
     const all = [...channels, ...left];
     this.sendToChannels(all, 'onUpdate', JSON.stringify(subscription.meta()));
     if (left.length) this.announce(subscription, 'onLeave', left);
+    await this.registry.setChannels(subscription, request);
   }
 
   /** Ends a subscription's stream; its channels get onLeave. */
@@ -206,18 +242,36 @@ export class ServerEvents {
 
   /**
    * Ends subscriptions unregistered on another instance and those without a heartbeat (here or
-   * elsewhere) for idleTimeoutMs. A store that cannot be read skips the first part, never the second.
+   * elsewhere) for idleTimeoutMs; answers heartbeats and applies channel changes other instances
+   * took for its subscriptions. A store that cannot be read skips all but the expiry. With `only`
+   * (a nudge about one subscription), looks at that one alone, if held here: one nudge per heartbeat
+   * must not cost a read of every subscription. Asked for while a sweep runs, a whole sweep follows
+   * it, as it may have read the store before the change.
    */
-  private async sweep() {
-    if (this.sweeping) return;
+  private async sweep(only?: string): Promise<void> {
+    const nudged = only === undefined ? undefined : this.subscriptions.get(only);
+    if (only !== undefined && !nudged) return;
+    if (this.sweeping) {
+      this.sweepAgain = true;
+      return;
+    }
     this.sweeping = true;
     try {
       const now = this.now();
-      const gone = await this.registry.sync([...this.subscriptions.values()], now, now - 2 * this.limits.idleTimeoutMs).catch(() => new Set<string>());
+      const held = nudged ? [nudged] : [...this.subscriptions.values()];
+      const synced = await this.registry.sync(held, now, nudged ? undefined : now - 2 * this.limits.idleTimeoutMs).catch(() => undefined);
+      for (const subscription of synced?.pulsed ?? []) if (!subscription.stream.closed) subscription.stream.send('cmd.onHeartbeat', JSON.stringify(subscription.meta()));
+      for (const { subscription, channels, request } of synced?.updates ?? []) {
+        if (!subscription.stream.closed) await this.update(subscription, channels, request).catch(() => {});
+      }
       const deadline = this.now() - this.limits.idleTimeoutMs;
-      for (const subscription of this.subscriptions.values()) if (gone.has(subscription.id) || subscription.lastPulse < deadline) subscription.stream.end();
+      for (const subscription of held) if (synced?.gone.has(subscription.id) || subscription.lastPulse < deadline) subscription.stream.end();
     } finally {
       this.sweeping = false;
+    }
+    if (this.sweepAgain && !this.closed) {
+      this.sweepAgain = false;
+      await this.sweep();
     }
   }
 

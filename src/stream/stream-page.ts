@@ -28,12 +28,18 @@ source.onmessage = (e) => {
   li.appendChild(text((e.lastEventId ? '#' + e.lastEventId + ' ' : '') + selector + ' ' + body.slice(0, 300)));
   log.prepend(li);
   while (log.children.length > 200) log.lastChild.remove();
-  if (!selector.endsWith('@cmd.SessionInfo')) return;
+  const deleted = selector.endsWith('@cmd.SessionDeleted');
+  if (!deleted && !selector.endsWith('@cmd.SessionInfo')) return;
   const s = JSON.parse(body);
   const known = rows.get(s.id);
-  if (known && known.version >= s.version) return;
+  if (known && known.version >= s.version && !s.archived) return;
+  if (deleted) {
+    if (known) known.tr.remove();
+    rows.set(s.id, { tr: document.createElement('tr'), version: s.version });
+    return;
+  }
   const tr = known ? known.tr : table.insertRow(1);
-  tr.replaceChildren(...[s.id, s.channel, s.direction, s.fromAddress, s.toAddress, s.callState, s.ended ? 'ended' : 'live', s.version, e.lastEventId].map((v) => { const td = document.createElement('td'); td.appendChild(text(v)); return td; }));
+  tr.replaceChildren(...[s.id, s.channel, s.direction, s.fromAddress, s.toAddress, s.callState, s.archived ? 'archived' : s.ended ? 'ended' : 'live', s.version, e.lastEventId].map((v) => { const td = document.createElement('td'); td.appendChild(text(v)); return td; }));
   rows.set(s.id, { tr, version: s.version });
 };`;
 

@@ -62,9 +62,10 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
     url: '/event-heartbeat',
     handler: async (request, reply) => {
       const { id, subscription, caller } = await subscriptionOf(request, events, options.authenticate);
-      // Held by another instance (a load balancer without affinity): the pulse is recorded for its sweep.
+      // Held by another instance (a load balancer without affinity): the pulse is recorded, and the
+      // holder nudged to push cmd.onHeartbeat down the stream (at the latest at its next sweep).
       if (subscription) events.pulse(subscription);
-      else if (!(await events.registry.pulse(id, caller, Date.now()))) throw unknown(id);
+      else if (!(await events.pulseElsewhere(id, caller))) throw unknown(id);
       return reply.code(200).header('content-type', 'text/plain').send('');
     },
   });

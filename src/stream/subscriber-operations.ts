@@ -57,15 +57,16 @@ export function getEventSubscribersOperation(events: ServerEvents, authority: Ch
       const caller = signedIn(context.caller);
       const http = context.http;
       const readable = await authority.readable(caller, channelNames(channels, channel), Number.MAX_SAFE_INTEGER);
-      const subscribers = events.list(readable);
+      const subscribers = await events.list(readable);
       return formatOf(http) === 'json' ? new StoredBody(JSON.stringify(subscribers)) : { subscribers };
     },
   };
 }
 
 /**
- * POST /event-subscribers/{id}: changes a live subscription's channels. Only its owner may (another
- * caller's and a missing id are the same 404); every channel added must be readable (403, nothing changed).
+ * POST /event-subscribers/{id}: changes a live subscription's channels, on whichever instance holds
+ * it. Only its owner may (another caller's and a missing id are the same 404); every channel added
+ * must be readable (403, nothing changed). Answers once the change is in effect on the holder.
  */
 export function updateEventSubscriberOperation(events: ServerEvents, authority: ChannelAuthority): Operation<{ id?: string; subscribeChannels?: string[]; unsubscribeChannels?: string[] }> {
   return {
@@ -75,16 +76,26 @@ export function updateEventSubscriberOperation(events: ServerEvents, authority: 
     description: "Adds and removes channels of the caller's live subscription (ServiceStack server events)",
     async handle({ id, subscribeChannels = [], unsubscribeChannels = [] }, context) {
       const caller = signedIn(context.caller);
-      const subscription = id ? events.get(id) : undefined;
-      if (!subscription || !ownedBy(subscription, caller)) throw new ApiError('NotFound', `Subscription '${(id ?? '').slice(0, 64)}' does not exist`);
+      const notFound = () => new ApiError('NotFound', `Subscription '${(id ?? '').slice(0, 64)}' does not exist`);
+      const held = id ? events.get(id) : undefined;
+      if (held && !ownedBy(held, caller)) throw notFound();
+      // Held by another instance (no load-balancer affinity): its row has the channels, its holder applies the change.
+      const current = held?.channels ?? (id ? await events.registry.channelsOf(id, caller) : undefined);
+      if (!id || !current) throw notFound();
       const added = namesIn(subscribeChannels);
       const removed = new Set(namesIn(unsubscribeChannels));
-      const kept = subscription.channels.filter((c) => !removed.has(c.name) && !added.includes(c.name));
+      const kept = current.filter((c) => !removed.has(c.name) && !added.includes(c.name));
       const fresh = await authority.readable(caller, added.filter((n) => !removed.has(n)), events.limits.maxChannels);
       const next = [...kept, ...fresh];
       if (next.length > events.limits.maxChannels) throw new ApiError('BadRequest', `A subscription may follow at most ${events.limits.maxChannels} channels`);
       if (!next.length) throw new ApiError('BadRequest', 'A subscription must keep at least one channel; unregister it instead');
-      events.update(subscription, next);
+      if (held) {
+        await events.update(held, next);
+        return {};
+      }
+      const outcome = await events.updateElsewhere(id, next);
+      if (outcome === 'gone') throw notFound();
+      if (outcome === 'timeout') throw new ApiError('ServiceUnavailable', `The instance holding subscription '${id.slice(0, 64)}' did not apply the change in time; try again`);
       return {};
     },
   };

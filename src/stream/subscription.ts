@@ -1,7 +1,7 @@
 import type { Caller } from '../http/operation.js';
 import { sseFrame, type EventStream } from '../http/sse.js';
 import { matches, type ChangeFacts, type ReadableChannel } from './channels.js';
-import type { SessionChange } from './change-log.js';
+import { withMember, type SessionChange } from './change-log.js';
 
 /** The public facts of a subscription (ServiceStack's Meta, all strings): onJoin/onLeave/onHeartbeat bodies, subscriber lists. */
 export interface SubscriptionMeta {
@@ -92,8 +92,8 @@ export class ChangeFrames {
   on(channel: string): Buffer {
     let frame = this.byChannel.get(channel);
     if (!frame) {
-      this.body ??= withVersion(this.change.document, this.change.version);
-      frame = sseFrame(`${channel}@cmd.SessionInfo`, this.body, this.change.position);
+      this.body ??= bodyOf(this.change);
+      frame = sseFrame(`${channel}@cmd.${this.change.kind}`, this.body, this.change.position);
       this.byChannel.set(channel, frame);
     }
     return frame;
@@ -101,7 +101,11 @@ export class ChangeFrames {
 }
 
 /** The document as GET /sessions/{id} sends it, plus the session's version (higher is newer) as a last member. */
-export const withVersion = (document: string, version: number) => `${document.slice(0, -1)}${document.length > 2 ? ',' : ''}"version":${version}}`;
+export const withVersion = (document: string, version: number) => withMember(document, `"version":${version}`);
+
+/** A SessionInfo change's body, or a deletion's: the session's id, account and a version above any it had. */
+const bodyOf = (change: SessionChange) =>
+  change.kind === 'SessionDeleted' ? JSON.stringify({ id: change.sessionId, accountId: change.accountId, version: change.version }) : withVersion(change.document, change.version);
 
 /** ServiceStack sends a built-in SVG when a user has no profile picture; so do we. */
 const PROFILE_URL =

@@ -5,6 +5,7 @@ import type { SessionInfo } from '../../src/model/session-info.js';
 import { DEFAULT_GENERATOR } from '../../src/generate/generate-sessions.js';
 import { loadGenerated } from '../../src/generate/load-generated.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
+import { insertSnapshots, snapshotWrite } from '../../src/events/snapshot-writes.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
@@ -209,6 +210,10 @@ describe('a text in many sessions', () => {
   });
 });
 
+/** A session stored as an import stores it, on a schema from before the stream's change log (migration 011). */
+const insertBeforeStream = (store: Store, stored: SessionInfo) =>
+  store.db.transaction().execute((trx) => insertSnapshots(trx, [snapshotWrite(stored, 'import', new Date().toISOString())], false));
+
 describe('migration 007 defers indexing', () => {
   it('keeps finding what 005 indexed, indexes later writes in the background, and indexes every note when undone', async () => {
     const url = await freshDatabaseUrl();
@@ -216,7 +221,7 @@ describe('migration 007 defers indexing', () => {
     try {
       await migrateTo(store, '006-search-subtree-index');
       const sessions = new SessionsRepository(store.db);
-      await sessions.insertIfAbsent(session({ id: 'before', log: ['Gateway timeout after 30s'] }));
+      await insertBeforeStream(store, session({ id: 'before', log: ['Gateway timeout after 30s'] }));
       await store.migrate();
       await sessions.insertIfAbsent(session({ id: 'after', log: ['Gateway timeout again'] }));
       expect(await searchLog(store, 'gateway timeout', false)).toEqual(['after', 'before']);
@@ -232,7 +237,7 @@ describe('migration 007 defers indexing', () => {
     try {
       await writeLog(again, 'after', 'acct_a', ['Gateway timeout again', 'Noted, not indexed'], 2);
       await migrateTo(again, '006-search-subtree-index');
-      await new SessionsRepository(again.db).insertIfAbsent(session({ id: 'undone', log: ['Indexed by its own write'] }));
+      await insertBeforeStream(again, session({ id: 'undone', log: ['Indexed by its own write'] }));
       if (again.capabilities.kind === 'sqlite') {
         // What 005's search reads: the note was indexed on the way down, the later write by its own trigger.
         const indexed = async (text: string) =>
@@ -256,9 +261,9 @@ describe('migration 005 converts a database indexed by 004', () => {
       // A fresh database may come migrated (PostgreSQL's are copies of a template): back to 004.
       await migrateTo(store, '004-session-lists');
       const sessions = new SessionsRepository(store.db);
-      await sessions.insertIfAbsent(session({ id: 'old', log: ['Gateway timeout after 30s', 'Call completed'], from: '+15035550123' }));
+      await insertBeforeStream(store, session({ id: 'old', log: ['Gateway timeout after 30s', 'Call completed'], from: '+15035550123' }));
       await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', 'old').execute();
-      await sessions.insertIfAbsent(session({ id: 'live', log: ['Gateway timeout after 30s'] }));
+      await insertBeforeStream(store, session({ id: 'live', log: ['Gateway timeout after 30s'] }));
       await store.migrate();
 
       expect(await searchLog(store, 'gateway TIMEOUT', false)).toEqual(['live']);

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { sessionRow } from '../../src/sessions/session-row.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { session } from '../support/sessions.js';
 import { migrateTo } from '../support/test-store.js';
@@ -35,7 +34,8 @@ async function notesOfEachWrite(store: Store, id: string) {
       .set({ ...sessionRow(session({ id, log, ended: changes.ended }), version), ...(changes.archived === undefined ? {} : { archived: changes.archived }) })
       .where('id', '=', id)
       .execute();
-  await new SessionsRepository(store.db).insertIfAbsent(session({ id, log: ['Ringing'] }));
+  // The row alone: at migration 006 there is no stream change log for the repository's insert to write.
+  await store.db.insertInto('sessions').values(sessionRow(session({ id, log: ['Ringing'] }), 1)).execute();
   const notes: Record<string, Note | undefined> = { inserted: await takeNote(store, id) };
   await write(['Ringing', 'Answered by Ann', 'On hold'], 2);
   notes.appended = await takeNote(store, id);
