@@ -58,9 +58,10 @@ export const sessionDetailView: View = (context, root, id) => {
     if (!s) return;
     if (s.channel === 'Chat' && !chat) chat = chatPanel(s, feedback);
     info.replaceChildren();
+    controls.sync();
     append(info, [
       h('section', {}, facts(s)),
-      s.channel === 'Chat' ? null : h('section', {}, h('h2', {}, 'Control'), s.ended ? h('p', { class: 'muted' }, 'The session has ended.') : controls),
+      s.channel === 'Chat' ? null : h('section', {}, h('h2', {}, 'Control'), s.ended ? h('p', { class: 'muted' }, 'The session has ended.') : controls.element),
       h('section', {}, h('h2', {}, 'Members'), members(s, feedback)),
       chat?.element,
       h('section', {}, h('h2', {}, 'Log'), sessionTimeline(s)),
@@ -78,6 +79,6 @@ export const sessionDetailView: View = (context, root, id) => {
     if (s.id !== id) return;
     current = s;
     render();
-    chat?.refresh();
+    chat?.refresh(s);
   });
 };
