@@ -7,6 +7,7 @@ import { ACCOUNT_ID, OTHER_ACCOUNT_ID, seedDirectory } from '../events/support/d
 import { addUser, sessionCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { incomingCall } from '../stream/support/stream-fixture.js';
+import { PASSWORD, addManager, liveConferenceCall, startHarness } from '../control/support/control-harness.js';
 import { cuttableProxy } from './cuttable-proxy.js';
 import { launchBrowser, newPage, screenshot, signIn } from './console-browser.js';
 
@@ -71,6 +72,33 @@ describe('console', () => {
     const csvHref = await page.getAttribute('#history-csv', 'href');
     expect(csvHref).toContain('format=csv');
     await screenshot(page, 'history');
+  });
+
+  it('the board counts the account\'s agents free and on a call, and follows a call connecting and ending without a reload', async () => {
+    const h = await startHarness();
+    // A third agent beside the seeded Dana and Lee.
+    await h.store.db
+      .insertInto('endpoints')
+      .values({ account_id: ACCOUNT_ID, id: 'ep_agent_kim', type: 'User', display_name: 'Kim Agent', customer_id: null, phone_number: null, identity: 'client:kim', email: null, avatar_url: null, date_created: new Date().toISOString(), date_last_modified: new Date().toISOString() })
+      .execute();
+    const manager = await addManager(h);
+    const browser = await launchBrowser();
+    const { page } = await newPage(browser);
+    await signIn(page, h.url, manager.email, PASSWORD);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3 free · 0 on a call', tile('agents'));
+
+    const call = await liveConferenceCall(h);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '2 free · 1 on a call', tile('agents'), { timeout: 2000 });
+    expect(await page.textContent('#tile-agents')).toContain('on a call: Dana Agent');
+    expect(await page.textContent(tile('connected'))).toBe('1');
+    await screenshot(page, 'wallboard-agent-on-call');
+
+    h.fake.setCallStatus(call.agentSid, 'completed');
+    h.fake.setCallStatus(call.callerSid, 'completed');
+    await h.fake.settled();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3 free · 0 on a call', tile('agents'), { timeout: 2000 });
+    expect(await page.textContent(tile('connected'))).toBe('0');
+    await screenshot(page, 'wallboard-agents-free');
   });
 
   it('the board catches up after the network under it is cut and restored: calls that came in meanwhile are counted', async () => {
