@@ -65,6 +65,10 @@ describe('console controls', () => {
     await h.fake.flush();
     await page.waitForFunction(() => document.querySelector('#detail-state')?.textContent === 'ended', undefined, { timeout: 5000 });
     expect(await page.textContent('#view')).toContain('The session has ended.');
+    // Opened again, the ended session is read whole (the console keeps only counts of ended ones).
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#timeline')?.textContent?.includes('Checked with Twilio'));
+    expect(await page.textContent('#members')).toContain('Dana Agent');
 
     const live = await liveConferenceCall(h);
     await page.goto(`${h.url}/console#/sessions/${live.sessionId}`);

@@ -48,7 +48,9 @@ export const sessionDetailView: View = (context, root, id) => {
     ok: (text) => message.replaceChildren(h('p', { class: 'notice' }, text)),
     fail: (text) => message.replaceChildren(h('p', { class: 'error' }, text)),
   };
-  let current: SessionInfo | undefined = context.store.get(id);
+  // The store keeps an ended session only as the wallboard counts it: this page reads it whole.
+  const whole = (s: SessionInfo | undefined) => (s?.ended ? undefined : s);
+  let current: SessionInfo | undefined = whole(context.store.get(id));
   const info = h('div', {});
   let chat: ReturnType<typeof chatPanel> | undefined;
   const controls = sessionControls(() => current ?? {}, feedback);
@@ -71,7 +73,7 @@ export const sessionDetailView: View = (context, root, id) => {
   api<SessionInfo>('GET', `/sessions/${encodeURIComponent(id)}`)
     .then((s) => {
       context.store.put(s);
-      current = context.store.get(id) ?? s;
+      current = whole(context.store.get(id)) ?? s;
       render();
     })
     .catch((error: unknown) => feedback.fail(error instanceof ApiFailure ? error.message : String(error)));
