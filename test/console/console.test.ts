@@ -61,10 +61,10 @@ describe('console', () => {
     expect(await page.textContent('#timeline')).toContain('Incoming call');
     await screenshot(page, 'session-detail');
 
-    // Whatever the server answers (before issue 17's routes: 404), the page says what became of it.
+    // A ringing call is in no conference yet, so there is nothing to hold: the server's 409 is shown.
     await page.click('#control-hold');
-    await page.waitForSelector('#feedback p');
-    expect(await page.textContent('#feedback')).toMatch(/^Hold(: sent| failed: )/);
+    await page.waitForSelector('#feedback .error');
+    expect(await page.textContent('#feedback')).toMatch(/^Hold failed: .*not in a live conference/);
     await screenshot(page, 'session-detail-hold');
 
     await page.click('a[data-route=history]');
