@@ -23,8 +23,11 @@ export async function control(feedback: Feedback, what: string, method: string, 
   }
 }
 
-/** Whether the caller's leg is on hold (session-wide Hold toggles to Unhold). */
-const callerHeld = (s: SessionInfo) => s.callState === 'Hold' || (s.members ?? []).some((m) => m.callSid !== undefined && m.callSid === s.callSid && m.callState === 'Hold');
+/** Whether the caller's leg is on hold (session-wide Hold toggles to Unhold); an agent held alone is not. */
+function callerHeld(s: SessionInfo): boolean {
+  const caller = s.callSid === undefined ? undefined : (s.members ?? []).find((m) => m.callSid === s.callSid);
+  return caller ? caller.callState === 'Hold' : s.callState === 'Hold';
+}
 
 /**
  * The session-wide buttons: hold (unhold when the caller is held: there is no session-wide

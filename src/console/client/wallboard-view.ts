@@ -31,7 +31,7 @@ export const wallboardView: View = (context, root) => {
     render();
   });
   const body = h('div', {});
-  // The agents are the account's User endpoints (README: Agents on the wallboard), read when the
+  // The agents are the account's User endpoints (docs/console.md, Agents on the wallboard), read when the
   // board opens; who is on a call follows the sessions the stream brings.
   let agents: AgentEndpoint[] | undefined;
   let stopped = false;
