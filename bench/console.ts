@@ -1,13 +1,16 @@
 // The console in a scripted headless Chromium (Debian's, through playwright-core) against a server in
-// its own process. Run: npx tsx bench/console.ts  (BENCH_MINUTES=1 BENCH_RATE=50 BENCH_CONSOLES=4)
+// its own process. Run: npx tsx bench/console.ts  (BENCH_MINUTES=1 BENCH_RATE=50 BENCH_CONSOLES=4
+// BENCH_SAMPLE_MINUTES=1; the hour-long run: BENCH_MINUTES=60 BENCH_SAMPLE_MINUTES=5)
 // 1. Time to first render of the wallboard (navigation → the queue board drawn, signed in, median of
 //    5 cold loads), beside the server-rendered /stream page of the same server (navigation → its
 //    table) in the same run: the ratio is the cost of the bundled client.
 // 2. The wallboard's JS heap (after a forced GC) while signed calls change sessions at BENCH_RATE
-//    changes/s (half new calls, half completions of earlier ones) for BENCH_MINUTES.
+//    changes/s (half new calls, half completions of earlier ones) for BENCH_MINUTES, sampled every
+//    BENCH_SAMPLE_MINUTES with the page's DOM nodes and listeners and the server's RSS and CPU: a leak
+//    shows as a curve that keeps rising while the board itself stays the same size.
 // 3. Server CPU per connected console: the server's CPU seconds per second under the same load with
 //    BENCH_CONSOLES wallboards open, minus the same with none, divided by the consoles.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +23,7 @@ import { cpuSeconds } from './lib/cpu.js';
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 1);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const CONSOLES = Number(process.env.BENCH_CONSOLES ?? 4);
+const SAMPLE_MINUTES = Number(process.env.BENCH_SAMPLE_MINUTES ?? 1);
 const LOAD_SECONDS = 20;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -76,12 +80,27 @@ async function firstRender(page: Page, url: string, ready: string): Promise<numb
   return performance.now() - start;
 }
 
-async function heapMb(page: Page): Promise<number> {
+interface PageMemory {
+  readonly heapMb: number;
+  readonly nodes: number;
+  readonly listeners: number;
+}
+
+/** The page's JS heap after a forced GC, with its DOM nodes and event listeners (Chromium's own counters). */
+async function pageMemory(page: Page): Promise<PageMemory> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.send('Performance.enable');
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   await cdp.detach();
-  return usedSize / 1e6;
+  const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return { heapMb: usedSize / 1e6, nodes: metric('Nodes'), listeners: metric('JSEventListeners') };
+}
+
+function rssMb(pid: number): number {
+  const line = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return line ? Number(line[1]) / 1024 : 0;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'console-bench-'));
@@ -98,12 +117,25 @@ try {
   }
   console.log(`first render: wallboard ${median(consoleMs).toFixed(0)} ms, /stream page ${median(streamMs).toFixed(0)} ms (median of 5), ratio ${(median(consoleMs) / median(streamMs)).toFixed(2)}`);
 
-  const before = await heapMb(page);
-  console.log(`heap at start: ${before.toFixed(1)} MB; ${RATE} changes/s for ${MINUTES} min`);
-  for (let minute = 1; minute <= MINUTES; minute++) {
-    await drive(server.url, RATE, 60);
+  const sample = async (label: string, cpuPerSecond?: number) => {
+    const memory = await pageMemory(page);
     const held = await page.evaluate(() => document.querySelectorAll('#queue-board tbody tr').length);
-    console.log(`after ${minute} min (${callNo} calls): heap ${(await heapMb(page)).toFixed(1)} MB, board rows ${held}`);
+    const cpu = cpuPerSecond === undefined ? '' : `, server CPU ${(cpuPerSecond * 1000).toFixed(0)} ms/s`;
+    console.log(
+      `${label} (${callNo} calls): heap ${memory.heapMb.toFixed(1)} MB, DOM nodes ${memory.nodes}, listeners ${memory.listeners}, ` +
+        `board rows ${held}; server RSS ${rssMb(server.pid).toFixed(0)} MB${cpu}`,
+    );
+  };
+  console.log(`${RATE} changes/s for ${MINUTES} min, sampled every ${SAMPLE_MINUTES} min`);
+  await sample('at start');
+  for (let minute = 0; minute < MINUTES; ) {
+    const step = Math.min(SAMPLE_MINUTES, MINUTES - minute);
+    const cpu0 = cpuSeconds([server.pid]);
+    const t0 = Date.now();
+    await drive(server.url, RATE, step * 60);
+    const cpu = (cpuSeconds([server.pid]) - cpu0) / ((Date.now() - t0) / 1000);
+    minute += step;
+    await sample(`after ${minute} min`, cpu);
   }
 
   const cpuPerSecond = async () => {

@@ -19,6 +19,7 @@ h2{font-size:14px;margin:0 0 10px;color:#44566c;text-transform:uppercase;letter-
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:0 0 14px}
 .tile{background:#fff;border:1px solid #dde3ea;border-radius:6px;padding:10px 14px}
 .tile b{display:block;font-size:28px;line-height:1.2}.tile span{color:#5b6b7d;font-size:13px}
+.tile.wide{grid-column:span 2}@media (max-width:400px){.tile.wide{grid-column:auto}}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eef1f4;vertical-align:top;white-space:nowrap}
 th{color:#5b6b7d;font-weight:600}td.num,th.num{text-align:right}

@@ -1,4 +1,4 @@
-import { Type, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { defineDto } from '../model/dto.js';
 import { CustomerBreadcrumb, EntityInfo } from '../model/session-info.js';
 import { ApiError, validationError } from '../http/errors.js';
@@ -49,6 +49,8 @@ export const EndpointInfo = defineDto(
     avatarUrl: editable.avatarUrl,
   },
 );
+
+export type EndpointInfo = Static<typeof EndpointInfo.schema>;
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 const NO_FLOWS = 'Switchboard holds no flows';

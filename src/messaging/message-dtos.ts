@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineDto, defineEnum } from '../model/dto.js';
 import { ListRequest } from '../model/list-request.js';
 import { listResponseOf } from '../model/list-response.js';
@@ -30,6 +30,8 @@ export const MessageInfo = defineDto(
   },
 );
 
+export type MessageInfo = Static<typeof MessageInfo.schema>;
+
 export const ConversationInfo = defineDto(
   { name: 'ConversationInfo', namespace: MESSAGING, description: 'The texts between one endpoint and one other party' },
   {
@@ -50,6 +52,8 @@ export const ChatTranscriptMessage = defineDto(
     mediaContentType: str('The medium’s content type'),
   },
 );
+
+export type ChatTranscriptMessage = Static<typeof ChatTranscriptMessage.schema>;
 
 export const SendMessage = defineDto(
   { name: 'SendMessage', namespace: SESSIONS, description: 'Sends a text in a chat session, or to an address from an endpoint' },

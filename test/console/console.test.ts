@@ -7,6 +7,7 @@ import { ACCOUNT_ID, OTHER_ACCOUNT_ID, seedDirectory } from '../events/support/d
 import { addUser, sessionCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { incomingCall } from '../stream/support/stream-fixture.js';
+import { PASSWORD, addManager, liveConferenceCall, startHarness } from '../control/support/control-harness.js';
 import { cuttableProxy } from './cuttable-proxy.js';
 import { launchBrowser, newPage, screenshot, signIn } from './console-browser.js';
 
@@ -60,10 +61,10 @@ describe('console', () => {
     expect(await page.textContent('#timeline')).toContain('Incoming call');
     await screenshot(page, 'session-detail');
 
-    // Whatever the server answers (before issue 17's routes: 404), the page says what became of it.
+    // A ringing call is in no conference yet, so there is nothing to hold: the server's 409 is shown.
     await page.click('#control-hold');
-    await page.waitForSelector('#feedback p');
-    expect(await page.textContent('#feedback')).toMatch(/^Hold(: sent| failed: )/);
+    await page.waitForSelector('#feedback .error');
+    expect(await page.textContent('#feedback')).toMatch(/^Hold failed: .*not in a live conference/);
     await screenshot(page, 'session-detail-hold');
 
     await page.click('a[data-route=history]');
@@ -71,6 +72,40 @@ describe('console', () => {
     const csvHref = await page.getAttribute('#history-csv', 'href');
     expect(csvHref).toContain('format=csv');
     await screenshot(page, 'history');
+  });
+
+  it('the board counts the account\'s agents free and on a call, and follows a call connecting and ending without a reload', async () => {
+    const h = await startHarness();
+    // A third agent beside the seeded Dana and Lee.
+    await h.store.db
+      .insertInto('endpoints')
+      .values({ account_id: ACCOUNT_ID, id: 'ep_agent_kim', type: 'User', display_name: 'Kim Agent', customer_id: null, phone_number: null, identity: 'client:kim', email: null, avatar_url: null, date_created: new Date().toISOString(), date_last_modified: new Date().toISOString() })
+      .execute();
+    const manager = await addManager(h);
+    const browser = await launchBrowser();
+    const { page } = await newPage(browser);
+    await signIn(page, h.url, manager.email, PASSWORD);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3 free · 0 on a call', tile('agents'));
+
+    const call = await liveConferenceCall(h);
+    await page.waitForFunction(
+      ([agents, connected]) => document.querySelector(agents!)?.textContent === '2 free · 1 on a call' && document.querySelector(connected!)?.textContent === '1',
+      [tile('agents'), tile('connected')],
+      { timeout: 5000 },
+    );
+    expect(await page.textContent('#tile-agents')).toContain('on a call: Dana Agent');
+    await screenshot(page, 'wallboard-agent-on-call');
+
+    h.fake.setCallStatus(call.agentSid, 'completed');
+    h.fake.setCallStatus(call.callerSid, 'completed');
+    await h.fake.settled();
+    // Dana's leg and the caller's end arrive as separate changes: wait for the board to show both.
+    await page.waitForFunction(
+      ([agents, connected]) => document.querySelector(agents!)?.textContent === '3 free · 0 on a call' && document.querySelector(connected!)?.textContent === '0',
+      [tile('agents'), tile('connected')],
+      { timeout: 5000 },
+    );
+    await screenshot(page, 'wallboard-agents-free');
   });
 
   it('the board catches up after the network under it is cut and restored: calls that came in meanwhile are counted', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/model/session-info.js';
-import { wallboardStats } from '../../src/console/client/wallboard-stats.js';
+import { agentCounts, wallboardStats, type AgentEndpoint } from '../../src/console/client/wallboard-stats.js';
 
 const NOW = new Date(2026, 11, 3, 15, 0, 0).getTime();
 const at = (hoursAgo: number, seconds = 0) => new Date(NOW - hoursAgo * 3600_000 + seconds * 1000).toISOString();
@@ -30,8 +30,35 @@ describe('wallboard stats', () => {
     expect(stats.longestWaitMs).toBe(90_000);
     expect([stats.answered, stats.missed, stats.abandoned]).toEqual([2, 1, 1]);
     expect(stats.serviceLevel).toBe(1 / 4);
-    expect(stats.agentsOnCall).toEqual(['Dana']);
+    expect(stats.agents).toBeUndefined();
     expect(stats.perHourToday.reduce((a, b) => a + b)).toBe(7);
     expect(stats.perHourYesterday[15]).toBe(1);
+  });
+
+  it('counts the account\'s agents on a call (a voice leg connected or held, by endpoint or identity) and free (the rest, ringing included)', () => {
+    const agents: AgentEndpoint[] = [
+      { id: 'ep_dana', identity: 'client:dana', displayName: 'Dana' },
+      { id: 'ep_lee', identity: 'client:lee', displayName: 'Lee' },
+      { id: 'ep_kim', identity: 'client:kim', displayName: 'Kim' },
+      { id: 'ep_ola', displayName: 'Ola' },
+    ];
+    const sessions: SessionInfo[] = [
+      // Dana by endpoint id, connected; Lee by identity, held: both on a call.
+      incoming({ dateCreated: at(0), callState: 'Connected', members: [{ role: 'Caller', callState: 'Connected' }, { role: 'Agent', endpointId: 'ep_dana', callState: 'Connected' }] }),
+      incoming({ dateCreated: at(0), callState: 'Hold', members: [{ role: 'Agent', identity: 'client:lee', callState: 'Hold' }] }),
+      // Kim is only being rung, and left an earlier call: free.
+      incoming({ dateCreated: at(0), callState: 'Ringing', members: [{ role: 'Agent', endpointId: 'ep_kim', callState: 'Ringing' }] }),
+      incoming({ dateCreated: at(0), callState: 'Connected', members: [{ role: 'Agent', endpointId: 'ep_kim', callState: 'None' }, { role: 'Transfer', endpointId: 'ep_elsewhere', callState: 'Connected' }] }),
+      // Ended calls and chats do not make anyone busy.
+      incoming({ dateCreated: at(1), ended: true, members: [{ role: 'Agent', endpointId: 'ep_ola', callState: 'Connected' }] }),
+      incoming({ dateCreated: at(0), channel: 'Chat', callState: 'Connected', members: [{ role: 'Agent', endpointId: 'ep_ola', callState: 'Connected' }] }),
+    ];
+    expect(wallboardStats(sessions, NOW, 20, agents).agents).toEqual({ total: 4, onCall: ['Dana', 'Lee'], free: 2 });
+    // A session without members (imported) counts the agent who answered it while it is connected.
+    const answeredOnly = incoming({ dateCreated: at(0), callState: 'Connected', answeredById: 'ep_ola' });
+    expect(agentCounts([...sessions, answeredOnly], agents)).toEqual({ total: 4, onCall: ['Dana', 'Lee', 'Ola'], free: 1 });
+    // The same agent on two calls (a consult) is one agent on a call.
+    expect(agentCounts([sessions[0]!, sessions[0]!], agents)).toEqual({ total: 4, onCall: ['Dana'], free: 3 });
+    expect(agentCounts([], [])).toEqual({ total: 0, onCall: [], free: 0 });
   });
 });

@@ -17,7 +17,7 @@ export class ApiFailure extends Error {
  */
 const EXPLAINED: Record<string, string> = {
   SessionEnded: 'The call has already ended.',
-  CallNotActive: 'That call leg is no longer active; the session will update shortly.',
+  CallNotActive: 'The call has already ended on Twilio’s side; the page updates once Switchboard has checked.',
   TelephonyNotConfigured: 'Telephony is not configured for this account (no Twilio credentials).',
   TelephonyUnavailable: 'Twilio could not be reached; nothing was changed.',
   TelephonyOutcomeUnknown: 'Twilio did not answer in time; the change may still happen.',

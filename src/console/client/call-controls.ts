@@ -23,8 +23,18 @@ export async function control(feedback: Feedback, what: string, method: string, 
   }
 }
 
-/** The session-wide buttons: hold, transfer, add a member, record, end. */
-export function sessionControls(session: () => SessionInfo, feedback: Feedback): HTMLElement {
+/** Whether the caller's leg is on hold (session-wide Hold toggles to Unhold); an agent held alone is not. */
+function callerHeld(s: SessionInfo): boolean {
+  const caller = s.callSid === undefined ? undefined : (s.members ?? []).find((m) => m.callSid === s.callSid);
+  return caller ? caller.callState === 'Hold' : s.callState === 'Hold';
+}
+
+/**
+ * The session-wide buttons: hold (unhold when the caller is held: there is no session-wide
+ * unhold, so it takes the caller's conference leg off hold), transfer, add a member, record, end.
+ * The element is kept across redraws so a destination being typed survives; `sync` relabels.
+ */
+export function sessionControls(session: () => SessionInfo, feedback: Feedback): { element: HTMLElement; sync(): void } {
   const id = () => enc(session().id ?? '');
   const destination = h('input', { id: 'control-destination', placeholder: '+15035550123, client:dana or a queue', 'aria-label': 'Destination for transfer or add member' });
   const dest = () => destination.value.trim();
@@ -34,10 +44,19 @@ export function sessionControls(session: () => SessionInfo, feedback: Feedback):
     destination.focus();
     return false;
   };
-  return h(
+  const hold = h('button', {
+    type: 'button',
+    id: 'control-hold',
+    onclick: () => {
+      const s = session();
+      if (callerHeld(s)) return control(feedback, 'Unhold', 'PATCH', `/sessions/${id()}/conference/members/${enc(s.callSid ?? '')}`, { hold: false });
+      return control(feedback, 'Hold', 'POST', `/sessions/${id()}/hold`, { callSid: s.callSid });
+    },
+  }, 'Hold');
+  const element = h(
     'div',
     { class: 'controls', role: 'group', 'aria-label': 'Call controls' },
-    h('button', { type: 'button', id: 'control-hold', onclick: () => control(feedback, 'Hold', 'POST', `/sessions/${id()}/hold`, { callSid: session().callSid }) }, 'Hold'),
+    hold,
     h('button', { type: 'button', id: 'control-record', class: 'secondary', onclick: () => control(feedback, 'Record', 'POST', `/sessions/${id()}/record`) }, 'Record'),
     h('button', { type: 'button', id: 'control-end', class: 'secondary', onclick: () => confirm('End this session for everyone?') && control(feedback, 'End', 'DELETE', `/sessions/${id()}`) }, 'End'),
     destination,
@@ -48,6 +67,7 @@ export function sessionControls(session: () => SessionInfo, feedback: Feedback):
       'Add member',
     ),
   );
+  return { element, sync: () => void (hold.textContent = callerHeld(session()) ? 'Unhold' : 'Hold') };
 }
 
 /** Hold/unhold and mute/unmute of one conference member (PATCH …/conference/members/{callSid}). */

@@ -1,22 +1,44 @@
+import type { ChatTranscriptMessage, MessageInfo } from '../../messaging/message-dtos.js';
 import type { SessionInfo } from '../../model/session-info.js';
 import { api, ApiFailure } from './api.js';
 import { h, time } from './dom.js';
 import type { Feedback } from './call-controls.js';
 
-interface TranscriptMessage {
-  date?: string;
-  from?: string;
-  body?: string;
+/** A reply sent from this page and where Twilio's status callbacks say it is. */
+interface SentReply {
+  readonly sid: string;
+  readonly text: string;
+  status: string;
 }
 
-/** A chat's transcript (GET …/transcript) and a box to reply (POST …/messages, issue 18's routes). */
-export function chatPanel(session: SessionInfo, feedback: Feedback): { element: HTMLElement; refresh(): void } {
+/**
+ * The newest status the session's log records for a message: the fold logs "Message {sid}
+ * delivered" (or sent, undelivered (30003)…) for each status callback it keeps.
+ */
+function statusInLog(session: SessionInfo, sid: string): string | undefined {
+  const prefix = `Message ${sid} `;
+  const line = [...(session.log ?? [])].reverse().find((l) => l.message?.startsWith(prefix));
+  return line?.message?.slice(prefix.length);
+}
+
+/**
+ * A chat's transcript (GET …/transcript), a box to reply (POST …/messages), and the delivery of
+ * the replies sent from this page: the transcript's lines carry no status, the session log does.
+ */
+export function chatPanel(session: SessionInfo, feedback: Feedback): { element: HTMLElement; refresh(session: SessionInfo): void } {
   const path = `/sessions/${encodeURIComponent(session.id ?? '')}`;
   const list = h('ol', { class: 'timeline', id: 'transcript' });
   const status = h('p', { class: 'muted' }, 'Loading the transcript…');
   const text = h('textarea', { id: 'reply-text', rows: 2, 'aria-label': 'Reply', placeholder: 'Write a reply' });
-  const refresh = () => {
-    api<{ messages?: TranscriptMessage[] }>('GET', `${path}/transcript`)
+  const sent: SentReply[] = [];
+  const statuses = h('ul', { id: 'reply-statuses', class: 'muted', 'aria-live': 'polite' });
+  let latest = session;
+  const drawStatuses = () => {
+    for (const reply of sent) reply.status = statusInLog(latest, reply.sid) ?? reply.status;
+    statuses.replaceChildren(...sent.map((r) => h('li', {}, `“${r.text}” — `, h('b', { 'data-status': r.status }, r.status))));
+  };
+  const readTranscript = () => {
+    api<{ messages?: ChatTranscriptMessage[] }>('GET', `${path}/transcript`)
       .then((answer) => {
         const messages = answer?.messages ?? [];
         status.textContent = messages.length ? '' : 'No messages yet.';
@@ -29,15 +51,32 @@ export function chatPanel(session: SessionInfo, feedback: Feedback): { element: 
     const body = text.value.trim();
     if (!body) return;
     try {
-      await api('POST', `${path}/messages`, { body });
+      const info = await api<MessageInfo>('POST', `${path}/messages`, { body });
       text.value = '';
       feedback.ok('Reply sent.');
-      refresh();
+      if (info?.id) sent.push({ sid: info.id, text: info.text ?? body, status: 'queued' });
+      drawStatuses();
+      readTranscript();
     } catch (error) {
       feedback.fail(`The reply was not sent: ${error instanceof ApiFailure ? error.message : String(error)}`);
     }
   };
-  refresh();
-  const element = h('section', {}, h('h2', {}, 'Transcript'), status, list, h('form', { class: 'inline', onsubmit: send }, text, h('button', { type: 'submit', id: 'reply-send' }, 'Send')));
-  return { element, refresh };
+  readTranscript();
+  const element = h(
+    'section',
+    {},
+    h('h2', {}, 'Transcript'),
+    status,
+    list,
+    statuses,
+    h('form', { class: 'inline', onsubmit: send }, text, h('button', { type: 'submit', id: 'reply-send' }, 'Send')),
+  );
+  return {
+    element,
+    refresh(next) {
+      latest = next;
+      drawStatuses();
+      readTranscript();
+    },
+  };
 }

@@ -48,7 +48,9 @@ export const sessionDetailView: View = (context, root, id) => {
     ok: (text) => message.replaceChildren(h('p', { class: 'notice' }, text)),
     fail: (text) => message.replaceChildren(h('p', { class: 'error' }, text)),
   };
-  let current: SessionInfo | undefined = context.store.get(id);
+  // The store keeps an ended session only as the wallboard counts it: this page reads it whole.
+  const whole = (s: SessionInfo | undefined) => (s?.ended ? undefined : s);
+  let current: SessionInfo | undefined = whole(context.store.get(id));
   const info = h('div', {});
   let chat: ReturnType<typeof chatPanel> | undefined;
   const controls = sessionControls(() => current ?? {}, feedback);
@@ -58,9 +60,10 @@ export const sessionDetailView: View = (context, root, id) => {
     if (!s) return;
     if (s.channel === 'Chat' && !chat) chat = chatPanel(s, feedback);
     info.replaceChildren();
+    controls.sync();
     append(info, [
       h('section', {}, facts(s)),
-      s.channel === 'Chat' ? null : h('section', {}, h('h2', {}, 'Control'), s.ended ? h('p', { class: 'muted' }, 'The session has ended.') : controls),
+      s.channel === 'Chat' ? null : h('section', {}, h('h2', {}, 'Control'), s.ended ? h('p', { class: 'muted' }, 'The session has ended.') : controls.element),
       h('section', {}, h('h2', {}, 'Members'), members(s, feedback)),
       chat?.element,
       h('section', {}, h('h2', {}, 'Log'), sessionTimeline(s)),
@@ -70,7 +73,7 @@ export const sessionDetailView: View = (context, root, id) => {
   api<SessionInfo>('GET', `/sessions/${encodeURIComponent(id)}`)
     .then((s) => {
       context.store.put(s);
-      current = context.store.get(id) ?? s;
+      current = whole(context.store.get(id)) ?? s;
       render();
     })
     .catch((error: unknown) => feedback.fail(error instanceof ApiFailure ? error.message : String(error)));
@@ -78,6 +81,6 @@ export const sessionDetailView: View = (context, root, id) => {
     if (s.id !== id) return;
     current = s;
     render();
-    chat?.refresh();
+    chat?.refresh(s);
   });
 };

@@ -1,4 +1,17 @@
+import type { EndpointInfo } from '../../directory/endpoint-operations.js';
 import type { SessionInfo, SessionLogInfo } from '../../model/session-info.js';
+
+/** An agent as the board counts them: one of the account's User endpoints. */
+export type AgentEndpoint = Pick<EndpointInfo, 'id' | 'identity' | 'displayName'>;
+
+export interface AgentCounts {
+  /** The account's User endpoints. */
+  readonly total: number;
+  /** Names of the agents with a voice leg connected or on hold in a live session, sorted. */
+  readonly onCall: string[];
+  /** The agents not on a call. */
+  readonly free: number;
+}
 
 export interface QueueCounts {
   readonly key: string;
@@ -23,8 +36,8 @@ export interface WallboardStats {
   /** Calls created in each local hour, today and yesterday. */
   readonly perHourToday: number[];
   readonly perHourYesterday: number[];
-  /** Agents (members with role Agent) connected or on hold in a live session. */
-  readonly agentsOnCall: string[];
+  /** The account's agents on a call and free; undefined while the agents are not known. */
+  readonly agents: AgentCounts | undefined;
 }
 
 type Live = 'queued' | 'ringing' | 'connected' | 'onHold';
@@ -52,29 +65,59 @@ export function answeredLine(s: SessionInfo): SessionLogInfo | undefined {
   return s.log?.find((l) => l.message?.startsWith('Answered by') || l.message?.endsWith('joined the conference'));
 }
 
+const ON_A_CALL = new Set(['Connected', 'Hold']);
+
+/**
+ * Switchboard holds no presence (no "available"/"away"), so an agent is one of the account's User
+ * endpoints, on a call while a live voice session has a leg of theirs connected or held (a member
+ * with their endpoint id or client identity, or the answering endpoint of a session without
+ * members), and free otherwise. A ringing offer does not make an agent busy: they have not picked up.
+ */
+export function agentCounts(sessions: Iterable<SessionInfo>, agents: readonly AgentEndpoint[]): AgentCounts {
+  const byId = new Map(agents.flatMap((a) => (a.id ? [[a.id, a] as const] : [])));
+  const byIdentity = new Map(agents.flatMap((a) => (a.identity ? [[a.identity, a] as const] : [])));
+  const busy = new Set<AgentEndpoint>();
+  for (const s of sessions) {
+    if (s.ended || s.channel === 'Chat') continue;
+    const members = s.members ?? [];
+    for (const m of members) {
+      if (!ON_A_CALL.has(m.callState ?? '')) continue;
+      const agent = (m.endpointId && byId.get(m.endpointId)) || (m.identity && byIdentity.get(m.identity));
+      if (agent) busy.add(agent);
+    }
+    const answered = s.answeredById && byId.get(s.answeredById);
+    if (answered && !members.length && ON_A_CALL.has(s.callState ?? '')) busy.add(answered);
+  }
+  return { total: byId.size, onCall: [...busy].map((a) => a.displayName ?? a.identity ?? a.id ?? '').sort(), free: byId.size - busy.size };
+}
+
 const startOfDay = (t: number) => {
   const d = new Date(t);
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 };
 
-/** Everything the wallboard shows, computed from the sessions held; pure, so a test can check it. */
-export function wallboardStats(sessions: Iterable<SessionInfo>, now: number, serviceLevelSeconds: number): WallboardStats {
+/**
+ * Everything the wallboard shows, computed from the sessions held and the account's agents (undefined
+ * while unknown); pure, so a test can check it.
+ */
+export function wallboardStats(sessions: Iterable<SessionInfo>, now: number, serviceLevelSeconds: number, agentEndpoints?: readonly AgentEndpoint[]): WallboardStats {
   const today = startOfDay(now);
   const yesterday = startOfDay(today - 12 * 3600_000);
   const queues = new Map<string, QueueCounts>();
   const totals: QueueCounts = { key: 'all', name: 'All', queued: 0, ringing: 0, connected: 0, onHold: 0 };
   const perHourToday = new Array<number>(24).fill(0);
   const perHourYesterday = new Array<number>(24).fill(0);
-  const agents = new Set<string>();
   let longestWaitMs = 0;
   let answered = 0;
   let missed = 0;
   let abandoned = 0;
   let withinLevel = 0;
+  const live: SessionInfo[] = [];
   for (const s of sessions) {
     const created = Date.parse(s.dateCreated ?? '');
     const state = liveState(s);
+    if (!s.ended) live.push(s);
     if (state) {
       const key = s.ringQueueId ? `queue:${s.ringQueueId}` : `endpoint:${s.endpointId ?? ''}`;
       let row = queues.get(key);
@@ -82,7 +125,6 @@ export function wallboardStats(sessions: Iterable<SessionInfo>, now: number, ser
       row[state]++;
       totals[state]++;
       if ((state === 'queued' || state === 'ringing') && created) longestWaitMs = Math.max(longestWaitMs, now - created);
-      for (const m of s.members ?? []) if (m.role === 'Agent' && (m.callState === 'Connected' || m.callState === 'Hold')) agents.add(m.displayName ?? m.identity ?? '');
     }
     if (!created) continue;
     if (created >= yesterday && created < today) perHourYesterday[new Date(created).getHours()]!++;
@@ -108,6 +150,6 @@ export function wallboardStats(sessions: Iterable<SessionInfo>, now: number, ser
     serviceLevel: settled ? withinLevel / settled : undefined,
     perHourToday,
     perHourYesterday,
-    agentsOnCall: [...agents].sort(),
+    agents: agentEndpoints && agentCounts(live, agentEndpoints),
   };
 }

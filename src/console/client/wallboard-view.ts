@@ -1,12 +1,25 @@
+import type { EndpointInfo } from '../../directory/endpoint-operations.js';
+import { api, query } from './api.js';
 import { callsPerHourChart } from './calls-per-hour-chart.js';
 import { duration, h } from './dom.js';
 import { queueBoard } from './queue-board.js';
 import { throttled, type View } from './view.js';
-import { wallboardStats } from './wallboard-stats.js';
+import { wallboardStats, type AgentCounts, type AgentEndpoint } from './wallboard-stats.js';
 
 const LEVEL_KEY = 'switchboard.console.serviceLevelSeconds';
 
 const tile = (id: string, value: string | number, label: string) => h('div', { class: 'tile', id }, h('b', {}, value), h('span', {}, label));
+
+/** "2 free · 1 on a call", with who is on a call; "—" until the agents are read. */
+function agentsTile(agents: AgentCounts | undefined): HTMLElement {
+  if (!agents) return tile('tile-agents', '—', 'agents');
+  return h(
+    'div',
+    { class: 'tile wide', id: 'tile-agents', title: agents.onCall.length ? `On a call: ${agents.onCall.join(', ')}` : 'Nobody is on a call' },
+    h('b', {}, `${agents.free} free · ${agents.onCall.length} on a call`),
+    h('span', {}, `of ${agents.total} agent${agents.total === 1 ? '' : 's'}${agents.onCall.length ? ` (on a call: ${agents.onCall.join(', ')})` : ''}`),
+  );
+}
 
 /** The Manager's board: live counts, waits, today's outcomes and service level, calls per hour. */
 export const wallboardView: View = (context, root) => {
@@ -18,9 +31,19 @@ export const wallboardView: View = (context, root) => {
     render();
   });
   const body = h('div', {});
+  // The agents are the account's User endpoints (docs/console.md, Agents on the wallboard), read when the
+  // board opens; who is on a call follows the sessions the stream brings.
+  let agents: AgentEndpoint[] | undefined;
+  let stopped = false;
+  api<{ items?: EndpointInfo[] }>('GET', `/endpoints?${query({ accountIds: context.accountId, type: 'User', all: true })}`)
+    .then((list) => {
+      agents = list?.items ?? [];
+      if (!stopped) render();
+    })
+    .catch(() => undefined);
   root.replaceChildren(h('h2', {}, 'Wallboard'), h('form', { class: 'inline', onsubmit: (e: Event) => e.preventDefault() }, h('label', {}, 'Service level (seconds)', levelInput)), body);
   function render() {
-    const s = wallboardStats(context.store.all(), Date.now(), level);
+    const s = wallboardStats(context.store.all(), Date.now(), level, agents);
     body.replaceChildren(
       h(
         'div',
@@ -30,7 +53,7 @@ export const wallboardView: View = (context, root) => {
         tile('tile-connected', s.totals.connected, 'connected'),
         tile('tile-hold', s.totals.onHold, 'on hold'),
         tile('tile-wait', s.longestWaitMs ? duration(s.longestWaitMs) : '—', 'longest wait now'),
-        tile('tile-agents', s.agentsOnCall.length, 'agents on a call'),
+        agentsTile(s.agents),
       ),
       h(
         'div',
@@ -50,6 +73,7 @@ export const wallboardView: View = (context, root) => {
   const tick = setInterval(schedule, 1000);
   render();
   return () => {
+    stopped = true;
     stop();
     schedule.cancel();
     clearInterval(tick);
