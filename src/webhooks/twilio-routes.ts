@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
 import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
@@ -43,20 +43,20 @@ export function redirectTwiml(template: string | undefined) {
  * into an event, and answers only after the event is committed. Errors go through the central
  * handler, so they are ServiceStack ResponseStatus bodies like everywhere else.
  */
-export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest, directory: DirectoryReads, ids: SessionIds, options: TwilioWebhookOptions): void {
+export function registerTwilioWebhooks(app: FastifyInstance, writer: SessionWriter, directory: DirectoryReads, ids: SessionIds, options: TwilioWebhookOptions): void {
   const fallbackTwiml = redirectTwiml(options.voiceRedirectUrl);
   const verified = async (request: FastifyRequest): Promise<{ account: TwilioAccount; params: FormParams }> => {
     const params = formParams(request);
     return { account: await verifyTwilioRequest(request, params, directory, options.publicUrl), params };
   };
   const acknowledge = async (reply: FastifyReply, event: RecordedEvent | undefined) => {
-    if (event) await ingest.ingest([event]);
+    if (event) await writer.write([event]);
     return reply.code(204).send();
   };
 
   app.post('/twilio/voice', async (request, reply) => {
     const { account, params } = await verified(request);
-    await ingest.ingest([await voiceWebhookEvent(account, params, directory, options.now(), ids)]);
+    await writer.write([await voiceWebhookEvent(account, params, directory, options.now(), ids)]);
     const twiml = options.voiceTwiml ? options.voiceTwiml(account) : fallbackTwiml(account, String(params.AccountSid));
     return reply.code(200).type('text/xml; charset=utf-8').send(twiml);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { deliver } from './support/deliver.js';
 import { ACCOUNT_ID, PUBLIC_URL, seedDirectory } from './support/directory-seed.js';
 import { addApiKey } from '../support/directory.js';
@@ -24,7 +24,7 @@ describe('scenarios over signed HTTP callbacks', () => {
       expect(res.status).toBe(200);
       const session = await res.json();
       expect(session).toEqual(golden(scenario.name, session));
-      expect(session).toEqual(await new EventIngest(server.store.db).foldOf(session.accountId, scenario.sessionId));
+      expect(session).toEqual(await sessionWriter(server.store).foldOf(session.accountId, scenario.sessionId));
     });
   }
 });

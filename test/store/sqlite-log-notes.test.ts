@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { sessionRow } from '../../src/sessions/session-row.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
-import { session } from '../support/sessions.js';
+import { session, storeWhole } from '../support/sessions.js';
 import { migrateTo } from '../support/test-store.js';
 
 interface Note {
@@ -35,7 +34,7 @@ async function notesOfEachWrite(store: Store, id: string) {
       .set({ ...sessionRow(session({ id, log, ended: changes.ended }), version), ...(changes.archived === undefined ? {} : { archived: changes.archived }) })
       .where('id', '=', id)
       .execute();
-  await new SessionsRepository(store.db).insertIfAbsent(session({ id, log: ['Ringing'] }));
+  await storeWhole(store, session({ id, log: ['Ringing'] }));
   const notes: Record<string, Note | undefined> = { inserted: await takeNote(store, id) };
   await write(['Ringing', 'Answered by Ann', 'On hold'], 2);
   notes.appended = await takeNote(store, id);
