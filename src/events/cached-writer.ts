@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { ApiError } from '../http/errors.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow } from '../sessions/session-row.js';
 import { ChangeLog } from '../stream/change-log.js';
@@ -145,11 +146,16 @@ export class CachedWriter implements SessionWriter {
       const appendedTo = new Map<string, Appended>();
       const touched = new Map<string, { accountId: string; sessionId: string }>();
       const results: WriteResult[] = [];
+      const owners = new Map<string, string>();
       for (const { events } of group) {
         let appended = 0;
         const sessionIds = new Map<string, string>();
         for (const event of events) {
           const key = `${event.accountId}\n${event.sessionId}`;
+          // Ids are unique across accounts. `knownOf` sees the rows stored before, not a new id this
+          // commit is about to create for another account (found by writer-equivalence.property.test.ts).
+          if ((owners.get(event.sessionId) ?? event.accountId) !== event.accountId) throw new ApiError('Forbidden', `Session '${event.sessionId}' belongs to another account`);
+          owners.set(event.sessionId, event.accountId);
           // Read before this transaction appends to the session, so a cached fold is checked
           // against the ledger as it was cached.
           if (!known.has(key)) known.set(key, await this.refolds.knownOf(trx, key, event.accountId, event.sessionId));

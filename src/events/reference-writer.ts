@@ -39,8 +39,6 @@ export class ReferenceWriter implements SessionWriter {
     return this.oneAtATime(async () => {
       const at = this.now().toISOString();
       const { result, position } = await this.db.transaction().execute(async (trx) => {
-        const sessions = new Map(events.map((e) => [`${e.accountId}\n${e.sessionId}`, e] as const));
-        for (const { accountId, sessionId } of sessions.values()) await refuseOtherOwners(trx, accountId, sessionId);
         const touched = new Map<string, { accountId: string; sessionId: string }>();
         let appended = 0;
         for (const event of events) {
@@ -55,6 +53,9 @@ export class ReferenceWriter implements SessionWriter {
         }
         const changed: ChangeToLog[] = [];
         for (const { accountId, sessionId } of touched.values()) changed.push(await this.refold(trx, accountId, sessionId));
+        // Session ids are unique across accounts: checked once every row is written, so two accounts
+        // naming one new id in this call are caught as surely as an id stored before.
+        for (const sessionId of new Set(events.map((e) => e.sessionId))) await refuseSharedIds(trx, sessionId);
         const position = await this.changes.append(trx, changed, at);
         return { result: { appended, duplicates: events.length - appended, sessionIds: [...touched.values()].map((s) => s.sessionId) }, position };
       });
@@ -108,8 +109,8 @@ async function eventsOf(db: Kysely<Database> | Transaction<Database>, accountId:
   return rows.map(recordedEvent);
 }
 
-/** Session ids are unique across accounts; an event may not reach into another account's session. */
-async function refuseOtherOwners(trx: Transaction<Database>, accountId: string, sessionId: string) {
-  const other = await trx.selectFrom('sessions').select('account_id').where('id', '=', sessionId).where('account_id', '<>', accountId).executeTakeFirst();
-  if (other) throw new ApiError('Forbidden', `Session '${sessionId}' belongs to another account`);
+/** An event may not reach into another account's session: refused when the id has rows in two accounts. */
+async function refuseSharedIds(trx: Transaction<Database>, sessionId: string) {
+  const owners = await trx.selectFrom('sessions').select('account_id').where('id', '=', sessionId).execute();
+  if (new Set(owners.map((o) => o.account_id)).size > 1) throw new ApiError('Forbidden', `Session '${sessionId}' belongs to another account`);
 }

@@ -9,9 +9,9 @@ import { storeWhole } from '../support/sessions.js';
 
 const freshStore = openTestStore;
 
-const event = (dedupeKey: string, second: number, accountId = 'acct'): RecordedEvent => chatEvent({ dedupeKey, second, accountId });
+const event = (dedupeKey: string, second: number, accountId = 'acct', sessionId = 's1'): RecordedEvent => chatEvent({ dedupeKey, second, accountId, sessionId });
 
-describe('EventIngest', () => {
+describe('the session writer', () => {
   it('stores each event once and acknowledges a retry without changing the session', async () => {
     const store = await freshStore();
     const ingest = sessionWriter(store);
@@ -42,6 +42,19 @@ describe('EventIngest', () => {
     await expect(ingest.write([event('x', 3, 'other'), event('y', 4, 'other')])).rejects.toMatchObject({ status: 403 });
     const n = await store.db.selectFrom('session_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
+    await store.close();
+  });
+
+  it('gives a new session id to one account only, when two accounts name it in one commit', async () => {
+    const store = await freshStore();
+    const writer = sessionWriter(store);
+    // Sent in one turn, so they share a group commit; and once in one batch.
+    const [first, second] = await Promise.allSettled([writer.write([event('a', 0, 'acct', 'new1')]), writer.write([event('x', 1, 'other', 'new1')])]);
+    expect(first).toMatchObject({ status: 'fulfilled' });
+    expect(second).toMatchObject({ status: 'rejected', reason: { status: 403 } });
+    await expect(writer.write([event('b', 0, 'acct', 'new2'), event('y', 1, 'other', 'new2')])).rejects.toMatchObject({ status: 403 });
+    const owners = await store.db.selectFrom('sessions').select(['id', 'account_id']).orderBy('id').execute();
+    expect(owners).toEqual([{ id: 'new1', account_id: 'acct' }]);
     await store.close();
   });
 
