@@ -44,7 +44,7 @@ async function failWritesOf(store: Store, sessionId: string) {
   await sql.raw(`CREATE TRIGGER fail_session BEFORE INSERT OR UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION fail_session()`).execute(store.db);
 }
 
-describe('EventIngest with its fold cache', () => {
+describe('the cached writer with its fold cache', () => {
   it('folds a cached session from its cached events plus the new ones', async () => {
     const store = await openTestStore();
     const { ingest, cache } = ingestOf(store);
