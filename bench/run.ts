@@ -1,6 +1,7 @@
 import { benchAuth } from './auth.js';
 import { benchGenerate } from './generate.js';
 import { benchGetSession } from './get-session.js';
+import { benchIngest } from './ingest.js';
 import { benchReadLoad } from './read-load.js';
 import { benchScaling } from './scaling.js';
 import { benchSearchWriteCost } from './search-write-cost.js';
@@ -9,6 +10,7 @@ import { benchSignInFlood } from './sign-in-flood.js';
 // `npm run bench` runs every benchmark; `npm run bench -- get-session` one of them.
 const BENCHES: Record<string, () => Promise<void>> = {
   'get-session': benchGetSession,
+  ingest: () => benchIngest(),
   scaling: benchScaling,
   auth: benchAuth,
   'read-load': benchReadLoad,

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ApiKeysRepository } from '../src/auth/api-keys-repository.js';
 import { AccountsRepository } from '../src/directory/accounts-repository.js';
 import { SessionInfo } from '../src/model/session-info.js';
-import { insertSnapshots, snapshotWrite } from '../src/events/snapshot-writes.js';
+import { sessionWriter } from '../src/events/session-writer.js';
 import { openStore } from '../src/store/open-store.js';
 import { writeJson } from '../src/wire/json-writer.js';
 import { writeXml } from '../src/wire/xml-writer.js';
@@ -130,11 +130,10 @@ async function seed(url: string, session: SessionInfo): Promise<string> {
   const now = new Date();
   await new AccountsRepository(store.db).create({ id: 'acct_0', name: 'Bench' }, now);
   const { key } = await new ApiKeysRepository(store.db).create({ accountId: 'acct_0', name: 'bench', roles: ['Manager'] }, now);
+  const writer = sessionWriter(store, { now: () => now });
   for (let start = 0; start < SESSIONS; start += 500) {
-    const writes = Array.from({ length: Math.min(500, SESSIONS - start) }, (_, i) =>
-      snapshotWrite({ ...session, id: sessionId(start + i), accountId: 'acct_0' }, 'generate', now.toISOString()),
-    );
-    await store.db.transaction().execute((trx) => insertSnapshots(trx, writes));
+    const writes = Array.from({ length: Math.min(500, SESSIONS - start) }, (_, i) => ({ session: { ...session, id: sessionId(start + i), accountId: 'acct_0' }, source: 'generate' as const }));
+    await writer.writeWhole(writes);
   }
   await store.close();
   return key;

@@ -32,7 +32,7 @@ import type { Store } from './store/open-store.js';
 import { registerMetadata } from './metadata/register-metadata.js';
 import { DirectoryReads } from './events/directory-reads.js';
 import { DEFAULT_FOLD_POLICY } from './events/fold-session.js';
-import { EventIngest } from './events/ingest-events.js';
+import { sessionWriter, type SessionWriter } from './events/session-writer.js';
 import { registerTwilioWebhooks } from './webhooks/twilio-routes.js';
 import { postSessionEventsOperation } from './events/post-session-events.js';
 import { SessionIds } from './events/session-id.js';
@@ -96,11 +96,13 @@ export interface EventsOptions {
   readonly holdMusicUrl?: string;
   readonly shortAbandonSeconds?: number;
   readonly now?: () => Date;
+  /** Which session writer (session-writer.ts): tests run the app on the plain reference one too. */
+  readonly writer?: 'cached' | 'reference';
 }
 
-function eventIngest(store: Store, events: EventsOptions = {}): EventIngest {
+function writerOf(store: Store, events: EventsOptions = {}): SessionWriter {
   const policy = { shortAbandonSeconds: events.shortAbandonSeconds ?? DEFAULT_FOLD_POLICY.shortAbandonSeconds };
-  return new EventIngest(store.db, policy, events.now, store.capabilities.writes);
+  return sessionWriter(store, { policy, now: events.now, kind: events.writer });
 }
 
 /**
@@ -123,16 +125,16 @@ export function operations(
   store: Store,
   auth: AuthServices = authServices(store),
   events: EventsOptions = {},
-  ingest = eventIngest(store, events),
+  writer = writerOf(store, events),
   serverEvents = new ServerEvents(store.db),
   readsOf: ReadsOf = sessionReads(store, { workers: 0 }).readsOf,
-  control: CallControl = callControl(store, new SessionsRepository(store.db), ingest, {}, events.now),
-  chats: ChatSessions = new ChatSessions(new MessagesRepository(store.db), ingest, new SessionIds(store.db), store.keyedLock),
-  messaging: Messaging = messagingOf(store, ingest, control, chats, events),
+  control: CallControl = callControl(store, new SessionsRepository(store.db), writer, {}, events.now),
+  chats: ChatSessions = new ChatSessions(new MessagesRepository(store.db), writer, new SessionIds(store.db), store.keyedLock),
+  messaging: Messaging = messagingOf(store, writer, control, chats, events),
 ): Operation[] {
   const sessions = new SessionsRepository(store.db);
   const directory = new DirectoryReads(store.db);
-  const commands = { ingest, sessions, directory, now: events.now ?? (() => new Date()) };
+  const commands = { writer, sessions, directory, now: events.now ?? (() => new Date()) };
   const policies = new LifecyclePolicies(store.db, systemClock);
   return [
     getSessionOperation(sessions),
@@ -144,7 +146,7 @@ export function operations(
     getActiveSessionsOperation(store.db, readsOf),
     deleteSessionsOperation(store.db, policies, systemClock),
     ...lifecycleOperations(policies, auth.accounts, sessions),
-    postSessionEventsOperation(ingest, directory, new SessionIds(store.db), sessions),
+    postSessionEventsOperation(writer, directory, new SessionIds(store.db), sessions),
     newSessionOperation(commands),
     patchSessionOperation(commands),
     appendSessionLogOperation(commands),
@@ -156,12 +158,12 @@ export function operations(
 }
 
 /** Texts through Twilio, sharing call control's Twilio clients and credentials. */
-export function messagingOf(store: Store, ingest: EventIngest, control: CallControl, chats: ChatSessions, events: EventsOptions = {}): Messaging {
+export function messagingOf(store: Store, writer: SessionWriter, control: CallControl, chats: ChatSessions, events: EventsOptions = {}): Messaging {
   return new Messaging({
     db: store.db,
     sessions: new SessionsRepository(store.db),
     chats,
-    ingest,
+    writer,
     directory: new DirectoryReads(store.db),
     people: control.deps.directory,
     credentials: control.deps.credentials,
@@ -221,23 +223,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   const auth = options.authServices ?? authServices(options.store, options.auth);
-  // One ingest for the API's commands and the webhooks: their events share group commits.
-  const ingest = eventIngest(options.store, options.events);
+  // One writer for the API's commands and the webhooks: their events share group commits.
+  const writer = writerOf(options.store, options.events);
   const serverEvents = new ServerEvents(options.store.db, { ...DEFAULT_STREAM_LIMITS, ...options.stream }, options.store.changeSignals);
   // Local commits wake this instance's stream at once, other instances' by a signal (or their poll).
-  ingest.onCommitted((position) => {
+  writer.onCommitted((position) => {
     serverEvents.wake();
     options.store.changeSignals.notify(position);
   });
   const reads = sessionReads(options.store, options.reads, (message) => app.log.error(message));
   app.addHook('onClose', () => reads.close());
-  const control = callControl(options.store, new SessionsRepository(options.store.db), ingest, options.control, options.events?.now);
+  const control = callControl(options.store, new SessionsRepository(options.store.db), writer, options.control, options.events?.now);
   // Pending reconciliations end with the app; one running finishes first (it is one Twilio GET and one commit).
   app.addHook('onClose', () => control.deps.reconciler.close());
   // One conversation lock for inbound texts and sends: a reply never races the text that opens a chat.
-  const chats = new ChatSessions(new MessagesRepository(options.store.db), ingest, new SessionIds(options.store.db), options.store.keyedLock);
-  const messaging = messagingOf(options.store, ingest, control, chats, options.events);
-  const all = operations(options.store, auth, options.events, ingest, serverEvents, reads.readsOf, control, chats, messaging);
+  const chats = new ChatSessions(new MessagesRepository(options.store.db), writer, new SessionIds(options.store.db), options.store.keyedLock);
+  const messaging = messagingOf(options.store, writer, control, chats, options.events);
+  const all = operations(options.store, auth, options.events, writer, serverEvents, reads.readsOf, control, chats, messaging);
   const authenticate = options.authenticate ?? ((request) => auth.authenticator.callerOf(request));
   registerCors(app, options.corsOrigins ?? []);
   registerMetadata(app, all);
@@ -248,7 +250,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerStreamPage(app, authenticate);
   registerConsoleRoutes(app);
-  registerTwilioWebhooks(app, ingest, new DirectoryReads(options.store.db), new SessionIds(options.store.db), {
+  registerTwilioWebhooks(app, writer, new DirectoryReads(options.store.db), new SessionIds(options.store.db), {
     publicUrl: options.events?.publicUrl,
     voiceRedirectUrl: options.events?.voiceRedirectUrl,
     holdMusicUrl: options.events?.holdMusicUrl,

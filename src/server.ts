@@ -8,6 +8,7 @@ import { demoSessions } from './demo/demo-sessions.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { systemClock } from './lifecycle/clock.js';
 import { startLifecycleJobs } from './lifecycle/lifecycle-jobs.js';
+import { sessionWriter } from './events/session-writer.js';
 import { SessionsRepository } from './sessions/sessions-repository.js';
 import { openStore, printableDatabaseUrl, type Store } from './store/open-store.js';
 
@@ -47,7 +48,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   await auth.signIns.deleteExpired(new Date());
   await auth.passwords.throttle.purge(new Date());
   const admin = await ensureAdministrator(auth.users, { email: config.adminEmail, password: config.adminPassword }, new Date());
-  const seeded = config.demo ? await seedDemo(sessions, new Date()) : [];
+  const seeded = config.demo ? await seedDemo(sessions, sessionWriter(store), new Date()) : [];
   if (config.demo) await seedDemoDirectory(store, auth, new Date());
   await store.capabilities.refreshStatistics(store.db);
   const jobs = startLifecycleJobs(store, {

@@ -6,7 +6,7 @@ import { newSignInId } from '../../src/auth/tokens.js';
 import { UsersRepository } from '../../src/directory/users-repository.js';
 import { importSessions } from '../../src/import/import-sessions.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { openStore } from '../../src/store/open-store.js';
 
 // Switchboard as `serve` runs it (SQLite file, logger at warn), seeded with the bench sessions and
@@ -17,7 +17,7 @@ const [database, sessionsFile, mode = 'auth'] = process.argv.slice(2) as [string
 const store = await openStore(database);
 await store.migrate();
 const seed: SessionInfo[] = JSON.parse(readFileSync(sessionsFile, 'utf8'));
-await importSessions(new SessionsRepository(store.db), seed);
+await importSessions(sessionWriter(store), seed);
 
 const now = new Date();
 const accountId = seed[0]!.accountId!;

@@ -7,7 +7,7 @@ import { closeOnSignals, startServer } from '../server.js';
 import { directoryFromSessions } from '../directory/directory-from-session.js';
 import { DIRECTORY_USAGE, runDirectoryCommand } from './directory-commands.js';
 import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
-import { SessionsRepository } from '../sessions/sessions-repository.js';
+import { sessionWriter } from '../events/session-writer.js';
 import { openStore, printableDatabaseUrl } from '../store/open-store.js';
 
 const USAGE = `Usage: switchboard <command> [options]
@@ -105,7 +105,7 @@ async function importFiles(config: Config, files: readonly string[], io: Io): Pr
   let failed = false;
   try {
     await store.migrate();
-    const sessions = new SessionsRepository(store.db);
+    const writer = sessionWriter(store);
     for (const file of files) {
       let read: ExportRecords;
       try {
@@ -115,7 +115,7 @@ async function importFiles(config: Config, files: readonly string[], io: Io): Pr
         failed = true;
         continue;
       }
-      const report = await importSessions(sessions, read.records, directoryFromSessions(store));
+      const report = await importSessions(writer, read.records, directoryFromSessions(store));
       const rejected = report.rejected.length + read.unreadable.length;
       io.out(`${file}: read ${describeExport(read)}; ${report.imported} imported, ${report.alreadyPresent} already present, ${rejected} rejected`);
       // JSON Lines' problems by line, in file order; other shapes' by their position in the list.

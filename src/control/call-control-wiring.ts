@@ -1,6 +1,6 @@
 import { SessionIds } from '../events/session-id.js';
 import type { OperationContext, Operation } from '../http/operation.js';
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
 import type { Store } from '../store/open-store.js';
 import { AccountCredentials } from '../telephony/account-credentials.js';
@@ -34,8 +34,8 @@ export interface ControlOptions {
 
 export const DEFAULT_CONTROL = { twilioTimeoutMs: 10_000, twilioMaxRetries: 2, reconcileAfterMs: 15_000 } as const;
 
-/** Call control wired to the store, the shared ingest and a Twilio client per account. */
-export function callControl(store: Store, sessions: SessionsRepository, ingest: EventIngest, options: ControlOptions = {}, now: () => Date = () => new Date()): CallControl {
+/** Call control wired to the store, the shared session writer and a Twilio client per account. */
+export function callControl(store: Store, sessions: SessionsRepository, writer: SessionWriter, options: ControlOptions = {}, now: () => Date = () => new Date()): CallControl {
   const clients = twilioClients({
     apiBaseUrl: options.twilioApiUrl,
     timeoutMs: options.twilioTimeoutMs ?? DEFAULT_CONTROL.twilioTimeoutMs,
@@ -43,8 +43,8 @@ export function callControl(store: Store, sessions: SessionsRepository, ingest: 
   });
   const credentials = new AccountCredentials(store.db);
   const ledger = new ControlLedger(store.db);
-  const reconciler = new Reconciler({ sessions, ingest, credentials, clients, ledger, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
-  return new CallControl({ sessions, ingest, credentials, clients, directory: new ControlDirectory(store.db), ledger, reconciler, sessionIds: new SessionIds(store.db), lock: store.keyedLock, now });
+  const reconciler = new Reconciler({ sessions, writer, credentials, clients, ledger, afterMs: options.reconcileAfterMs ?? DEFAULT_CONTROL.reconcileAfterMs, now });
+  return new CallControl({ sessions, writer, credentials, clients, directory: new ControlDirectory(store.db), ledger, reconciler, sessionIds: new SessionIds(store.db), lock: store.keyedLock, now });
 }
 
 /**

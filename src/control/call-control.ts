@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../http/errors.js';
 import type { OperationContext } from '../http/operation.js';
 import { signedIn, visibleRecord } from '../directory/tenancy.js';
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import type { ControlRequest, RecordedEvent } from '../events/session-event.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { assertSessionId } from '../sessions/get-session.js';
@@ -34,7 +34,7 @@ export interface CommandPlan {
 
 export interface CallControlDeps {
   readonly sessions: SessionsRepository;
-  readonly ingest: EventIngest;
+  readonly writer: SessionWriter;
   readonly credentials: AccountCredentials;
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
   readonly directory: ControlDirectory;
@@ -132,7 +132,7 @@ export class CallControl {
     }
     if (created?.createdCallSid) {
       const sessionId = await this.deps.sessionIds.forKey(accountId, 'twilio', created.createdCallSid);
-      await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created.createdCallSid })]);
+      await this.deps.writer.write([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created.createdCallSid })]);
     }
   }
 
@@ -146,7 +146,7 @@ export class CallControl {
       // Nothing reached Twilio: nothing to record beyond the answer the client gets.
       if (failure.outcome === 'unsent') throw failure.error;
       const outcome = failure.outcome === 'unknown' ? 'unknown' : 'failed';
-      await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome, twilioCode: failure.twilioCode })]);
+      await this.deps.writer.write([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome, twilioCode: failure.twilioCode })]);
       const check = plan.expect ?? (plan.request.callSid ? ({ kind: 'call', callSid: plan.request.callSid } as const) : undefined);
       if (failure.outcome === 'notActive') {
         if (check) await this.deps.reconciler.now(accountId, sessionId, check, `Twilio answered ${failure.twilioCode ?? 'not found'}`);
@@ -156,7 +156,7 @@ export class CallControl {
       if (failure.outcome === 'unknown' && check) this.deps.reconciler.schedule(accountId, sessionId, check);
       throw failure.error;
     }
-    await this.deps.ingest.ingest([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid, recordingSid: created?.recordingSid })]);
+    await this.deps.writer.write([this.recorded(accountId, sessionId, context, { ...plan.request, actorName, outcome: 'accepted', createdCallSid: created?.createdCallSid, recordingSid: created?.recordingSid })]);
     // A recording is known by the SID Twilio answered with: its callbacks are due from then on.
     const expect = plan.expect ?? (created?.recordingSid && plan.request.callSid ? ({ kind: 'recording', callSid: plan.request.callSid, recordingSid: created.recordingSid } as const) : undefined);
     if (expect) this.deps.reconciler.schedule(accountId, sessionId, expect);

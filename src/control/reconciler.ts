@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import { isLegStatus, TERMINAL_LEG_STATUSES, type RecordedEvent, type SessionEvent } from '../events/session-event.js';
 import type { SessionInfo } from '../model/session-info.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
@@ -18,7 +18,7 @@ export type Expectation =
 
 export interface ReconcilerDeps {
   readonly sessions: SessionsRepository;
-  readonly ingest: EventIngest;
+  readonly writer: SessionWriter;
   readonly credentials: AccountCredentials;
   readonly clients: { forAccount(credentials: TwilioCredentials): TwilioClient };
   readonly ledger: ControlLedger;
@@ -87,7 +87,7 @@ export class Reconciler {
     if (!events.length) return;
     const at = this.deps.now().toISOString();
     const recorded = (event: SessionEvent): RecordedEvent => ({ accountId, sessionId, dedupeKey: `reconcile:${randomUUID()}`, source: 'reconcile', occurredAt: at, sequence: null, actor: null, event });
-    await this.deps.ingest.ingest([...events.map(recorded), recorded({ type: 'LogAppended', message: `Checked with Twilio (${why})` })]);
+    await this.deps.writer.write([...events.map(recorded), recorded({ type: 'LogAppended', message: `Checked with Twilio (${why})` })]);
   }
 }
 

@@ -4,7 +4,7 @@ import type { RecordedEvent } from './session-event.js';
 
 /**
  * A session as this process last committed it: its whole ledger, parsed, and the row written from
- * its fold. Only a hint: `EventIngest` checks it against the store before each use (`matches`).
+ * its fold. Only a hint: `CachedWriter` checks it against the store before each use (`matches`).
  */
 export interface CachedFold {
   /** The row's `version` as committed. */
@@ -49,7 +49,7 @@ export const DEFAULT_FOLD_CACHE_WEIGHT = 20_000_000;
 
 /**
  * Recently folded sessions, least recently used evicted first, bounded by total weight. One per
- * `EventIngest` (per store): the keys mean nothing in another database.
+ * `CachedWriter` (per store): the keys mean nothing in another database.
  */
 export class FoldCache {
   private readonly entries = new Map<string, { readonly fold: CachedFold; readonly weight: number }>();

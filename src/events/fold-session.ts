@@ -130,7 +130,7 @@ function fromSnapshot(document: SessionInfo, accountId: string, sessionId: strin
 
 /**
  * A deep copy of a value of an event, which is JSON data (it is stored as JSON): the session must
- * not share objects with events, which `EventIngest` keeps and folds again. ~0.3 µs for a
+ * not share objects with events, which the cached writer keeps and folds again. ~0.3 µs for a
  * breadcrumb where structuredClone took ~3 µs, once per fold (bench/ingest profile: ~1% of CPU).
  */
 function copyOf<T>(value: T): T {

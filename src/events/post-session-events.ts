@@ -1,7 +1,7 @@
 import { ApiError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import type { DirectoryReads } from './directory-reads.js';
-import type { EventIngest } from './ingest-events.js';
+import type { SessionWriter } from './session-writer.js';
 import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
 import { readNeutralEvent } from './read-neutral-event.js';
 import type { ResponseError } from '../model/response-status.js';
@@ -17,7 +17,7 @@ export const MAX_EVENTS_PER_BATCH = 1000;
  * 400 naming it, and nothing of the batch lands). Retries are acknowledged and change nothing.
  */
 export function postSessionEventsOperation(
-  ingest: EventIngest,
+  writer: SessionWriter,
   directory: DirectoryReads,
   ids: SessionIds,
   sessions: SessionsRepository,
@@ -49,7 +49,7 @@ export function postSessionEventsOperation(
         } else if (read.event) recorded.push(read.event);
       }
       if (problems.length) throw new ApiError('ValidationException', problems[0]?.message ?? 'Invalid events', problems);
-      const result = await ingest.ingest(recorded);
+      const result = await writer.write(recorded);
       return { accepted: result.appended, duplicates: result.duplicates, sessionIds: [...new Set(recorded.map((e) => e.sessionId))] };
     },
   };

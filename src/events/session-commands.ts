@@ -10,7 +10,7 @@ import { SessionInfo } from '../model/session-info.js';
 import { assertSessionId } from '../sessions/get-session.js';
 import type { SessionsRepository, StoredSession } from '../sessions/sessions-repository.js';
 import type { DirectoryReads } from './directory-reads.js';
-import type { EventIngest } from './ingest-events.js';
+import type { SessionWriter } from './session-writer.js';
 import type { RecordedEvent, SessionEvent } from './session-event.js';
 import { newSessionId } from './session-id.js';
 
@@ -52,7 +52,7 @@ export const AppendSessionLog = defineDto(
 export const MAX_TEXT_LENGTH = 16 * 1024;
 
 interface Deps {
-  readonly ingest: EventIngest;
+  readonly writer: SessionWriter;
   readonly sessions: SessionsRepository;
   readonly directory: DirectoryReads;
   readonly now: () => Date;
@@ -68,7 +68,7 @@ async function record(deps: Deps, sessionId: string | undefined, event: SessionE
   const id = assertSessionId(sessionId);
   // Another account's session and a missing one get the same answer, as GetSession gives.
   const found = visibleRecord(signedIn(context.caller), 'Session', id, await deps.sessions.findById(id), (s) => [s.accountId]);
-  await deps.ingest.ingest([commandEvent(deps, found.accountId, id, event, context)]);
+  await deps.writer.write([commandEvent(deps, found.accountId, id, event, context)]);
   return storedBodyOf(await existing(deps.sessions, id));
 }
 
@@ -122,7 +122,7 @@ export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
         endpointName: endpoint?.displayName,
         ...customer,
       };
-      await deps.ingest.ingest([commandEvent(deps, accountId, id, opened, context)]);
+      await deps.writer.write([commandEvent(deps, accountId, id, opened, context)]);
       return storedBodyOf(await existing(deps.sessions, id));
     },
   };

@@ -10,7 +10,7 @@ import type { RecordedEvent } from './session-event.js';
 
 /**
  * Re-folds the sessions a transaction appended to, from the fold cache where the store confirms
- * it, else from the store. Reads and drops cache entries; `EventIngest` adds them, once committed.
+ * it, else from the store. Reads and drops cache entries; `CachedWriter` adds them, once committed.
  */
 export class SessionRefold {
   constructor(
@@ -40,7 +40,7 @@ export class SessionRefold {
 
   /**
    * Re-folds a session and writes its row once: version, and the columns whose value changed. No
-   * lost update: SQLite serializes writers, and elsewhere `EventIngest` holds the row's lock already
+   * lost update: SQLite serializes writers, and elsewhere `CachedWriter` holds the row's lock already
    * (`lockSession`), so no other commit can write the row between this read and this write; the
    * UPDATE is conditioned on the version read all the same.
    *

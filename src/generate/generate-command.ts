@@ -23,7 +23,7 @@ export async function generateCommand(config: Config, args: readonly string[], o
   try {
     await store.migrate();
     const started = Date.now();
-    await loadGenerated(store.db, store.capabilities.textSearch, options, (loaded) => {
+    await loadGenerated(store, options, (loaded) => {
       if (loaded % 100_000 === 0) out(`${loaded} sessions…`);
     });
     const clock = () => options.endAt;

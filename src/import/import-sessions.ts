@@ -1,7 +1,7 @@
 import { fromWire } from '../model/from-wire.js';
 import { SessionInfo } from '../model/session-info.js';
 import { assertSessionId } from '../sessions/get-session.js';
-import type { SessionsRepository } from '../sessions/sessions-repository.js';
+import type { SessionWriter } from '../events/session-writer.js';
 
 export interface ImportProblem {
   /** Position of the record in the file's list, from 0. */
@@ -22,7 +22,7 @@ export interface ImportReport {
  * or not at all; a bad record is reported and the rest still land.
  */
 export async function importSessions(
-  sessions: SessionsRepository,
+  writer: SessionWriter,
   records: readonly unknown[],
   /** Runs for every record that lands (or was already there): e.g. creating its directory records. */
   onStored: (session: SessionInfo) => Promise<void> = async () => {},
@@ -43,7 +43,7 @@ export async function importSessions(
       rejected.push({ index, id: session.id, reason: problem });
       continue;
     }
-    if ((await sessions.insertIfAbsent(session)) === 'inserted') imported++;
+    if ((await writer.writeWhole([{ session, source: 'import' }])).size) imported++;
     else alreadyPresent++;
     await onStored(session);
   }

@@ -7,7 +7,7 @@ import type { MessagesRepository } from './messages-repository.js';
 import type { MessagingDeps } from './messaging.js';
 
 /** What relaying needs of messaging's collaborators, and the invitations to check first. */
-export type ChatRelayDeps = Pick<MessagingDeps, 'sessions' | 'ingest' | 'credentials' | 'clients' | 'now'> & { readonly messages: MessagesRepository };
+export type ChatRelayDeps = Pick<MessagingDeps, 'sessions' | 'writer' | 'credentials' | 'clients' | 'now'> & { readonly messages: MessagesRepository };
 
 /** A text of the chat as written: the party's, a chat member's (`member`), or an agent's reply. */
 export type ChatText = ChatMessage & { readonly type: 'MessageReceived' | 'MessageSent' };
@@ -72,6 +72,6 @@ export class ChatRelay {
       const ok = event.type === 'MessageForwarded';
       events.push({ accountId, sessionId, dedupeKey: ok ? key : `api:${randomUUID()}`, source: ok ? 'twilio' : 'api', occurredAt: this.deps.now().toISOString(), sequence: null, actor: null, event });
     }
-    if (events.length) await this.deps.ingest.ingest(events);
+    if (events.length) await this.deps.writer.write(events);
   }
 }

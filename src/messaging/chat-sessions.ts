@@ -1,4 +1,4 @@
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
 import type { SessionMemberInfo } from '../model/session-info.js';
@@ -25,7 +25,7 @@ export interface TextPlace {
 export class ChatSessions {
   constructor(
     readonly messages: MessagesRepository,
-    private readonly ingest: EventIngest,
+    private readonly writer: SessionWriter,
     private readonly ids: SessionIds,
     private readonly lock: KeyedLock,
   ) {}
@@ -37,7 +37,7 @@ export class ChatSessions {
   async record(accountId: string, key: ConversationKey | undefined, messageSid: string, build: (place: TextPlace) => RecordedEvent | Promise<RecordedEvent>): Promise<TextPlace> {
     const run = async () => {
       const place = await this.placeOf(accountId, key, messageSid);
-      await this.ingest.ingest([await build(place)]);
+      await this.writer.write([await build(place)]);
       return place;
     };
     return key ? this.lock.run(conversationLockKey(accountId, key), run) : run();

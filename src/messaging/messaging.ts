@@ -4,7 +4,7 @@ import type { ControlDirectory } from '../control/control-directory.js';
 import { E164 } from '../control/destinations.js';
 import { mayUse, notVisible, signedIn, visibleRecord } from '../directory/tenancy.js';
 import type { DirectoryReads } from '../events/directory-reads.js';
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import type { ChatMessage, RecordedEvent, SessionEvent, SessionOpening } from '../events/session-event.js';
 import { newSessionId } from '../events/session-id.js';
 import { validationError } from '../http/errors.js';
@@ -27,7 +27,7 @@ export interface MessagingDeps {
   readonly db: Kysely<Database>;
   readonly sessions: SessionsRepository;
   readonly chats: ChatSessions;
-  readonly ingest: EventIngest;
+  readonly writer: SessionWriter;
   readonly directory: DirectoryReads;
   readonly people: ControlDirectory;
   readonly credentials: AccountCredentials;
@@ -168,7 +168,7 @@ export class Messaging {
    */
   async endChat(accountId: string, sessionId: string, context: OperationContext): Promise<void> {
     const actorName = (await this.deps.people.actorNameOf(context)) ?? context.caller?.userId;
-    await this.deps.ingest.ingest([this.command(accountId, sessionId, { type: 'SessionEnded', ...(actorName ? { actorName } : {}) }, context, `api:${randomUUID()}`, this.deps.now().toISOString())]);
+    await this.deps.writer.write([this.command(accountId, sessionId, { type: 'SessionEnded', ...(actorName ? { actorName } : {}) }, context, `api:${randomUUID()}`, this.deps.now().toISOString())]);
   }
 
   private async sendText(target: ChatTarget, body: string, context: OperationContext, options: { to?: string; from?: string; invitation?: boolean }): Promise<{ message: ChatMessage; at: string }> {
@@ -196,13 +196,13 @@ export class Messaging {
     };
     // An invitation goes to a member, not the party: not a message of the conversation (lists, transcript).
     const type = options.invitation ? 'MessageForwarded' : 'MessageSent';
-    await this.deps.ingest.ingest([this.command(target.accountId, target.sessionId, { type, ...message }, context, messageKey(created.sid), at)]);
+    await this.deps.writer.write([this.command(target.accountId, target.sessionId, { type, ...message }, context, messageKey(created.sid), at)]);
     return { message, at };
   }
 
   /** Records a command on a session (a member joining or leaving) and answers the session as re-folded. */
   async record(accountId: string, sessionId: string, event: SessionEvent, context: OperationContext): Promise<StoredSession> {
-    await this.deps.ingest.ingest([this.command(accountId, sessionId, event, context, `api:${randomUUID()}`, this.deps.now().toISOString())]);
+    await this.deps.writer.write([this.command(accountId, sessionId, event, context, `api:${randomUUID()}`, this.deps.now().toISOString())]);
     return (await this.deps.sessions.findById(sessionId))!;
   }
 

@@ -1,10 +1,6 @@
 import type { CompiledQuery, Kysely } from 'kysely';
-import type { SessionInfo } from '../model/session-info.js';
 import type { Database, SessionsTable } from '../store/schema.js';
 import { BatchedLookup } from '../store/batched-lookup.js';
-import type { SnapshotSource } from '../events/snapshot-event.js';
-import { insertSnapshots, snapshotWrite } from '../events/snapshot-writes.js';
-import type { SessionLinks } from './session-row.js';
 
 export interface StoredSession {
   readonly accountId: string;
@@ -14,13 +10,11 @@ export interface StoredSession {
   readonly json: string;
 }
 
-export type InsertOutcome = 'inserted' | 'exists';
-
 type ByIdRow = Pick<SessionsTable, 'account_id' | 'id' | 'version' | 'document'>;
 
 const MAX_BATCH = 64;
 
-/** Sessions as stored rows: read by id, insert once. The only place that knows the table. */
+/** Sessions as stored rows, read by id; they are written by the session writer (src/events/session-writer.ts) alone. */
 export class SessionsRepository {
   /**
    * GET by id is the hottest query: lookups of one turn go out as one `id IN (…)` query, built
@@ -50,17 +44,6 @@ export class SessionsRepository {
     const found = new Map<string, StoredSession>();
     for (const row of rows) found.set(row.id, { accountId: row.account_id, id: row.id, version: row.version, json: row.document });
     return found;
-  }
-
-  /**
-   * Inserts a session that arrives whole unless one with its id exists (in any account); never
-   * overwrites. The ledger gets its `SessionImported` snapshot in the same transaction, and the row
-   * is the fold of it. `links` (the parent session) are row facts the document does not carry.
-   */
-  async insertIfAbsent(session: SessionInfo, links?: SessionLinks, source: SnapshotSource = 'import'): Promise<InsertOutcome> {
-    const write = snapshotWrite(session, source, new Date().toISOString(), links);
-    const stored = await this.db.transaction().execute((trx) => insertSnapshots(trx, [write]));
-    return stored.size ? 'inserted' : 'exists';
   }
 
   async count(): Promise<number> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryReads, TwilioAccount } from '../events/directory-reads.js';
-import type { EventIngest } from '../events/ingest-events.js';
+import type { SessionWriter } from '../events/session-writer.js';
 import type { RecordedEvent } from '../events/session-event.js';
 import type { SessionIds } from '../events/session-id.js';
 import { callStatusEvent, conferenceEvent, recordingEvent, voiceWebhookEvent } from './twilio-callbacks.js';
@@ -48,20 +48,20 @@ export function redirectTwiml(template: string | undefined) {
  * into an event, and answers only after the event is committed. Errors go through the central
  * handler, so they are ServiceStack ResponseStatus bodies like everywhere else.
  */
-export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest, directory: DirectoryReads, ids: SessionIds, options: TwilioWebhookOptions): void {
+export function registerTwilioWebhooks(app: FastifyInstance, writer: SessionWriter, directory: DirectoryReads, ids: SessionIds, options: TwilioWebhookOptions): void {
   const fallbackTwiml = redirectTwiml(options.voiceRedirectUrl);
   const verified = async (request: FastifyRequest): Promise<{ account: TwilioAccount; params: FormParams }> => {
     const params = formParams(request);
     return { account: await verifyTwilioRequest(request, params, directory, options.publicUrl), params };
   };
   const acknowledge = async (reply: FastifyReply, event: RecordedEvent | undefined) => {
-    if (event) await ingest.ingest([event]);
+    if (event) await writer.write([event]);
     return reply.code(204).send();
   };
 
   app.post('/twilio/voice', async (request, reply) => {
     const { account, params } = await verified(request);
-    await ingest.ingest([await voiceWebhookEvent(account, params, directory, options.now(), ids)]);
+    await writer.write([await voiceWebhookEvent(account, params, directory, options.now(), ids)]);
     const twiml = options.voiceTwiml ? options.voiceTwiml(account) : fallbackTwiml(account, String(params.AccountSid));
     return reply.code(200).type('text/xml; charset=utf-8').send(twiml);
   });
@@ -103,7 +103,7 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
   app.post('/twilio/hold/wait', async (request, reply) => {
     const { account, params } = await verified(request);
     const hold = await holdQuery(account, request.query as Record<string, unknown>, ids, 'back');
-    await ingest.ingest([holdQueueEvent(account, params, hold, 'HoldQueueEntered', undefined, options.now())]);
+    await writer.write([holdQueueEvent(account, params, hold, 'HoldQueueEntered', undefined, options.now())]);
     return twiml(reply, waitTwiml(options.holdMusicUrl ?? HOLD_MUSIC_URL));
   });
 
@@ -111,7 +111,7 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
     const { account, params } = await verified(request);
     const hold = await holdQuery(account, request.query as Record<string, unknown>, ids, 'back');
     const result = field(params, 'QueueResult') ?? 'error';
-    await ingest.ingest([holdQueueEvent(account, params, hold, 'HoldQueueLeft', result, options.now())]);
+    await writer.write([holdQueueEvent(account, params, hold, 'HoldQueueLeft', result, options.now())]);
     // Redirected, hung up or bridged: Twilio runs something else already (or nothing). Refused by the
     // queue (queue-full, error): back to the agent, rather than hanging up on the caller.
     const stranded = !['redirected', 'redirected-from-bridged', 'hangup', 'bridged', 'bridging-in-process'].includes(result);
@@ -122,7 +122,7 @@ export function registerTwilioWebhooks(app: FastifyInstance, ingest: EventIngest
     const { account, params } = await verified(request);
     const hold = await holdQuery(account, request.query as Record<string, unknown>, ids, 'to');
     if (!hold.dial) throw new ApiError('BadRequest', "The resume URL names the agent to dial ('to')");
-    await ingest.ingest([holdQueueEvent(account, params, hold, 'HoldQueueLeft', 'redirected', options.now())]);
+    await writer.write([holdQueueEvent(account, params, hold, 'HoldQueueLeft', 'redirected', options.now())]);
     return twiml(reply, resumeTwiml(hold.dial, memberCallback(request, hold.sessionId)));
   });
 

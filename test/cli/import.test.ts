@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { importSessions } from '../../src/import/import-sessions.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -124,7 +125,7 @@ describe('switchboard import', () => {
 
   it('imports the list fixture through the library call', async () => {
     const store = await openTestStore();
-    const report = await importSessions(new SessionsRepository(store.db), JSON.parse(readFixture('list-golden.json')).items);
+    const report = await importSessions(sessionWriter(store), JSON.parse(readFixture('list-golden.json')).items);
     expect(report).toEqual({ imported: 1, alreadyPresent: 0, rejected: [] });
   });
 });

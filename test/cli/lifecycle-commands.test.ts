@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LifecyclePolicies } from '../../src/lifecycle/lifecycle-policies.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore } from '../../src/store/open-store.js';
-import { session } from '../support/sessions.js';
+import { session, storeWhole } from '../support/sessions.js';
 import { runCli } from '../support/cli.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
 
@@ -14,7 +13,7 @@ describe('switchboard lifecycle', () => {
     expect((await run(db, 'account', 'add', 'Alpha', '--id', 'acct_a')).code).toBe(0);
     const store = await openStore(db);
     try {
-      await new SessionsRepository(store.db).insertIfAbsent(session({ id: 'a_case' }));
+      await storeWhole(store, session({ id: 'a_case' }));
     } finally {
       await store.close();
     }

@@ -18,9 +18,9 @@ import { addAccount, adminCookie } from '../support/directory.js';
 import { seedDirectoryTree } from '../support/directory-tree.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
-import { DEFAULT_FOLD_POLICY } from '../../src/events/fold-session.js';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { conversationIdOf } from '../../src/messaging/messages-repository.js';
+import { storeWhole } from '../support/sessions.js';
 
 interface Probe {
   readonly query: string;
@@ -110,21 +110,21 @@ const isList = (dto: Dto): boolean => dto === ListRequest || (dto.meta.base !== 
 /** The directory tree, a third account, people with last names, and sessions each filter tells apart. */
 async function seeded() {
   const server = await startTestServer();
-  const { store, sessions } = server;
+  const { store } = server;
   await seedDirectoryTree(store);
   await addAccount(store, 'acct_0', 'Zulu Corp');
   for (const [email, last] of [['dana@acme.test', 'Zed'], ['eli@bravo.test', 'Adams'], ['both@x.test', 'Moss']]) {
     await store.db.updateTable('users').set({ last_name: last }).where('email', '=', email!).execute();
   }
   const other = { ...golden, customerId: 'c_other', endpointId: 'ep_other', fromAddress: '+19995550000', toAddress: '+18885550000' };
-  await sessions.insertIfAbsent(golden);
-  await sessions.insertIfAbsent({ ...other, id: 'probe_older', dateCreated: '2026-10-01T10:00:00Z', log: [{ date: '2026-10-01T10:00:00Z', message: 'nothing to see' }] });
-  await sessions.insertIfAbsent({ ...other, id: 'probe_other_account', accountId: 'acct_b' });
-  await sessions.insertIfAbsent({ ...other, id: 'probe_child' }, { parentSessionId: golden.id });
-  await sessions.insertIfAbsent({ ...other, id: 'probe_archived' });
+  await storeWhole(store, golden);
+  await storeWhole(store, { ...other, id: 'probe_older', dateCreated: '2026-10-01T10:00:00Z', log: [{ date: '2026-10-01T10:00:00Z', message: 'nothing to see' }] });
+  await storeWhole(store, { ...other, id: 'probe_other_account', accountId: 'acct_b' });
+  await storeWhole(store, { ...other, id: 'probe_child' }, { parentSessionId: golden.id });
+  await storeWhole(store, { ...other, id: 'probe_archived' });
   await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', 'probe_archived').execute();
   // A text in three of those sessions, so the message list has something each filter tells apart.
-  const ingest = new EventIngest(store.db, DEFAULT_FOLD_POLICY, undefined, store.capabilities.writes);
+  const ingest = sessionWriter(store);
   const text = (accountId: string, sessionId: string, at: string, from: string, n: number) => ({
     accountId,
     sessionId,
@@ -135,7 +135,7 @@ async function seeded() {
     actor: null,
     event: { type: 'MessageReceived' as const, messageSid: `SMprobe${n}`, from, to: '+15035550100', body: `probe ${n}`, status: 'received' },
   });
-  await ingest.ingest([
+  await ingest.write([
     text(golden.accountId!, golden.id!, golden.dateCreated!, golden.fromAddress!, 1),
     text(golden.accountId!, 'probe_older', '2026-10-01T10:00:00Z', other.fromAddress, 2),
     text('acct_b', 'probe_other_account', golden.dateCreated!, other.fromAddress, 3),

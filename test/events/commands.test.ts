@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { goldenSession } from '../support/fixtures.js';
 import { addUser, adminCookie, sessionCookie } from '../support/directory.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -40,7 +40,7 @@ describe('commands are events', () => {
     const session = await res.json();
     expect(session).toMatchObject({ consoleData: 'VIP caller', queueState: 'Connected', callState: 'Hold', holdReason: 'Transferring', lastModifiedBy: user.id, dateLastModified: '2026-11-27T15:00:00.000Z' });
     expect(session.log.at(-1)).toEqual({ date: '2026-11-27T15:00:00.000Z', message: `Updated console data, queue state Connected by ${user.id}` });
-    expect(session).toEqual(await new EventIngest(s.store.db).foldOf(golden.accountId!, golden.id!));
+    expect(session).toEqual(await sessionWriter(s.store).foldOf(golden.accountId!, golden.id!));
   });
 
   it('POST /sessions/{id}/log appends a line', async () => {

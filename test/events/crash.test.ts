@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { openStore } from '../../src/store/open-store.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
 import { deliver } from './support/deliver.js';
@@ -83,7 +83,7 @@ describe('crash safety', () => {
       try {
         const stored = new Set((await store.db.selectFrom('session_events').select('dedupe_key').execute()).map((r) => r.dedupe_key));
         expect(acked.filter((key) => !stored.has(key))).toEqual([]);
-        const ingest = new EventIngest(store.db);
+        const ingest = sessionWriter(store);
         const sessions = await store.db.selectFrom('sessions').select(['account_id', 'id', 'document']).execute();
         const withEvents = await store.db.selectFrom('session_events').select('session_id').distinct().execute();
         expect(sessions.length).toBe(withEvents.length);

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { seedDemo } from '../../src/demo/seed-demo.js';
 import { DEFAULT_FOLD_POLICY, foldSession } from '../../src/events/fold-session.js';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { recordedEvent } from '../../src/events/ledger-row.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
@@ -41,9 +41,9 @@ const WRITERS: Record<string, (databaseUrl: string) => Promise<void>> = {
     const store = await openStore(url);
     try {
       await store.migrate();
-      const ingest = new EventIngest(store.db);
+      const ingest = sessionWriter(store);
       for (const sessionId of ['chat-1', 'chat-2']) {
-        await ingest.ingest([0, 3, 7].map((second) => chatEvent({ sessionId, accountId: 'acct_acme', dedupeKey: `${sessionId}:${second}`, second })));
+        await ingest.write([0, 3, 7].map((second) => chatEvent({ sessionId, accountId: 'acct_acme', dedupeKey: `${sessionId}:${second}`, second })));
       }
     } finally {
       await store.close();
@@ -53,7 +53,7 @@ const WRITERS: Record<string, (databaseUrl: string) => Promise<void>> = {
     const store = await openStore(url);
     try {
       await store.migrate();
-      expect((await seedDemo(new SessionsRepository(store.db), new Date())).length).toBeGreaterThan(5);
+      expect((await seedDemo(new SessionsRepository(store.db), sessionWriter(store), new Date())).length).toBeGreaterThan(5);
     } finally {
       await store.close();
     }

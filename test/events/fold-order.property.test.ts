@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { emptyStore, openTestStore } from '../support/test-store.js';
 import { seedDirectory } from './support/directory-seed.js';
@@ -25,8 +25,8 @@ describe('any order, any retries: the same session', () => {
       await fc.assert(
         fc.asyncProperty(deliveryOrder, async (order) => {
           await emptyStore(store);
-          const ingest = new EventIngest(store.db);
-          for (const i of order) await ingest.ingest([events[i]!]);
+          const ingest = sessionWriter(store);
+          for (const i of order) await ingest.write([events[i]!]);
           const row = await new SessionsRepository(store.db).findById(scenario.sessionId);
           expect(JSON.parse(row!.json)).toEqual(expected);
         }),

@@ -36,7 +36,7 @@ describe('foldSession', () => {
     expect(s.log!.map((l) => l.message)).toEqual(['Incoming call from +15035551234 to +15035550000', 'Ringing Dana', 'Answered by Dana', 'Call ended (completed)']);
   });
 
-  it('shares no object with its events, which EventIngest keeps and folds again', () => {
+  it('shares no object with its events, which the cached writer keeps and folds again', () => {
     const opening = at(0, { type: 'SessionStarted', channel: 'Voice', direction: 'Incoming', callSid: CALLER, customerBreadcrumb: [{ id: 'c1', name: 'Acme' }] });
     const s = foldSession('acct', 's1', [opening]);
     s.customerBreadcrumb![0]!.name = 'changed';

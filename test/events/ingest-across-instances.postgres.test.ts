@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import { sessionIdForKey } from '../../src/events/session-id.js';
 import { openStore } from '../../src/store/open-store.js';
 import { addApiKey } from '../support/directory.js';
@@ -76,7 +76,7 @@ describe('events through two instances at once', () => {
 
     const ledger = await store.db.selectFrom('session_events').select('dedupe_key').execute();
     expect(ledger).toHaveLength(all.length);
-    const ingest = new EventIngest(store.db);
+    const ingest = sessionWriter(store);
     for (let chat = 0; chat < SESSIONS; chat++) {
       const id = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, ACCOUNT_ID, 'webchat', `chat-${chat}`);
       const fold = await ingest.foldOf(ACCOUNT_ID, id);

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter, type SessionWriter } from '../../src/events/session-writer.js';
 import type { RecordedEvent } from '../../src/events/session-event.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
@@ -18,11 +18,11 @@ const line = (sessionId: string, n: number, from: string): RecordedEvent => ({
 });
 
 /** Two instances' ingests (pools of their own) on one database. */
-async function twoInstances(): Promise<[EventIngest, EventIngest, Store]> {
+async function twoInstances(): Promise<[SessionWriter, SessionWriter, Store]> {
   const url = await freshDatabaseUrl();
   const stores = await Promise.all([openStore(url), openStore(url)]);
   onTestFinished(() => Promise.all(stores.map((s) => s.close())).then(() => undefined));
-  const ingestOf = (store: Store) => new EventIngest(store.db, undefined, undefined, store.capabilities.writes);
+  const ingestOf = (store: Store) => sessionWriter(store);
   return [ingestOf(stores[0]!), ingestOf(stores[1]!), stores[0]!];
 }
 
@@ -34,8 +34,8 @@ describe('ingest contention between instances on PostgreSQL', () => {
       // Instance one touches s1 then s2, instance two s2 then s1; every third round both also carry
       // one event for s3, as a provider's retry delivered to both would.
       const shared = n % 3 === 0 ? [line('s3', n, 'both')] : [];
-      work.push(one.ingest([line('s1', n, 'one'), line('s2', n + 1000, 'one'), ...shared]));
-      work.push(two.ingest([line('s2', n, 'two'), ...shared, line('s1', n + 1000, 'two')]));
+      work.push(one.write([line('s1', n, 'one'), line('s2', n + 1000, 'one'), ...shared]));
+      work.push(two.write([line('s2', n, 'two'), ...shared, line('s1', n + 1000, 'two')]));
       // Round by round, so each instance commits one request at a time, both at once.
       await Promise.allSettled(work.slice(-2));
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { goldenSession } from '../support/fixtures.js';
 import { startSignedInServer } from '../support/server.js';
+import { storeWhole } from '../support/sessions.js';
 
 const golden = goldenSession();
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -55,8 +56,8 @@ describe('content negotiation on a custom route', () => {
   });
 
   it('does not strip a suffix that is not a format', async () => {
-    const { url, sessions, fetch } = await startSignedInServer();
-    await sessions.insertIfAbsent({ ...golden, id: 'john.smith' });
+    const { url, store, fetch } = await startSignedInServer();
+    await storeWhole(store, { ...golden, id: 'john.smith' });
     const res = await fetch(`${url}/sessions/john.smith`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { id: string }).id).toBe('john.smith');

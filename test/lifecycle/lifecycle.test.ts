@@ -8,7 +8,7 @@ import { deleteSessionsOperation } from '../../src/lifecycle/delete-sessions.js'
 import { LifecyclePolicies } from '../../src/lifecycle/lifecycle-policies.js';
 import { retentionRound } from '../../src/lifecycle/retention-job.js';
 import { startSignedInServer, type SignedInServer as TestServer } from '../support/server.js';
-import { session, type SessionSpec } from '../support/sessions.js';
+import { session, type SessionSpec, storeWhole } from '../support/sessions.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
@@ -24,7 +24,7 @@ function testClock(start = NOW) {
 async function fixture(specs: SessionSpec[]) {
   const srv = await startSignedInServer();
   for (const spec of specs) {
-    await srv.sessions.insertIfAbsent(session(spec));
+    await storeWhole(srv.store, session(spec));
     await srv.store.db.insertInto('session_events').values({
       account_id: spec.accountId ?? 'acct_a', session_id: spec.id, dedupe_key: `${spec.id}:created`, source: 'test',
       type: 'created', occurred_at: spec.at ?? daysAgo(1), payload: '{}', ingested_at: spec.at ?? daysAgo(1),

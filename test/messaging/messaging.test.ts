@@ -6,7 +6,7 @@
  */
 import { JsonServiceClient } from '@servicestack/client';
 import { describe, expect, it } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import { ACCOUNT_ID, ACCOUNT_SID, CALLER_NUMBER, MAIN_LINE, PASSWORD, PUBLIC_URL, liveConferenceCall, startHarness, type Harness } from '../control/support/control-harness.js';
 import { GetChatTranscript, SendMessage } from './support/messaging-client-dtos.js';
@@ -187,7 +187,7 @@ describe('transcripts', () => {
     const h = await startHarness();
     const first = await text(h, 'First visit');
     // The first chat ends (as an agent closing it would); the party's next text opens a new one.
-    await new EventIngest(h.store.db).ingest([{ accountId: ACCOUNT_ID, sessionId: first.sessionId, dedupeKey: 'test:end', source: 'test', occurredAt: new Date().toISOString(), sequence: null, actor: null, event: { type: 'SessionEnded' } }]);
+    await sessionWriter(h.store).write([{ accountId: ACCOUNT_ID, sessionId: first.sessionId, dedupeKey: 'test:end', source: 'test', occurredAt: new Date().toISOString(), sequence: null, actor: null, event: { type: 'SessionEnded' } }]);
     const second = await text(h, 'Back again');
     expect(second.sessionId).not.toBe(first.sessionId);
     const bodies = async (query: string) => ((await (await h.call('GET', `/sessions/${second.sessionId}/transcript${query}`)).json()) as Transcript).messages.map((m) => m.body);

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const opened = await openFileStore();
   store = opened.store;
   lists = new SessionListRepository(store.db, store.capabilities.textSearch);
-  await loadGenerated(store.db, store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 5, endAt: new Date('2026-11-27T00:00:00Z') });
+  await loadGenerated(store, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 5, endAt: new Date('2026-11-27T00:00:00Z') });
   // Plans follow statistics, as in production (the store refreshes them; see planner statistics).
   await store.capabilities.refreshStatistics(store.db);
   return opened.close;

@@ -8,7 +8,7 @@ import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { listSessionsOperation, type ListSessionsInput } from '../../src/sessions/list-sessions.js';
 import { inlineSessionReads } from '../../src/sessions/session-reads.js';
 import { startTestServer } from '../support/server.js';
-import { session, type SessionSpec } from '../support/sessions.js';
+import { session, type SessionSpec, storeWhole } from '../support/sessions.js';
 
 const ACCOUNTS = ['acct_a', 'acct_b', 'acct_c'];
 const CUSTOMERS = ['cust_1', 'cust_2', 'cust_shared'];
@@ -29,7 +29,7 @@ const specs: SessionSpec[] = ACCOUNTS.flatMap((accountId, a) =>
 
 async function fixture() {
   const srv = await startTestServer();
-  for (const spec of specs) await srv.sessions.insertIfAbsent(session(spec), { parentSessionId: spec.id.endsWith('_1') ? undefined : `${spec.accountId}_1` });
+  for (const spec of specs) await storeWhole(srv.store, session(spec), { parentSessionId: spec.id.endsWith('_1') ? undefined : `${spec.accountId}_1` });
   const now = '2026-11-01T00:00:00.000Z';
   for (const account_id of ACCOUNTS) {
     await srv.store.db.insertInto('customers').values([

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../src/model/session-info.js';
 import { readFixture } from '../support/fixtures.js';
 import { startSignedInServer, type SignedInServer as TestServer } from '../support/server.js';
-import { session, type SessionSpec } from '../support/sessions.js';
+import { session, type SessionSpec, storeWhole } from '../support/sessions.js';
 
 interface Page {
   items: { id: string; accountId: string; log?: { message: string }[] }[];
@@ -12,7 +13,7 @@ interface Page {
 
 async function server(specs: SessionSpec[], parents: Record<string, string> = {}): Promise<TestServer> {
   const started = await startSignedInServer();
-  for (const spec of specs) await started.sessions.insertIfAbsent(session(spec), { parentSessionId: parents[spec.id] });
+  for (const spec of specs) await storeWhole(started.store, session(spec), { parentSessionId: parents[spec.id] });
   return started;
 }
 
@@ -202,8 +203,8 @@ describe('GET /sessions: filters', () => {
 describe('GET /sessions in every format', () => {
   it('writes XML as .NET names and writes a ListResponse', async () => {
     const srv = await startSignedInServer();
-    const golden = JSON.parse(readFixture('list-golden.json')) as { items: Parameters<typeof srv.sessions.insertIfAbsent>[0][] };
-    await srv.sessions.insertIfAbsent(golden.items[0]!);
+    const golden = JSON.parse(readFixture('list-golden.json')) as { items: SessionInfo[] };
+    await storeWhole(srv.store, golden.items[0]!);
     const res = await srv.fetch(`${srv.url}/sessions.xml?countPerPage=1`);
     expect(res.headers.get('content-type')).toBe('application/xml');
     const xml = await res.text();

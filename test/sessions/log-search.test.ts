@@ -7,10 +7,9 @@ import { loadGenerated } from '../../src/generate/load-generated.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { insertSnapshots, snapshotWrite } from '../../src/events/snapshot-writes.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { startSignedInServer } from '../support/server.js';
-import { session } from '../support/sessions.js';
+import { session, storeWhole } from '../support/sessions.js';
 import { emptyStore, freshDatabaseUrl, migrateTo } from '../support/test-store.js';
 
 const byId = { field: 'id', order: 'Ascend' } as const;
@@ -61,7 +60,6 @@ describe('log search: exactly the sessions whose log contains the text, however 
         fc.infiniteStream(fc.boolean()),
         async (lives, picks, typed, indexNow) => {
         await emptyStore(store);
-        const sessions = new SessionsRepository(store.db);
         // Where a store defers indexing, its indexer catches up at random points between writes:
         // searches must be exact whatever was indexed and whatever is still noted.
         const maybeIndex = async () => {
@@ -70,7 +68,7 @@ describe('log search: exactly the sessions whose log contains the text, however 
         const logs = new Map<string, { log: string[]; archived: boolean; account: string }>();
         for (const [i, spec] of lives.entries()) {
           const id = `s${i}`;
-          await sessions.insertIfAbsent(session({ id, accountId: spec.account, log: spec.first }));
+          await storeWhole(store, session({ id, accountId: spec.account, log: spec.first }));
           await maybeIndex();
           let log = [...spec.first];
           let version = 2;
@@ -143,10 +141,9 @@ describe('a search while the index lags behind the writes', () => {
     try {
       await store.migrate();
       const indexAll = () => store.capabilities.textSearch.indexPending?.(store.db, 1000);
-      const sessions = new SessionsRepository(store.db);
       const archive = (id: string, archived: number) => store.db.updateTable('sessions').set({ archived }).where('id', '=', id).execute();
       for (const [id, log] of [['appended', ['alpha one']], ['rewritten', ['charlie three']], ['archived', ['echo five']], ['restored', ['golf seven']]] as const) {
-        await sessions.insertIfAbsent(session({ id, log: [...log], from: id === 'appended' ? '+15035550123' : undefined }));
+        await storeWhole(store, session({ id, log: [...log], from: id === 'appended' ? '+15035550123' : undefined }));
       }
       await archive('archived', 1);
       await archive('restored', 1);
@@ -157,7 +154,7 @@ describe('a search while the index lags behind the writes', () => {
       await writeLog(store, 'rewritten', 'acct_a', ['delta four'], 2);
       await writeLog(store, 'archived', 'acct_a', ['echo five', 'foxtrot six'], 2);
       await archive('restored', 0);
-      await sessions.insertIfAbsent(session({ id: 'unindexed', log: ['hotel eight'] }));
+      await storeWhole(store, session({ id: 'unindexed', log: ['hotel eight'] }));
       const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
       const expectFound = async (query: { log?: string; from?: string; searchArchive?: boolean }, ids: string[]) => {
         const full = { accountIds: 'all' as const, searchArchive: false, ...query };
@@ -190,7 +187,7 @@ describe('a text in many sessions', () => {
     const store = await openStore(await freshDatabaseUrl(), { indexInBackground: false });
     onTestFinished(() => store.close());
     await store.migrate();
-    await loadGenerated(store.db, store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 1, endAt: new Date('2026-11-27T00:00:00Z') });
+    await loadGenerated(store, { ...DEFAULT_GENERATOR, sessions: 4000, accounts: 1, endAt: new Date('2026-11-27T00:00:00Z') });
     await store.db.updateTable('sessions').set({ archived: 1 }).where('date_created', '<', '2026-09-28').execute();
     const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
     const newest = { field: 'dateCreated', order: 'Descend' } as const;
@@ -220,10 +217,9 @@ describe('migration 007 defers indexing', () => {
     const store = await openStore(url);
     try {
       await migrateTo(store, '006-search-subtree-index');
-      const sessions = new SessionsRepository(store.db);
       await insertBeforeStream(store, session({ id: 'before', log: ['Gateway timeout after 30s'] }));
       await store.migrate();
-      await sessions.insertIfAbsent(session({ id: 'after', log: ['Gateway timeout again'] }));
+      await storeWhole(store, session({ id: 'after', log: ['Gateway timeout again'] }));
       expect(await searchLog(store, 'gateway timeout', false)).toEqual(['after', 'before']);
       if (store.capabilities.kind === 'sqlite') {
         // The indexer `migrate` started catches up on its own.
@@ -260,7 +256,6 @@ describe('migration 005 converts a database indexed by 004', () => {
     try {
       // A fresh database may come migrated (PostgreSQL's are copies of a template): back to 004.
       await migrateTo(store, '004-session-lists');
-      const sessions = new SessionsRepository(store.db);
       await insertBeforeStream(store, session({ id: 'old', log: ['Gateway timeout after 30s', 'Call completed'], from: '+15035550123' }));
       await store.db.updateTable('sessions').set({ archived: 1 }).where('id', '=', 'old').execute();
       await insertBeforeStream(store, session({ id: 'live', log: ['Gateway timeout after 30s'] }));
@@ -269,7 +264,7 @@ describe('migration 005 converts a database indexed by 004', () => {
       expect(await searchLog(store, 'gateway TIMEOUT', false)).toEqual(['live']);
       expect(await searchLog(store, 'gateway TIMEOUT', true)).toEqual(['live', 'old']);
       expect(await searchLog(store, '30s\ncall', true)).toEqual(['old']);
-      await sessions.insertIfAbsent(session({ id: 'new', log: ['Gateway timeout again'] }));
+      await storeWhole(store, session({ id: 'new', log: ['Gateway timeout again'] }));
       expect(await searchLog(store, 'gateway timeout', false)).toEqual(['live', 'new']);
       const lists = new SessionListRepository(store.db, store.capabilities.textSearch);
       expect(await lists.count({ accountIds: 'all', searchArchive: true, from: '5550123' })).toBe(1);

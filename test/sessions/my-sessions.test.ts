@@ -7,7 +7,7 @@ import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { getActiveSessionsOperation, getMySessionsOperation } from '../../src/sessions/my-sessions.js';
 import { inlineSessionReads } from '../../src/sessions/session-reads.js';
 import { startSignedInServer } from '../support/server.js';
-import { session } from '../support/sessions.js';
+import { session, storeWhole } from '../support/sessions.js';
 
 const now = '2026-11-01T00:00:00.000Z';
 const dana: Caller = { userId: 'u_dana', roles: ['User'], accountIds: ['acct_a'] };
@@ -34,7 +34,7 @@ async function fixture() {
     session({ id: 'others', ended: false, answeredById: 'ep_sam' }),
     session({ id: 'other_account', accountId: 'acct_b', ended: false, answeredById: 'ep_dana_b' }),
   ];
-  for (const s of seed) await srv.sessions.insertIfAbsent(s);
+  for (const s of seed) await storeWhole(srv.store, s);
   const reads = inlineSessionReads(new SessionListRepository(srv.store.db, srv.store.capabilities.textSearch));
   return { srv, lists: () => reads };
 }

@@ -3,7 +3,7 @@ import { DEFAULT_GENERATOR } from '../../src/generate/generate-sessions.js';
 import { loadGenerated } from '../../src/generate/load-generated.js';
 import { sessionRow } from '../../src/sessions/session-row.js';
 import { startSignedInServer, type SignedInServer } from '../support/server.js';
-import { session } from '../support/sessions.js';
+import { session, storeWhole } from '../support/sessions.js';
 
 async function search(srv: SignedInServer, query: string): Promise<string[]> {
   const res = await srv.fetch(`${srv.url}/sessions?all=true&searchArchive=true&sortField=id&${query}`);
@@ -28,8 +28,8 @@ describe('the search index follows every write to sessions', () => {
 
   it('indexes a bulk load at its end and keeps indexing ordinary writes afterwards', async () => {
     const srv = await startSignedInServer([session({ id: 'before', log: ['gateway timeout before the load'] })]);
-    await loadGenerated(srv.store.db, srv.store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 300, accounts: 2, endAt: new Date('2026-11-27T00:00:00Z') });
-    await srv.sessions.insertIfAbsent(session({ id: 'after', log: ['gateway timeout after the load'] }));
+    await loadGenerated(srv.store, { ...DEFAULT_GENERATOR, sessions: 300, accounts: 2, endAt: new Date('2026-11-27T00:00:00Z') });
+    await storeWhole(srv.store, session({ id: 'after', log: ['gateway timeout after the load'] }));
     const generated = await srv.store.db.selectFrom('sessions').select(['id', 'from_address']).where('account_id', '=', 'acct_0002').limit(1).executeTakeFirstOrThrow();
     expect(await search(srv, `accountIds=acct_0002&from=${encodeURIComponent(generated.from_address!)}`)).toContain(generated.id);
     const timeouts = await search(srv, 'log=gateway timeout');

@@ -9,11 +9,10 @@ import { ALL_HARD_CAP, pageWindow } from '../../src/sessions/list-paging.js';
 import type { ListPageRequest } from '../../src/sessions/list-page.js';
 import { SessionListRepository } from '../../src/sessions/list-repository.js';
 import { sessionQueryOf, type ListSessionsInput } from '../../src/sessions/list-sessions.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { inlineSessionReads } from '../../src/sessions/session-reads.js';
 import { workerSessionReads } from '../../src/sessions/worker-session-reads.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
-import { session } from '../support/sessions.js';
+import { session, storeWhole } from '../support/sessions.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
 
 const caller = { userId: 'u', roles: ['Manager' as const], accountIds: ['acct_a', 'acct_b'] };
@@ -22,14 +21,13 @@ async function seeded(): Promise<Store> {
   const store = await openStore(await freshDatabaseUrl());
   onTestFinished(() => store.close());
   await store.migrate();
-  const sessions = new SessionsRepository(store.db);
   const now = '2026-11-01T00:00:00.000Z';
   await store.db.insertInto('customers').values([
     { account_id: 'acct_a', id: 'cust_root', parent_customer_id: null, name: 'Root', date_created: now, date_last_modified: now },
     { account_id: 'acct_a', id: 'cust_west', parent_customer_id: 'cust_root', name: 'West', date_created: now, date_last_modified: now },
   ]).execute();
   for (let i = 0; i < 60; i++) {
-    await sessions.insertIfAbsent(session({
+    await storeWhole(store, session({
       id: `s${String(i).padStart(3, '0')}`,
       accountId: i % 3 ? 'acct_a' : 'acct_b',
       at: new Date(Date.UTC(2026, 10, 1 + (i % 20), i % 24)).toISOString(),
@@ -91,9 +89,8 @@ describe('session reads', () => {
     const workers = store.file ? workerSessionReads(store.file, 1) : undefined;
     onTestFinished(() => workers?.close());
     const reads = workers ?? inlineSessionReads(new SessionListRepository(store.db, store.capabilities.textSearch));
-    const sessions = new SessionsRepository(store.db);
     for (let i = 0; i < 5; i++) {
-      await sessions.insertIfAbsent(session({ id: `fresh${i}`, accountId: 'acct_a', log: [`written ${i} just now`] }));
+      await storeWhole(store, session({ id: `fresh${i}`, accountId: 'acct_a', log: [`written ${i} just now`] }));
       const page = await reads.listPage(request({ accountIds: ['acct_a'], log: `written ${i} just` }));
       expect(page).toMatchObject({ totals: { totalCount: 1 } });
     }

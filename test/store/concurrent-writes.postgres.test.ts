@@ -3,6 +3,7 @@ import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { goldenSession } from '../support/fixtures.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
+import { storeWhole } from '../support/sessions.js';
 
 /** Stores on one database with pools of their own: what separate instances are to PostgreSQL. */
 async function instancesOf(url: string, count: number): Promise<Store[]> {
@@ -16,10 +17,10 @@ describe('concurrent writers on one PostgreSQL', () => {
     const stores = await instancesOf(await freshDatabaseUrl(), 4);
     const sessions = Array.from({ length: 25 }, (_, i) => ({ ...goldenSession(), id: `race_${i}` }));
     const outcomes = await Promise.all(
-      stores.map((store) => Promise.all(sessions.map((s) => new SessionsRepository(store.db).insertIfAbsent(s)))),
+      stores.map((store) => Promise.all(sessions.map((s) => storeWhole(store, s)))),
     );
     for (const [i] of sessions.entries()) {
-      expect(outcomes.map((o) => o[i]).filter((x) => x === 'inserted')).toHaveLength(1);
+      expect(outcomes.map((o) => o[i]).filter((stored) => stored)).toHaveLength(1);
     }
     expect(await new SessionsRepository(stores[0]!.db).count()).toBe(sessions.length);
   });

@@ -52,7 +52,7 @@ describe('every migration builds the schema it always built', () => {
     try {
       await store.migrate();
       const migrated = schemaEntries(await schemaDump(store));
-      await loadGenerated(store.db, store.capabilities.textSearch, { ...DEFAULT_GENERATOR, sessions: 50, accounts: 1, endAt: new Date('2026-11-27T00:00:00Z') });
+      await loadGenerated(store, { ...DEFAULT_GENERATOR, sessions: 50, accounts: 1, endAt: new Date('2026-11-27T00:00:00Z') });
       expect(schemaEntries(await schemaDump(store))).toEqual(migrated);
     } finally {
       await store.close();

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { adminCookie } from '../support/directory.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startInstance } from '../support/instances.js';
 import { freshDatabaseUrl } from '../support/test-store.js';
+import { storeWhole } from '../support/sessions.js';
 
 const golden = goldenSession();
 
@@ -33,7 +33,7 @@ describe('many switchboard instances on one PostgreSQL', () => {
     expect((await fetch(`${a.url}/sessions/${golden.id}`, { headers })).status).toBe(404);
     expect((await fetch(`${b.url}/sessions/${golden.id}`, { headers })).status).toBe(404);
 
-    await new SessionsRepository(writer.db).insertIfAbsent(golden);
+    await storeWhole(writer, golden);
     for (const instance of [a, b]) {
       const res = await fetch(`${instance.url}/sessions/${golden.id}`, { headers });
       expect(res.status).toBe(200);

@@ -34,7 +34,7 @@ async function notesOfEachWrite(store: Store, id: string) {
       .set({ ...sessionRow(session({ id, log, ended: changes.ended }), version), ...(changes.archived === undefined ? {} : { archived: changes.archived }) })
       .where('id', '=', id)
       .execute();
-  // The row alone: at migration 006 there is no stream change log for the repository's insert to write.
+  // The row alone: at migration 008 there is no stream change log for the repository's insert to write.
   await store.db.insertInto('sessions').values(sessionRow(session({ id, log: ['Ringing'] }), 1)).execute();
   const notes: Record<string, Note | undefined> = { inserted: await takeNote(store, id) };
   await write(['Ringing', 'Answered by Ann', 'On hold'], 2);

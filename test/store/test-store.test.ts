@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionsRepository } from '../../src/sessions/sessions-repository.js';
 import { goldenSession } from '../support/fixtures.js';
 import { dialect, openTestStore } from '../support/test-store.js';
+import { storeWhole } from '../support/sessions.js';
 
 // The harness itself: databases are reused between tests on PostgreSQL, so prove each test still
 // starts from an empty, migrated store whatever the test before it left.
@@ -11,7 +12,7 @@ describe(`a test store (${dialect})`, () => {
       const store = await openTestStore();
       const sessions = new SessionsRepository(store.db);
       expect(await sessions.count()).toBe(0);
-      expect(await sessions.insertIfAbsent(goldenSession())).toBe('inserted');
+      expect(await storeWhole(store, goldenSession())).toBe(true);
       const event = {
         account_id: 'acct_acme', session_id: goldenSession().id!, dedupe_key: `k${round}`, source: 'test', type: 'Test',
         occurred_at: '2026-11-27T14:03:11.000Z', sequence_no: null, actor: null, payload: '{}', ingested_at: '2026-11-27T14:03:11.000Z',

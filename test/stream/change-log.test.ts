@@ -1,20 +1,20 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter, type SessionWriter } from '../../src/events/session-writer.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { ChangeLog, type SessionChange } from '../../src/stream/change-log.js';
 import { chatEvent } from '../events/support/chat-events.js';
 import { dialect, freshDatabaseUrl, openTestStore } from '../support/test-store.js';
 
 /** Writers as many instances would be: on PostgreSQL two pools on one database, on SQLite one file's one writer. */
-async function writers(): Promise<{ stores: Store[]; ingests: EventIngest[] }> {
+async function writers(): Promise<{ stores: Store[]; ingests: SessionWriter[] }> {
   if (dialect === 'sqlite') {
     const store = await openTestStore();
-    return { stores: [store], ingests: [0, 1].map(() => new EventIngest(store.db, undefined, undefined, store.capabilities.writes)) };
+    return { stores: [store], ingests: [0, 1].map(() => sessionWriter(store)) };
   }
   const url = await freshDatabaseUrl();
   const stores = await Promise.all([openStore(url), openStore(url)]);
   onTestFinished(() => Promise.all(stores.map((s) => s.close())).then(() => undefined));
-  return { stores, ingests: stores.map((s) => new EventIngest(s.db, undefined, undefined, s.capabilities.writes)) };
+  return { stores, ingests: stores.map((s) => sessionWriter(s)) };
 }
 
 describe('the stream change log', () => {
@@ -39,7 +39,7 @@ describe('the stream change log', () => {
     for (let round = 0; round < ROUNDS; round++) {
       for (let s = 0; s < SESSIONS; s++) {
         const ingest = ingests[s % ingests.length]!;
-        work.push(ingest.ingest([chatEvent({ sessionId: `s${s}`, dedupeKey: `s${s}:${round}`, second: round })]));
+        work.push(ingest.write([chatEvent({ sessionId: `s${s}`, dedupeKey: `s${s}:${round}`, second: round })]));
       }
       if (round % 3 === 2) await Promise.all(work);
     }
@@ -62,11 +62,11 @@ describe('the stream change log', () => {
 
   it('keeps no history before the window it is pruned to, and says how far it pruned', async () => {
     const store = await openTestStore();
-    const ingest = new EventIngest(store.db, undefined, () => new Date('2026-11-01T00:00:00Z'), store.capabilities.writes);
-    await ingest.ingest([chatEvent({ sessionId: 'old', dedupeKey: 'old:0', second: 0 })]);
+    const ingest = sessionWriter(store, { now: () => new Date('2026-11-01T00:00:00Z') });
+    await ingest.write([chatEvent({ sessionId: 'old', dedupeKey: 'old:0', second: 0 })]);
     const log = new ChangeLog(store.db);
-    const later = new EventIngest(store.db, undefined, () => new Date('2026-11-03T00:00:00Z'), store.capabilities.writes);
-    await later.ingest([chatEvent({ sessionId: 'new', dedupeKey: 'new:0', second: 0 })]);
+    const later = sessionWriter(store, { now: () => new Date('2026-11-03T00:00:00Z') });
+    await later.write([chatEvent({ sessionId: 'new', dedupeKey: 'new:0', second: 0 })]);
     expect(await log.prune('2026-11-02T00:00:00Z')).toBe(1);
     expect(await log.head()).toEqual({ position: 2, prunedThrough: 1 });
     expect((await log.after(0, 10)).map((c) => c.sessionId)).toEqual(['new']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventIngest } from '../../src/events/ingest-events.js';
+import { sessionWriter } from '../../src/events/session-writer.js';
 import type { Caller } from '../../src/http/operation.js';
 import type { EventStream } from '../../src/http/sse.js';
 import { DEFAULT_STREAM_LIMITS, ServerEvents } from '../../src/stream/server-events.js';
@@ -48,13 +48,13 @@ describe('a slow consumer', () => {
   it('is cut off without holding up ingest or other subscribers, and resumes from its last id with nothing lost', async () => {
     const store = await openTestStore();
     const events = new ServerEvents(store.db, DEFAULT_STREAM_LIMITS);
-    const ingest = new EventIngest(store.db, undefined, undefined, store.capabilities.writes);
+    const ingest = sessionWriter(store);
     ingest.onCommitted(() => events.wake());
     const slow = stalledClient(5);
     const fast = stalledClient(Infinity);
     await events.add(manager, channels, 'slow', slow.stream, () => {}, { live: true });
     await events.add(manager, channels, 'fast', fast.stream, () => {}, { live: true });
-    for (let i = 0; i < 40; i++) await ingest.ingest([chatEvent({ accountId: 'acct', sessionId: 's', dedupeKey: `e${i}`, second: i })]);
+    for (let i = 0; i < 40; i++) await ingest.write([chatEvent({ accountId: 'acct', sessionId: 's', dedupeKey: `e${i}`, second: i })]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     events.wake();
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/open-store.js';
 import { adminCookie } from './directory.js';
 import { openTestStore } from './test-store.js';
 import { deadUrl } from './twilio-fake.js';
+import { storeWhole } from '../support/sessions.js';
 
 export interface TestServer {
   readonly url: string;
@@ -24,7 +25,7 @@ export async function startTestServer(
   const store = options.store ?? (await openTestStore());
   if (options.store) await store.migrate();
   const sessions = new SessionsRepository(store.db);
-  for (const session of seed) await sessions.insertIfAbsent(session);
+  for (const session of seed) await storeWhole(store, session);
   // Twilio is never the real one in a test: a command that gets past every check meets a closed
   // loopback port (503 TelephonyUnavailable) unless the test points it at its fake.
   const control = { twilioApiUrl: await deadUrl(), ...options.control };

@@ -1,4 +1,7 @@
+import { sessionWriter } from '../../src/events/session-writer.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
+import type { SessionLinks } from '../../src/sessions/session-row.js';
+import type { Store } from '../../src/store/open-store.js';
 import { goldenSession } from './fixtures.js';
 
 export interface SessionSpec {
@@ -41,4 +44,12 @@ export function session(spec: SessionSpec): SessionInfo {
     answeredById: spec.answeredById,
     queueMemberId: spec.queueMemberId,
   };
+}
+
+/**
+ * Stores a session that arrives whole, as `switchboard import` does (its `SessionImported` event and
+ * the row folded from it, through the session writer); false when its id is stored already.
+ */
+export async function storeWhole(store: Pick<Store, 'db' | 'capabilities'>, whole: SessionInfo, links?: SessionLinks): Promise<boolean> {
+  return (await sessionWriter(store).writeWhole([{ session: whole, source: 'import', links }])).size > 0;
 }
