@@ -43,6 +43,15 @@ describe('commands are events', () => {
     expect(session).toEqual(await new EventIngest(s.store.db).foldOf(golden.accountId!, golden.id!));
   });
 
+  it('PATCH applies every call state and hold reason its schema binds, not only Hold (issue 14 item 6)', async () => {
+    const golden = goldenSession();
+    const s = await startTestServer([golden], { events: { now: clock } });
+    const { send } = await manager(s);
+    const res = await send(`/sessions/${golden.id}`, json('PATCH', { callState: 'Connected', holdReason: 'None', queueState: 'Hold' }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ callState: 'Connected', holdReason: 'None', queueState: 'Hold' });
+  });
+
   it('POST /sessions/{id}/log appends a line', async () => {
     const golden = goldenSession();
     const s = await startTestServer([golden], { events: { now: clock } });
