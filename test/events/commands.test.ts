@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventIngest } from '../../src/events/ingest-events.js';
 import { goldenSession } from '../support/fixtures.js';
-import { addUser, adminCookie, sessionCookie } from '../support/directory.js';
+import { addUser, adminCookie, signInCookie } from '../support/directory.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ACCOUNT_ID, seedDirectory } from './support/directory-seed.js';
 
@@ -10,7 +10,7 @@ const json = (method: string, body: unknown) => ({ method, headers: { 'content-t
 /** A Manager of the account, signed in: commands are recorded as done by them. */
 async function manager(s: TestServer) {
   const user = await addUser(s.store, 'dana@acme.test', ['Manager', 'User'], [ACCOUNT_ID]);
-  const cookie = await sessionCookie(s.store, user);
+  const cookie = await signInCookie(s.store, user);
   const send = (path: string, init: RequestInit) => fetch(s.url + path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
   return { user, send };
 }
