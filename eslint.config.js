@@ -14,6 +14,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Config is parsed once in src/config.ts; nothing below it reads the environment.
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read config from src/config.ts' }],
+      // A plain `Operation` takes any handler (its holders need that); one declared as
+      // `Operation<typeof Request>` has its handler's input checked against the request's schema.
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'VariableDeclarator > Identifier > TSTypeAnnotation > TSTypeReference[typeName.name="Operation"]:not([typeArguments])',
+          ':function > TSTypeAnnotation > TSTypeReference[typeName.name="Operation"]:not([typeArguments])',
+          'TSSatisfiesExpression > TSTypeReference[typeName.name="Operation"]:not([typeArguments])',
+        ].map((selector) => ({ selector, message: 'Declare an operation as Operation<typeof Request>, so its handler input is its schema' })),
+      ],
     },
   },
   {

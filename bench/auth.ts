@@ -25,7 +25,7 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 /**
  * What authentication costs on GET /sessions/{id}, each server in its own process, same run:
  * `bare` (node:http, same bytes), `noauth` (Switchboard with authentication replaced by a fixed
- * caller), `cookie` (ss-id, server-side session) and `apikey` (Bearer). Rounds rotate the order so
+ * caller), `cookie` (ss-id, a server-side sign-in) and `apikey` (Bearer). Rounds rotate the order so
  * load drift on a shared machine favours no target; costs are medians of per-round ratios to
  * noauth. Budget (issue 3): authentication ≤ 10% of noauth's throughput. Then the authenticator
  * alone, in process: far steadier than a difference of two wrk runs on a busy machine.

@@ -154,7 +154,7 @@ export function operations(
     updateEventSubscriberOperation(serverEvents, new ChannelAuthority(store.db)),
     ...callControlOperations(control, events.publicUrl, messaging),
     ...messagingOperations(messaging),
-  ] as Operation[];
+  ];
 }
 
 /** Texts through Twilio, sharing call control's Twilio clients and credentials. */

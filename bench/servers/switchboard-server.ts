@@ -10,7 +10,7 @@ import { sessionWriter } from '../../src/events/session-writer.js';
 import { openStore } from '../../src/store/open-store.js';
 
 // Switchboard as `serve` runs it (SQLite file, logger at warn), seeded with the bench sessions and
-// a User of their account, signed in (a server-side session) and holding an API key. Prints
+// a User of their account, signed in (a server-side sign-in) and holding an API key. Prints
 // `cookie …` and `apikey …` before `ready <port>`. Mode `noauth` replaces authentication with that
 // user, fixed: the baseline that shows what authentication costs.
 const [database, sessionsFile, mode = 'auth'] = process.argv.slice(2) as [string, string, string?];

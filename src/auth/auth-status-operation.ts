@@ -14,7 +14,7 @@ export const GetAuthStatus = defineDto(
  * GET /auth/status → UserInfo. Clients pick their active account from `accountIds`/`accountNames`
  * (parallel lists); a SystemAdministrator gets every account.
  */
-export function authStatusOperation(users: UsersRepository, accounts: AccountsRepository): Operation {
+export function authStatusOperation(users: UsersRepository, accounts: AccountsRepository): Operation<typeof GetAuthStatus> {
   return {
     request: GetAuthStatus,
     response: UserInfo,

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineDto, StringMap } from '../model/dto.js';
 import { ResponseStatus } from '../model/response-status.js';
 
@@ -41,10 +41,4 @@ export const AuthenticateResponse = defineDto(
   },
 );
 
-export interface AuthenticateInput {
-  readonly provider?: string;
-  readonly userName?: string;
-  readonly password?: string;
-  readonly rememberMe?: boolean;
-  readonly returnUrl?: string;
-}
+export type AuthenticateInput = Static<typeof Authenticate.schema>;

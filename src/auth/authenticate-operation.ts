@@ -24,7 +24,7 @@ export interface AuthenticateDeps {
  * in with new sign-in ids (no fixation) and sets ss-id/ss-pid/ss-opt; `logout` ends the sign-in and
  * deletes the cookies; no provider answers who is signed in.
  */
-export function authenticateOperation(deps: AuthenticateDeps): Operation<AuthenticateInput> {
+export function authenticateOperation(deps: AuthenticateDeps): Operation<typeof Authenticate> {
   return {
     request: Authenticate,
     response: AuthenticateResponse,

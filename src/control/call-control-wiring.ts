@@ -64,5 +64,5 @@ export function callControlOperations(control: CallControl, publicUrl: string | 
     recordSessionOperation(control, base),
     newOutgoingSessionOperation(control, base),
     getActiveCallsOperation(control),
-  ] as Operation[];
+  ];
 }

@@ -69,7 +69,7 @@ export interface ChatEnder {
 }
 
 /** DELETE /sessions/{sessionId}: hangs up (a chat: ends it); an ended session (or leg) is a 204 with nothing sent. */
-export function endSessionOperation(control: CallControl, chats?: ChatEnder): Operation<{ sessionId?: string; callSid?: string }> {
+export function endSessionOperation(control: CallControl, chats?: ChatEnder): Operation<typeof EndSession> {
   return {
     request: EndSession,
     routes: [{ path: '/sessions/{sessionId}', verbs: ['DELETE'] }],
@@ -126,7 +126,7 @@ const connectedAgent = (session: SessionInfo) => {
 };
 
 /** POST /sessions/{sessionId}/hold: holds the caller (or the leg given) in the session's conference, else parks the call in the session's hold queue. */
-export function holdSessionOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; callSid?: string; reason?: 'None' | 'Transferring' }> {
+export function holdSessionOperation(control: CallControl, base: CallbackBase): Operation<typeof HoldSession> {
   return {
     request: HoldSession,
     response: SessionInfoDto,
@@ -170,7 +170,7 @@ export function holdSessionOperation(control: CallControl, base: CallbackBase): 
 }
 
 /** PATCH /sessions/{sessionId}/conference/members/{callSid}: a member's hold and mute, as desired states; unhold also takes a call out of the hold queue. */
-export function patchConferenceMemberOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; callSid?: string; hold?: boolean; muted?: boolean }> {
+export function patchConferenceMemberOperation(control: CallControl, base: CallbackBase): Operation<typeof PatchConferenceMember> {
   return {
     request: PatchConferenceMember,
     response: SessionInfoDto,
@@ -222,7 +222,7 @@ export function patchConferenceMemberOperation(control: CallControl, base: Callb
 }
 
 /** POST /sessions/{sessionId}/redirect: blind transfer of the caller. */
-export function redirectSessionOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; destination?: string; callerId?: string }> {
+export function redirectSessionOperation(control: CallControl, base: CallbackBase): Operation<typeof RedirectSession> {
   return {
     request: RedirectSession,
     routes: [{ path: '/sessions/{sessionId}/redirect', verbs: ['POST'] }],
@@ -246,7 +246,7 @@ export function redirectSessionOperation(control: CallControl, base: CallbackBas
 }
 
 /** POST /sessions/{sessionId}/conference: the live legs move into a conference named after the session. */
-export function makeConferenceOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string }> {
+export function makeConferenceOperation(control: CallControl, base: CallbackBase): Operation<typeof MakeConference> {
   return {
     request: MakeConference,
     response: SessionInfoDto,
@@ -265,7 +265,7 @@ export function makeConferenceOperation(control: CallControl, base: CallbackBase
 }
 
 /** POST /sessions/{sessionId}/conference/members: dials a party into the conference (made first when needed). */
-export function addConferenceMemberOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string; callSid?: string; destination?: string; fromNumber?: string }> {
+export function addConferenceMemberOperation(control: CallControl, base: CallbackBase): Operation<typeof AddConferenceMember> {
   return {
     request: AddConferenceMember,
     response: SessionInfoDto,
@@ -312,7 +312,7 @@ export function addConferenceMemberOperation(control: CallControl, base: Callbac
 }
 
 /** POST /sessions/{sessionId}/reject: the caller declines the leg ringing on their own device. No body. */
-export function rejectSessionOperation(control: CallControl): Operation<{ sessionId?: string }> {
+export function rejectSessionOperation(control: CallControl): Operation<typeof RejectSession> {
   return {
     request: RejectSession,
     response: SessionInfoDto,
@@ -336,7 +336,7 @@ export function rejectSessionOperation(control: CallControl): Operation<{ sessio
 }
 
 /** POST /sessions/{sessionId}/record: a dual-channel recording of the caller's leg. No body. */
-export function recordSessionOperation(control: CallControl, base: CallbackBase): Operation<{ sessionId?: string }> {
+export function recordSessionOperation(control: CallControl, base: CallbackBase): Operation<typeof RecordSession> {
   return {
     request: RecordSession,
     response: SessionInfoDto,
@@ -373,7 +373,7 @@ export function recordSessionOperation(control: CallControl, base: CallbackBase)
 }
 
 /** POST /sessions/outgoing: an outbound call; its session opens from Twilio's callbacks (the id is the CallSid's). */
-export function newOutgoingSessionOperation(control: CallControl, base: CallbackBase): Operation<{ flowId?: string; numberToDial?: string; callerId?: string; accountId?: string }> {
+export function newOutgoingSessionOperation(control: CallControl, base: CallbackBase): Operation<typeof NewOutgoingSession> {
   return {
     request: NewOutgoingSession,
     routes: [{ path: '/sessions/outgoing', verbs: ['POST'] }],
@@ -408,7 +408,7 @@ export function newOutgoingSessionOperation(control: CallControl, base: Callback
 }
 
 /** GET /calls/active?accountId=: the account's live calls, from Twilio. */
-export function getActiveCallsOperation(control: CallControl): Operation<{ accountId?: string }> {
+export function getActiveCallsOperation(control: CallControl): Operation<typeof GetActiveCalls> {
   return {
     request: GetActiveCalls,
     response: GetActiveCallsResponse,

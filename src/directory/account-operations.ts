@@ -76,5 +76,5 @@ export function accountOperations(accounts: AccountsRepository, now: () => Date)
       infoOf: async (account) => ({ ...account, ancestorIds: await accounts.ancestorIdsOf(account) }),
     },
     now,
-  ) as Operation[];
+  );
 }

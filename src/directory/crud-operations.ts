@@ -9,6 +9,11 @@ import { listResponse, pageOf, type ListInput, type Page, type Paged } from './l
 import { visibleRecord } from './tenancy.js';
 import { assertTextInput } from './text-input.js';
 
+/**
+ * What a resource's operations receive. Their request DTOs are assembled at run time from the
+ * spec's members, so their static type is only a record; the list request's paging members are
+ * typed from ListRequest's schema (`ListInput`), the base every list request extends.
+ */
 type Input = Record<string, unknown> & ListInput;
 
 /**
@@ -43,7 +48,7 @@ export interface ResourceSpec<R extends { id: string }> {
   accountsOf(record: R): readonly string[];
   list(input: Input, caller: Caller, page: Page): Promise<Paged<R>>;
   /** More operations of the resource (Evo Voice's typed create routes), wrapped like the five. */
-  readonly extraOperations?: readonly Operation<Input>[];
+  readonly extraOperations?: readonly Operation[];
   create(input: Input, caller: Caller, now: Date): Promise<R>;
   update(record: R, input: Input, caller: Caller, now: Date): Promise<R>;
   remove(record: R, caller: Caller): Promise<void>;
@@ -57,7 +62,7 @@ const requestDtos = new Map<string, Dto>();
 const idMember = (noun: string, key: string) => ({ [key]: Type.Optional(Type.String({ description: `The ID of the ${noun.toLowerCase()}` })) });
 
 /** List, New, Get, Patch and Delete operations for a resource. */
-export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, now: () => Date): Operation<Input>[] {
+export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, now: () => Date): Operation[] {
   const { noun, plural, path, idKey, namespace, info } = spec;
   const item = `${path}/{${idKey}}`;
   const dto = (name: string, description: string, members: TProperties, base?: Dto) => {
@@ -82,13 +87,13 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
     return visibleRecord(caller, noun, id, await spec.find(id), (record) => spec.accountsOf(record), toChange);
   };
 
-  const operations: Operation<Input>[] = [
+  const operations: Operation[] = [
     {
       request: ListRequest,
       response: listResponseOf(info),
       routes: [{ path, verbs: ['GET'] }],
       access: spec.access.read,
-      async handle(input, { caller, http }) {
+      async handle(input: Input, { caller, http }) {
         assertFiltersApplied(spec, input, [...keysOf(http.query), ...keysOf(http.body)]);
         const page = pageOf(input, spec.sortFields);
         const paged = await spec.list(input, caller!, page);
@@ -101,27 +106,27 @@ export function crudOperations<R extends { id: string }>(spec: ResourceSpec<R>, 
       response: info,
       routes: [{ path, verbs: ['POST'] }],
       access: spec.access.create,
-      handle: async (input, { caller }) => spec.infoOf(await spec.create(input, caller!, now()), caller!),
+      handle: async (input: Input, { caller }) => spec.infoOf(await spec.create(input, caller!, now()), caller!),
     },
     {
       request: GetRequest,
       response: info,
       routes: [{ path: item, verbs: ['GET'] }],
       access: spec.access.read,
-      handle: async (input, { caller }) => spec.infoOf(await visible(input, caller!, false), caller!),
+      handle: async (input: Input, { caller }) => spec.infoOf(await visible(input, caller!, false), caller!),
     },
     {
       request: PatchRequest,
       response: info,
       routes: [{ path: item, verbs: ['PATCH'] }],
       access: spec.access.update,
-      handle: async (input, { caller }) => spec.infoOf(await spec.update(await visible(input, caller!, true), input, caller!, now()), caller!),
+      handle: async (input: Input, { caller }) => spec.infoOf(await spec.update(await visible(input, caller!, true), input, caller!, now()), caller!),
     },
     {
       request: DeleteRequest,
       routes: [{ path: item, verbs: ['DELETE'] }],
       access: spec.access.delete,
-      async handle(input, { caller }) {
+      async handle(input: Input, { caller }) {
         await spec.remove(await visible(input, caller!, true), caller!);
         return undefined;
       },

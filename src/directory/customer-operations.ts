@@ -104,5 +104,5 @@ export function customerOperations(customers: CustomersRepository, accounts: Acc
       }),
     },
     now,
-  ) as Operation[];
+  );
 }

@@ -131,6 +131,6 @@ export function typedEndpointCreates(create: Create, info: Dto, access: Access):
         refuseMembers(input, spec.refused ?? {});
         return create(input, caller!, spec.made(input));
       },
-    } satisfies Operation<Input>;
+    } satisfies Operation<typeof request>;
   });
 }

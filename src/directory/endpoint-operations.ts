@@ -180,5 +180,5 @@ export function endpointOperations(
       extraOperations: typedEndpointCreates(async (input, caller, made) => infoOf(await create(input, caller, made)), EndpointInfo, MANAGERS),
     },
     now,
-  ) as Operation[];
+  );
 }

@@ -1,14 +1,7 @@
 import { validationError } from '../http/errors.js';
+import type { ListRequestInput } from '../model/list-request.js';
 
-export interface ListInput {
-  readonly page?: number;
-  readonly all?: boolean;
-  readonly countPerPage?: number;
-  readonly specificIds?: readonly string[];
-  readonly sortField?: string;
-  readonly sortOrder?: 'Ascend' | 'Descend';
-  readonly simplifiedPaging?: boolean;
-}
+export type ListInput = Readonly<ListRequestInput>;
 
 export interface Page<S extends string = string> {
   readonly offset: number;

@@ -131,7 +131,7 @@ export function userOperations(
       },
     },
     now,
-  ) as Operation[];
+  );
 }
 
 function rolesOf(names: readonly string[], caller: Caller): Role[] {

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineDto, StringMap } from '../model/dto.js';
 
 /**
@@ -37,13 +37,4 @@ export const PostSessionEventsResponse = defineDto(
   },
 );
 
-export interface NeutralEventInput {
-  id?: string;
-  source?: string;
-  sessionId?: string;
-  sessionKey?: string;
-  type?: string;
-  occurredAt?: string;
-  sequence?: number;
-  data?: Record<string, string>;
-}
+export type NeutralEventInput = Static<typeof NeutralEvent.schema>;

@@ -2,7 +2,7 @@ import { ApiError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import type { DirectoryReads } from './directory-reads.js';
 import type { SessionWriter } from './session-writer.js';
-import { PostSessionEvents, PostSessionEventsResponse, type NeutralEventInput } from './neutral-event.js';
+import { PostSessionEvents, PostSessionEventsResponse } from './neutral-event.js';
 import { readNeutralEvent } from './read-neutral-event.js';
 import type { ResponseError } from '../model/response-status.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
@@ -21,7 +21,7 @@ export function postSessionEventsOperation(
   directory: DirectoryReads,
   ids: SessionIds,
   sessions: SessionsRepository,
-): Operation<{ accountId?: string; events?: NeutralEventInput[] }> {
+): Operation<typeof PostSessionEvents> {
   return {
     request: PostSessionEvents,
     response: PostSessionEventsResponse,

@@ -89,10 +89,8 @@ function limited(name: string, value: string | undefined): string | undefined {
   return value;
 }
 
-type NewSessionInput = { accountId?: string; channel?: 'Voice' | 'Chat' | 'Fax'; direction?: 'Incoming' | 'Outgoing'; endpointId?: string; customerId?: string; fromAddress?: string; toAddress?: string; fromName?: string; displayName?: string; callSid?: string };
-
 /** POST /sessions: a session created by a user, recorded as its SessionStarted event. */
-export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
+export function newSessionOperation(deps: Deps): Operation<typeof NewSession> {
   return {
     request: NewSession,
     response: SessionInfo,
@@ -129,7 +127,7 @@ export function newSessionOperation(deps: Deps): Operation<NewSessionInput> {
 }
 
 /** PATCH /sessions/{sessionId}: consoleData, callState, holdReason, queueState; only those sent apply. */
-export function patchSessionOperation(deps: Deps): Operation<{ sessionId?: string; consoleData?: string; callState?: 'Hold'; holdReason?: 'None'; queueState?: 'None' }> {
+export function patchSessionOperation(deps: Deps): Operation<typeof PatchSession> {
   return {
     request: PatchSession,
     response: SessionInfo,
@@ -147,7 +145,7 @@ export function patchSessionOperation(deps: Deps): Operation<{ sessionId?: strin
 }
 
 /** POST /sessions/{sessionId}/log: appends a line to the log. */
-export function appendSessionLogOperation(deps: Deps): Operation<{ sessionId?: string; message?: string }> {
+export function appendSessionLogOperation(deps: Deps): Operation<typeof AppendSessionLog> {
   return {
     request: AppendSessionLog,
     response: SessionInfo,

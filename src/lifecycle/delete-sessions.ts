@@ -18,12 +18,6 @@ export const DeleteSessions = defineDto(
   },
 );
 
-export interface DeleteSessionsInput {
-  accountId?: string;
-  startDateTime?: string;
-  endDateTime?: string;
-}
-
 const DELETERS = ['Manager', 'SystemAdministrator'] as const;
 
 /**
@@ -45,7 +39,7 @@ function instant(member: string, value: string | undefined, endOfDay = false): s
  * account's sessions (and their events) created in the range, both ends inclusive. Sessions under a
  * legal hold stay; an account under legal hold is a 409 and nothing is deleted. Answers 204.
  */
-export function deleteSessionsOperation(db: Kysely<Database>, policies: LifecyclePolicies, clock: Clock): Operation<DeleteSessionsInput> {
+export function deleteSessionsOperation(db: Kysely<Database>, policies: LifecyclePolicies, clock: Clock): Operation<typeof DeleteSessions> {
   return {
     request: DeleteSessions,
     routes: [{ path: '/sessions', verbs: ['DELETE'] }],

@@ -59,18 +59,6 @@ export const PlaceSessionHold = defineDto(
 
 export const ReleaseSessionHold = defineDto({ name: 'ReleaseSessionHold', namespace: NAMESPACE, description: "Releases a session's legal hold" }, { sessionId });
 
-interface AccountInput {
-  accountId?: string;
-  liveDays?: number;
-  retentionDays?: number;
-  legalHold?: boolean;
-}
-
-interface HoldInput {
-  sessionId?: string;
-  reason?: string;
-}
-
 /** Managers of the account and SystemAdministrators: the settings decide what gets deleted. */
 const DECIDERS = { anyRole: ['Manager', 'SystemAdministrator'] } as const;
 
@@ -111,7 +99,7 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
     const checked = assertSessionId(id);
     return visibleRecord(signedIn(caller), 'Session', checked, await sessions.findById(checked), (s) => [s.accountId]);
   };
-  const getAccount: Operation<AccountInput> = {
+  const getAccount: Operation<typeof GetAccountLifecycle> = {
     request: GetAccountLifecycle,
     response: AccountLifecycleInfo,
     routes: [{ path: '/accounts/{accountId}/lifecycle', verbs: ['GET'] }],
@@ -122,7 +110,7 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
       return accountInfo(id, await policies.policyOf(id));
     },
   };
-  const patchAccount: Operation<AccountInput> = {
+  const patchAccount: Operation<typeof PatchAccountLifecycle> = {
     request: PatchAccountLifecycle,
     response: AccountLifecycleInfo,
     routes: [{ path: '/accounts/{accountId}/lifecycle', verbs: ['PATCH'] }],
@@ -134,7 +122,7 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
       return accountInfo(id, await policies.setPolicy(id, change, who(caller)));
     },
   };
-  const getHold: Operation<HoldInput> = {
+  const getHold: Operation<typeof GetSessionHold> = {
     request: GetSessionHold,
     response: SessionHoldInfo,
     routes: [{ path: '/sessions/{sessionId}/hold', verbs: ['GET'] }],
@@ -145,7 +133,7 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
       return holdInfo(found.id, found.accountId, await policies.holdOf(found.accountId, found.id));
     },
   };
-  const placeHold: Operation<HoldInput> = {
+  const placeHold: Operation<typeof PlaceSessionHold> = {
     request: PlaceSessionHold,
     response: SessionHoldInfo,
     routes: [{ path: '/sessions/{sessionId}/hold', verbs: ['PUT'] }],
@@ -157,7 +145,7 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
       return holdInfo(found.id, found.accountId, await policies.holdSession(found.accountId, found.id, who(caller), input.reason || undefined));
     },
   };
-  const releaseHold: Operation<HoldInput> = {
+  const releaseHold: Operation<typeof ReleaseSessionHold> = {
     request: ReleaseSessionHold,
     response: SessionHoldInfo,
     routes: [{ path: '/sessions/{sessionId}/hold', verbs: ['DELETE'] }],
@@ -169,5 +157,5 @@ export function lifecycleOperations(policies: LifecyclePolicies, accounts: Accou
       return holdInfo(found.id, found.accountId, undefined);
     },
   };
-  return [getAccount, patchAccount, getHold, placeHold, releaseHold] as Operation[];
+  return [getAccount, patchAccount, getHold, placeHold, releaseHold];
 }

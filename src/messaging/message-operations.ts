@@ -4,7 +4,6 @@ import type { Party } from '../events/session-event.js';
 import { validationError } from '../http/errors.js';
 import type { Operation } from '../http/operation.js';
 import { StoredBody } from '../http/stored-body.js';
-import type { ListRequestInput } from '../model/list-request.js';
 import { SessionInfo as SessionInfoDto } from '../model/session-info.js';
 import { E164 } from '../control/destinations.js';
 import {
@@ -62,7 +61,7 @@ function dateOf(field: string, text: string | undefined): Date | undefined {
 }
 
 /** POST /sessions/{sessionId}/messages, and POST /messages by endpointId + toAddress: a text through Twilio. */
-export function sendMessageOperation(messaging: Messaging): Operation<{ sessionId?: string; endpointId?: string; toAddress?: string; body?: string }> {
+export function sendMessageOperation(messaging: Messaging): Operation<typeof SendMessage> {
   return {
     request: SendMessage,
     response: MessageInfo,
@@ -89,7 +88,7 @@ export function sendMessageOperation(messaging: Messaging): Operation<{ sessionI
 }
 
 /** GET /sessions/{sessionId}/transcript: the texts, oldest first; with includeHistorical, earlier chats with the same party too. */
-export function getChatTranscriptOperation(messaging: Messaging): Operation<{ sessionId?: string; includeHistorical?: boolean; historicalCutOffDate?: string }> {
+export function getChatTranscriptOperation(messaging: Messaging): Operation<typeof GetChatTranscript> {
   return {
     request: GetChatTranscript,
     response: GetChatTranscriptResponse,
@@ -125,8 +124,6 @@ export function getChatTranscriptOperation(messaging: Messaging): Operation<{ se
   };
 }
 
-type ListMessagesInput = ListRequestInput & { accountIds?: string[]; customerIds?: string[]; endpointIds?: string[]; conversationIds?: string[]; afterDate?: string };
-
 function conversationsOf(ids: readonly string[] | undefined, field = 'ConversationIds'): ConversationKey[] | undefined {
   return ids?.map((id) => {
     const key = conversationKeyOf(id);
@@ -136,7 +133,7 @@ function conversationsOf(ids: readonly string[] | undefined, field = 'Conversati
 }
 
 /** GET /messages: texts of the caller's accounts, newest first, paged like every list. */
-export function listMessagesOperation(messaging: Messaging): Operation<ListMessagesInput> {
+export function listMessagesOperation(messaging: Messaging): Operation<typeof ListMessages> {
   return {
     request: ListMessages,
     response: ListMessagesResponse,
@@ -157,13 +154,11 @@ export function listMessagesOperation(messaging: Messaging): Operation<ListMessa
   };
 }
 
-type ListConversationsInput = ListRequestInput & { accountIds?: string[]; endpointIds?: string[]; customerIds?: string[]; afterDate?: string };
-
 /**
  * GET /conversations: one line per (endpoint, party), with its most recent text, paged like every
  * list. Evo answers `{conversations}`; the page's totals sit beside it as ListResponse names them.
  */
-export function listConversationsOperation(messaging: Messaging): Operation<ListConversationsInput> {
+export function listConversationsOperation(messaging: Messaging): Operation<typeof ListConversations> {
   return {
     request: ListConversations,
     response: ListConversationsResponse,
@@ -188,7 +183,7 @@ export function listConversationsOperation(messaging: Messaging): Operation<List
 }
 
 /** POST /sessions/{sessionId}/members: a cell number is texted an invitation; a user (id or email) or an email joins. */
-export function inviteChatMemberOperation(messaging: Messaging): Operation<{ sessionId?: string; memberToAdd?: string; callerId?: string }> {
+export function inviteChatMemberOperation(messaging: Messaging): Operation<typeof InviteChatMember> {
   return {
     request: InviteChatMember,
     response: SessionInfoDto,
@@ -248,7 +243,7 @@ async function partyOf(messaging: Messaging, accountId: string, member: string):
 }
 
 /** DELETE /sessions/{sessionId}/members/{memberId}: the member leaves the chat; clients send the member in the path only. */
-export function deleteChatMemberOperation(messaging: Messaging): Operation<{ sessionId?: string; memberToRemove?: string }> {
+export function deleteChatMemberOperation(messaging: Messaging): Operation<typeof DeleteChatMember> {
   return {
     request: DeleteChatMember,
     response: SessionInfoDto,
@@ -283,5 +278,5 @@ export function messagingOperations(messaging: Messaging): Operation[] {
     listConversationsOperation(messaging),
     inviteChatMemberOperation(messaging),
     deleteChatMemberOperation(messaging),
-  ] as Operation[];
+  ];
 }

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineDto, defineEnum } from './dto.js';
 
 export const SortOrders = defineEnum('SortOrders', 'Voice.Api', ['Ascend', 'Descend']);
@@ -19,12 +19,5 @@ export const ListRequest = defineDto(
   },
 );
 
-export interface ListRequestInput {
-  page?: number;
-  all?: boolean;
-  countPerPage?: number;
-  specificIds?: string[];
-  sortField?: string;
-  sortOrder?: 'Ascend' | 'Descend';
-  simplifiedPaging?: boolean;
-}
+/** What a list request's paging and sorting bind to, from the schema above. */
+export type ListRequestInput = Static<typeof ListRequest.schema>;

@@ -27,7 +27,7 @@ export function assertSessionId(id: string | undefined): string {
 }
 
 /** GET /sessions/{sessionId}: the session with its log (the hosted service leaves the log out here). */
-export function getSessionOperation(sessions: SessionsRepository): Operation<{ sessionId?: string }> {
+export function getSessionOperation(sessions: SessionsRepository): Operation<typeof GetSession> {
   return {
     request: GetSession,
     response: SessionInfo,

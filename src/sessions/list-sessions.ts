@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineDto } from '../model/dto.js';
 import { listResponseOf } from '../model/list-response.js';
 import { ListRequest, type ListRequestInput } from '../model/list-request.js';
@@ -33,18 +33,7 @@ export const ListSessions = defineDto(
 
 export const SessionList = listResponseOf(SessionInfo);
 
-export interface ListSessionsInput extends ListRequestInput {
-  accountIds?: string[];
-  searchArchive?: boolean;
-  startDate?: string;
-  endDate?: string;
-  customerIds?: string[];
-  endpointIds?: string[];
-  from?: string;
-  to?: string;
-  log?: string;
-  parentSessionId?: string;
-}
+export type ListSessionsInput = Static<typeof ListSessions.schema>;
 
 const DAY_MS = 86_400_000;
 
@@ -102,7 +91,7 @@ export interface ListSessionsOptions {
  * only ever sees sessions of accounts it may see, whatever the filters say. The request is
  * validated here; its queries run where `readsOf` runs reads, in the caller's turn.
  */
-export function listSessionsOperation(readsOf: ReadsOf, options: ListSessionsOptions = {}): Operation<ListSessionsInput> {
+export function listSessionsOperation(readsOf: ReadsOf, options: ListSessionsOptions = {}): Operation<typeof ListSessions> {
   const { allHardCap = ALL_HARD_CAP } = options;
   return {
     request: ListSessions,

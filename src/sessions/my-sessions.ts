@@ -62,7 +62,7 @@ async function unendedSessionsOf(readsOf: ReadsOf, caller: Caller, agent: Caller
 }
 
 /** GET /sessions/my: sessions the caller takes part in (member, answerer, queue member) that have not ended. */
-export function getMySessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): Operation {
+export function getMySessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): Operation<typeof GetMySessions> {
   return {
     request: GetMySessions,
     response: GetMySessionsResponse,
@@ -78,7 +78,7 @@ export function getMySessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): 
 }
 
 /** GET /sessions/active: as /sessions/my, for a caller who must be a User endpoint (a 403 otherwise). */
-export function getActiveSessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): Operation {
+export function getActiveSessionsOperation(db: Kysely<Database>, readsOf: ReadsOf): Operation<typeof GetActiveSessions> {
   return {
     request: GetActiveSessions,
     response: GetActiveSessionsResponse,

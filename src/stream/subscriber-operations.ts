@@ -47,7 +47,7 @@ export const UpdateEventSubscriber = defineDto(
 export const UpdateEventSubscriberResponse = defineDto({ name: 'UpdateEventSubscriberResponse', namespace: NAMESPACE }, { responseStatus: Type.Optional(ResponseStatus.schema) });
 
 /** GET /event-subscribers: the Meta of live subscriptions in the channels named, each of which the caller must be allowed to read. */
-export function getEventSubscribersOperation(events: ServerEvents, authority: ChannelAuthority): Operation<{ channels?: string[]; channel?: string }> {
+export function getEventSubscribersOperation(events: ServerEvents, authority: ChannelAuthority): Operation<typeof GetEventSubscribers> {
   return {
     request: GetEventSubscribers,
     response: GetEventSubscribersResponse,
@@ -68,7 +68,7 @@ export function getEventSubscribersOperation(events: ServerEvents, authority: Ch
  * it. Only its owner may (another caller's and a missing id are the same 404); every channel added
  * must be readable (403, nothing changed). Answers once the change is in effect on the holder.
  */
-export function updateEventSubscriberOperation(events: ServerEvents, authority: ChannelAuthority): Operation<{ id?: string; subscribeChannels?: string[]; unsubscribeChannels?: string[] }> {
+export function updateEventSubscriberOperation(events: ServerEvents, authority: ChannelAuthority): Operation<typeof UpdateEventSubscriber> {
   return {
     request: UpdateEventSubscriber,
     response: UpdateEventSubscriberResponse,

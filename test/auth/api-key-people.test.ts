@@ -4,7 +4,7 @@
  * reset a password.
  */
 import { describe, expect, it } from 'vitest';
-import { addAccount, addApiKey, addUser, sessionCookie } from '../support/directory.js';
+import { addAccount, addApiKey, addUser, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 
 async function setup() {
@@ -12,7 +12,7 @@ async function setup() {
   await addAccount(server.store, 'acct_a', 'Zephyr Holdings');
   const dana = await addUser(server.store, 'dana@a.test', ['User'], ['acct_a']);
   const key = await addApiKey(server.store, 'acct_a', ['Manager']);
-  const cookie = await sessionCookie(server.store, await addUser(server.store, 'manager@a.test', ['Manager'], ['acct_a']));
+  const cookie = await signInCookie(server.store, await addUser(server.store, 'manager@a.test', ['Manager'], ['acct_a']));
   const call = async (method: string, path: string, auth: Record<string, string>, body?: unknown) => {
     const res = await fetch(server.url + path, {
       method,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cookieValue } from '../../src/auth/cookies.js';
 
 describe('cookieValue reads what real clients send', () => {
-  it("skips the Node client's junk cookie and finds the session cookies around it", () => {
+  it("skips the Node client's junk cookie and finds the sign-in cookies around it", () => {
     const header = 'ss-id=abc; 01 Jan 2100 00:00:00 GMT=null; ss-pid=def; ss-opt=perm';
     expect(cookieValue(header, 'ss-id')).toBe('abc');
     expect(cookieValue(header, 'ss-pid')).toBe('def');

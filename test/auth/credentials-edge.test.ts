@@ -76,8 +76,8 @@ describe('sign-in throttle', () => {
   });
 });
 
-describe('session lifetime', () => {
-  it('expires a browser session after two weeks and a remembered one after four', async () => {
+describe('sign-in lifetime', () => {
+  it('expires a browser sign-in after two weeks and a remembered one after four', async () => {
     let now = new Date('2026-11-27T12:00:00Z');
     const { url, store } = await startTestServer([golden], { auth: { timings: { now: () => now, cacheTtlMs: 0 } } });
     await addUser(store, 'dana@acme.test', ['User'], [golden.accountId!], PASSWORD);
@@ -91,7 +91,7 @@ describe('session lifetime', () => {
     expect(await get(perm)).toBe(401);
   });
 
-  it('survives a restart: sessions live in the database', async () => {
+  it('survives a restart: sign-ins live in the database', async () => {
     const path = await freshDatabaseUrl(); // a file on SQLite: what a restart reopens
     const first = await openStore(path);
     const one = await startTestServer([golden], { store: first });
@@ -167,7 +167,7 @@ describe('what real clients and attackers send', () => {
     }
   });
 
-  it('reads the session ids from X-ss-id / X-ss-opt headers too', async () => {
+  it('reads the sign-in ids from X-ss-id / X-ss-opt headers too', async () => {
     const { url, store } = await startTestServer([golden]);
     await addUser(store, 'dana@acme.test', ['User'], [golden.accountId!], PASSWORD);
     const id = (await (await signIn(url)).json()).sessionId as string;

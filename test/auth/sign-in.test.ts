@@ -19,7 +19,7 @@ async function acme() {
 const statusOf = (error: unknown) => (error as { responseStatus: { errorCode: string; message: string } }).responseStatus;
 
 describe('signing in with @servicestack/client', () => {
-  it('signs in with credentials, then the cookies carry the session', async () => {
+  it('signs in with credentials, then the cookies carry the sign-in', async () => {
     const { url, dana } = await acme();
     const client = new JsonServiceClient(url);
     const auth = await client.post(new Authenticate({ provider: 'credentials', userName: 'Dana@Acme.test', password: PASSWORD }));
@@ -53,12 +53,12 @@ describe('signing in with @servicestack/client', () => {
     const cookie = first.map((c) => c.split(';')[0]).join('; ');
     const second = await signIn(cookie);
     expect(second[1]!.split(';')[0]).not.toBe(first[1]!.split(';')[0]);
-    // The session that was presented at sign-in is gone: no fixation.
+    // The id presented before signing in again is gone: no fixation.
     const old = await fetch(`${url}/sessions/${golden.id}`, { headers: { cookie } });
     expect(old.status).toBe(401);
   });
 
-  it('signs out: the session ends and the cookies are deleted', async () => {
+  it('signs out: the sign-in ends and the cookies are deleted', async () => {
     const { url } = await acme();
     const client = new JsonServiceClient(url);
     await client.post(new Authenticate({ provider: 'credentials', userName: 'dana@acme.test', password: PASSWORD }));
@@ -108,7 +108,7 @@ describe('signing in with @servicestack/client', () => {
     expect((await form.json()).userName).toBe('dana@acme.test');
   });
 
-  it('answers GET /auth with the signed-in session, 401 when anonymous, 404 for an unknown provider', async () => {
+  it('answers GET /auth with the current sign-in, 401 when anonymous, 404 for an unknown provider', async () => {
     const { url } = await acme();
     expect((await fetch(`${url}/auth`)).status).toBe(401);
     const signIn = await fetch(`${url}/auth/credentials`, {

@@ -21,7 +21,7 @@ import { EndpointsRepository } from '../../src/directory/endpoints-repository.js
 import { operationName, type Operation } from '../../src/http/operation.js';
 import type { SessionInfo } from '../../src/model/session-info.js';
 import type { Store } from '../../src/store/open-store.js';
-import { addAccount, addUser, sessionCookie } from '../support/directory.js';
+import { addAccount, addUser, signInCookie } from '../support/directory.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
 
@@ -216,8 +216,8 @@ async function tenants() {
     next,
     fresh: { account: missingId('acct'), customer: missingId('cust'), endpoint: missingId('ep'), user: missingId('user') },
   };
-  // A fresh session per request, so a sign-out (Authenticate/logout) cannot spoil the next call.
-  const cookieOf = async (caller: CallerName) => (caller === 'anonymous' ? undefined : sessionCookie(store, users[caller]));
+  // A fresh sign-in per request, so a sign-out (Authenticate/logout) cannot spoil the next call.
+  const cookieOf = async (caller: CallerName) => (caller === 'anonymous' ? undefined : signInCookie(store, users[caller]));
   return { ...server, fixture, foreign, missing, cookieOf };
 }
 
@@ -305,7 +305,7 @@ describe('the tenant wall', () => {
       for (let route = 0; route <= op.routes.length; route++) {
         const toForeign = await answer(op, route, foreign);
         const toMissing = await answer(op, route, missing);
-        // A success carries fresh values (a sign-in's session id); what must match is that both succeeded.
+        // A success carries fresh values (a sign-in's id, AuthenticateResponse.sessionId); what must match is that both succeeded.
         if (toForeign.status !== toMissing.status || (toForeign.status >= 300 && toForeign.body !== toMissing.body)) {
           failures.push(`${toForeign.where}: foreign ${toForeign.status} ${toForeign.body.slice(0, 160)} ≠ missing ${toMissing.status} ${toMissing.body.slice(0, 160)}`);
         }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ID, OTHER_ACCOUNT_ID, seedDirectory } from '../events/support/directory-seed.js';
-import { addUser, sessionCookie } from '../support/directory.js';
+import { addUser, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { incomingCall } from '../stream/support/stream-fixture.js';
 import { PASSWORD, addManager, liveConferenceCall, startHarness } from '../control/support/control-harness.js';
@@ -19,7 +19,7 @@ async function startConsoleServer() {
   await seedDirectory(server.store.db);
   const manager = await addUser(server.store, MANAGER.email, ['Manager'], [ACCOUNT_ID, OTHER_ACCOUNT_ID], MANAGER.password);
   await addUser(server.store, AGENT.email, ['User'], [OTHER_ACCOUNT_ID], AGENT.password);
-  const cookie = await sessionCookie(server.store, manager);
+  const cookie = await signInCookie(server.store, manager);
   /** The account's sessions as the Manager reads them by REST. */
   const sessionsOf = async (accountId: string) =>
     ((await (await fetch(`${server.url}/sessions?accountIds=${accountId}`, { headers: { cookie, accept: 'application/json' } })).json()) as { items: { id: string }[] }).items;

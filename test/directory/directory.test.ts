@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addAccount, addUser, adminCookie, sessionCookie } from '../support/directory.js';
+import { addAccount, addUser, adminCookie, signInCookie } from '../support/directory.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
 
@@ -87,7 +87,7 @@ describe('users', () => {
     const { call, store } = await directory();
     await addAccount(store, 'acct_a', 'A');
     await addAccount(store, 'acct_b', 'B');
-    const manager = await sessionCookie(store, await addUser(store, 'boss@a.test', ['Manager'], ['acct_a']));
+    const manager = await signInCookie(store, await addUser(store, 'boss@a.test', ['Manager'], ['acct_a']));
     const added = await call(manager, 'POST', '/users', { emailAddress: 'New@A.test', password: 'long enough', accountIds: ['acct_a'], firstName: 'Nia' });
     expect(added.body).toMatchObject({ emailAddress: 'new@a.test', name: 'Nia', roles: ['User'], accountIds: ['acct_a'], accountNames: ['A'] });
     expect(JSON.stringify(added.body)).not.toContain('scrypt');
@@ -105,7 +105,7 @@ describe('users', () => {
   it('signs a user out everywhere when an admin sets a new password', async () => {
     const { admin, call, store, url } = await directory();
     const dana = await addUser(store, 'dana@a.test', ['User'], []);
-    const cookie = await sessionCookie(store, dana);
+    const cookie = await signInCookie(store, dana);
     expect((await fetch(`${url}/auth/status`, { headers: { cookie } })).status).toBe(200);
     expect((await call(admin, 'PATCH', `/users/${dana.id}`, { password: 'a new password' })).status).toBe(200);
     expect((await fetch(`${url}/auth/status`, { headers: { cookie } })).status).toBe(401);

@@ -3,7 +3,7 @@
  * nothing, not even that a person works there.
  */
 import { describe, expect, it } from 'vitest';
-import { addAccount, addUser, sessionCookie } from '../support/directory.js';
+import { addAccount, addUser, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 
 async function tenants() {
@@ -14,7 +14,7 @@ async function tenants() {
   await addUser(store, 'dana@a.test', ['User'], ['acct_a']);
   await addUser(store, 'bob@b.test', ['User'], ['acct_b']);
   const shared = await addUser(store, 'sam@both.test', ['User'], ['acct_a', 'acct_b']);
-  const cookie = await sessionCookie(store, await addUser(store, 'manager@a.test', ['Manager'], ['acct_a']));
+  const cookie = await signInCookie(store, await addUser(store, 'manager@a.test', ['Manager'], ['acct_a']));
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(server.url + path, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: await res.text() };

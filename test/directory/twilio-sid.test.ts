@@ -9,7 +9,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { deliver } from '../events/support/deliver.js';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN, OTHER_ACCOUNT_ID, OTHER_ACCOUNT_SID, PUBLIC_URL, seedDirectory } from '../events/support/directory-seed.js';
 import { SCENARIOS, type Delivery } from '../events/support/scenarios.js';
-import { addUser, adminCookie, sessionCookie } from '../support/directory.js';
+import { addUser, adminCookie, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { freshDatabaseUrl, migrateTo } from '../support/test-store.js';
 
@@ -20,7 +20,7 @@ const voiceWebhook = answered.deliveries[0] as Extract<Delivery, { kind: 'twilio
 async function tenants() {
   const server = await startTestServer([], { events: { publicUrl: PUBLIC_URL } });
   await seedDirectory(server.store.db);
-  const attacker = await sessionCookie(server.store, await addUser(server.store, 'mallory@other.test', ['Manager'], [OTHER_ACCOUNT_ID]));
+  const attacker = await signInCookie(server.store, await addUser(server.store, 'mallory@other.test', ['Manager'], [OTHER_ACCOUNT_ID]));
   const send = (method: string, path: string, body: unknown, cookie = attacker) =>
     fetch(server.url + path, { method, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { ...server, send };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionWriter } from '../../src/events/session-writer.js';
 import { goldenSession } from '../support/fixtures.js';
-import { addUser, adminCookie, sessionCookie } from '../support/directory.js';
+import { addUser, adminCookie, signInCookie } from '../support/directory.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ACCOUNT_ID, seedDirectory } from './support/directory-seed.js';
 
@@ -10,7 +10,7 @@ const json = (method: string, body: unknown) => ({ method, headers: { 'content-t
 /** A Manager of the account, signed in: commands are recorded as done by them. */
 async function manager(s: TestServer) {
   const user = await addUser(s.store, 'dana@acme.test', ['Manager', 'User'], [ACCOUNT_ID]);
-  const cookie = await sessionCookie(s.store, user);
+  const cookie = await signInCookie(s.store, user);
   const send = (path: string, init: RequestInit) => fetch(s.url + path, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
   return { user, send };
 }
@@ -41,6 +41,15 @@ describe('commands are events', () => {
     expect(session).toMatchObject({ consoleData: 'VIP caller', queueState: 'Connected', callState: 'Hold', holdReason: 'Transferring', lastModifiedBy: user.id, dateLastModified: '2026-11-27T15:00:00.000Z' });
     expect(session.log.at(-1)).toEqual({ date: '2026-11-27T15:00:00.000Z', message: `Updated console data, queue state Connected by ${user.id}` });
     expect(session).toEqual(await sessionWriter(s.store).foldOf(golden.accountId!, golden.id!));
+  });
+
+  it('PATCH applies every call state and hold reason its schema binds, not only Hold (issue 14 item 6)', async () => {
+    const golden = goldenSession();
+    const s = await startTestServer([golden], { events: { now: clock } });
+    const { send } = await manager(s);
+    const res = await send(`/sessions/${golden.id}`, json('PATCH', { callState: 'Connected', holdReason: 'None', queueState: 'Hold' }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ callState: 'Connected', holdReason: 'None', queueState: 'Hold' });
   });
 
   it('POST /sessions/{id}/log appends a line', async () => {

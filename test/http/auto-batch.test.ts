@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { operations } from '../../src/app.js';
 import { operationName } from '../../src/http/operation.js';
 import { AppendSessionLog, GetSession, PatchSession } from '../support/client-dtos.js';
-import { addAccount, addUser, sessionCookie } from '../support/directory.js';
+import { addAccount, addUser, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { session } from '../support/sessions.js';
 
@@ -22,7 +22,7 @@ async function batchServer() {
   client.setCredentials('dana@acme.test', 'correct horse');
   const completed: (string | null)[] = [];
   client.responseFilter = (res) => completed.push(res.headers.get('X-AutoBatch-Completed'));
-  return { ...server, client, completed, agentCookie: await sessionCookie(server.store, agent) };
+  return { ...server, client, completed, agentCookie: await signInCookie(server.store, agent) };
 }
 
 const logOf = async (client: JsonServiceClient, id: string) =>

@@ -3,7 +3,7 @@ import type { Role } from '../../src/http/operation.js';
 import { DAY_MS } from '../../src/lifecycle/clock.js';
 import { LifecyclePolicies } from '../../src/lifecycle/lifecycle-policies.js';
 import { retentionRound } from '../../src/lifecycle/retention-job.js';
-import { addAccount, addUser, sessionCookie } from '../support/directory.js';
+import { addAccount, addUser, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { session } from '../support/sessions.js';
 
@@ -21,7 +21,7 @@ async function fixture() {
   await addAccount(srv.store, 'acct_b', 'Bravo');
   const as = async (email: string, roles: Role[], accountIds: string[]) => {
     const user = await addUser(srv.store, email, roles, accountIds);
-    const cookie = await sessionCookie(srv.store, user);
+    const cookie = await signInCookie(srv.store, user);
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(srv.url + path, {
         method,

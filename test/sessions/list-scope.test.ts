@@ -92,7 +92,7 @@ describe('ListSessions tenant scope', () => {
     );
     await fc.assert(
       fc.asyncProperty(input, async (request) => {
-        const page = await run(lists, callerOf(['acct_a', 'acct_b']), request as ListSessionsInput);
+        const page = await run(lists, callerOf(['acct_a', 'acct_b']), request);
         for (const item of page.items) expect(['acct_a', 'acct_b']).toContain(item.accountId);
         if (page.totalCount !== undefined) expect(page.totalCount).toBeLessThanOrEqual(16);
       }),

@@ -11,7 +11,7 @@ import { sessionRow } from '../../src/sessions/session-row.js';
 import { openStore } from '../../src/store/open-store.js';
 import { ACCOUNT_ID, PUBLIC_URL, seedDirectory } from '../events/support/directory-seed.js';
 import { sign } from '../events/support/deliver.js';
-import { addApiKey, addUser, sessionCookie } from '../support/directory.js';
+import { addApiKey, addUser, signInCookie } from '../support/directory.js';
 import { startTestServer } from '../support/server.js';
 import { session } from '../support/sessions.js';
 import { dialect, freshDatabaseUrl } from '../support/test-store.js';
@@ -37,7 +37,7 @@ async function loadedServer(reads: ReadOptions = {}) {
     await store.db.insertInto('sessions').values(rows).execute();
   }
   const server = await startTestServer([], { store, events: { publicUrl: PUBLIC_URL }, reads });
-  const manager = await sessionCookie(store, await addUser(store, 'manager@acme.test', ['Manager'], [ACCOUNT_ID]));
+  const manager = await signInCookie(store, await addUser(store, 'manager@acme.test', ['Manager'], [ACCOUNT_ID]));
   const apiKey = await addApiKey(store, ACCOUNT_ID, ['Manager']);
   // Warm: the first callback of a process also loads and compiles what it runs.
   expect(await callback(server.url)).toBe(204);

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ACCOUNT_ID } from '../events/support/directory-seed.js';
-import { addUser, sessionCookie } from '../support/directory.js';
+import { addUser, signInCookie } from '../support/directory.js';
 import { launchBrowser, newPage } from '../console/console-browser.js';
 import { chatChanges, startStreamServer } from './support/stream-fixture.js';
 
@@ -37,7 +37,7 @@ async function pageServer(): Promise<{ origin: string; server: Server }> {
 /** Signs the browser in as a Manager of the account, by the cookie the sign-in sets. */
 async function signInByCookie(context: BrowserContext, server: Awaited<ReturnType<typeof startStreamServer>>) {
   const user = await addUser(server.store, `watcher-${Math.random().toString(36).slice(2)}@acme.test`, ['Manager'], [ACCOUNT_ID]);
-  const cookie = await sessionCookie(server.store, user);
+  const cookie = await signInCookie(server.store, user);
   await context.addCookies(
     cookie.split('; ').map((pair) => {
       const [name, value] = pair.split('=') as [string, string];

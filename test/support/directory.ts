@@ -23,7 +23,7 @@ export async function addUser(
 }
 
 /** A Cookie header for a server-side sign-in of the user, as a browser would hold after signing in. */
-export async function sessionCookie(store: Store, user: UserRecord): Promise<string> {
+export async function signInCookie(store: Store, user: UserRecord): Promise<string> {
   const id = newSignInId();
   await new SignInsRepository(store.db).create(id, { userId: user.id, provider: 'credentials', permanent: false, expiresAt: new Date(Date.now() + 3600_000) }, new Date());
   return `ss-id=${id}; ss-pid=${newSignInId()}; ss-opt=temp`;
@@ -35,5 +35,5 @@ export async function addApiKey(store: Store, accountId: string, roles: Role[] =
 
 /** A SystemAdministrator's cookie: for tests about something other than access. */
 export async function adminCookie(store: Store): Promise<string> {
-  return sessionCookie(store, await addUser(store, 'root@test.local', ['SystemAdministrator'], []));
+  return signInCookie(store, await addUser(store, 'root@test.local', ['SystemAdministrator'], []));
 }

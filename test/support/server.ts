@@ -38,11 +38,11 @@ export async function startTestServer(
 }
 
 export interface SignedInServer extends TestServer {
-  /** fetch with a SystemAdministrator's session cookie. */
+  /** fetch with a SystemAdministrator's sign-in cookie. */
   readonly fetch: typeof fetch;
 }
 
-/** A server holding `seed`, and a fetch signed in as a SystemAdministrator (by session cookie). */
+/** A server holding `seed`, and a fetch signed in as a SystemAdministrator (by sign-in cookie). */
 export async function startSignedInServer(seed: readonly SessionInfo[] = []): Promise<SignedInServer> {
   const server = await startTestServer(seed);
   const cookie = await adminCookie(server.store);

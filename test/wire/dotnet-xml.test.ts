@@ -7,7 +7,7 @@ import { fromXml } from '../../src/model/from-xml.js';
 import { membersOf, type MemberType } from '../../src/model/members.js';
 import { SessionInfo } from '../../src/model/session-info.js';
 import { parseXml } from '../../src/wire/xml-reader.js';
-import { addUser, sessionCookie } from '../support/directory.js';
+import { addUser, signInCookie } from '../support/directory.js';
 import { dotnetHarness, monoAvailable, monoRequired, type DotnetHarness, type ToWrite } from '../support/dotnet.js';
 import { goldenSession } from '../support/fixtures.js';
 import { startTestServer } from '../support/server.js';
@@ -97,8 +97,8 @@ describe.runIf(monoAvailable || monoRequired)('XML over HTTP, written and read b
     const server = await startTestServer([golden]);
     const manager = await addUser(server.store, 'manager@acme.test', ['Manager'], [golden.accountId!]);
     const admin = await addUser(server.store, 'root@acme.test', ['SystemAdministrator'], []);
-    const managerCookie = await sessionCookie(server.store, manager);
-    const adminCookie = await sessionCookie(server.store, admin);
+    const managerCookie = await signInCookie(server.store, manager);
+    const adminCookie = await signInCookie(server.store, admin);
     const store = server.store;
     const dtoNamed = (name: string) => operations(store).find((op) => operationName(op) === name)!.request;
 

@@ -4,7 +4,7 @@ import { hashPassword } from '../../../src/auth/passwords.js';
 import { UsersRepository } from '../../../src/directory/users-repository.js';
 import { sessionIdForKey } from '../../../src/events/session-id.js';
 import type { SessionInfo } from '../../../src/model/session-info.js';
-import { sessionCookie } from '../../support/directory.js';
+import { signInCookie } from '../../support/directory.js';
 import type { Store } from '../../../src/store/open-store.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { TwilioFake } from '../../support/twilio-fake.js';
@@ -43,8 +43,8 @@ export async function startHarness(control: ControlOptions = {}, store?: Store):
   const users = new UsersRepository(server.store.db);
   const dana = (await users.create({ email: 'dana@acme.test', displayName: 'Dana Agent', roles: ['User'], accountIds: [ACCOUNT_ID], passwordHash: await hashPassword(PASSWORD) }, new Date()))!;
   const other = (await users.create({ email: 'olga@other.test', displayName: 'Olga Other', roles: ['User', 'Manager'], accountIds: [OTHER_ACCOUNT_ID] }, new Date()))!;
-  const cookie = await sessionCookie(server.store, dana);
-  const otherCookie = await sessionCookie(server.store, other);
+  const cookie = await signInCookie(server.store, dana);
+  const otherCookie = await signInCookie(server.store, other);
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(server.url + path, {
       method,
@@ -78,7 +78,7 @@ export async function anotherInstance(h: Harness, store: Store, control: Control
 /** A Manager of acct_acme who can sign in (Basic auth) with PASSWORD. */
 export async function addManager(h: Harness, email = 'max@acme.test'): Promise<{ id: string; email: string; cookie: string }> {
   const manager = (await new UsersRepository(h.store.db).create({ email, displayName: 'Max Manager', roles: ['Manager'], accountIds: [ACCOUNT_ID], passwordHash: await hashPassword(PASSWORD) }, new Date()))!;
-  return { id: manager.id, email, cookie: await sessionCookie(h.store, manager) };
+  return { id: manager.id, email, cookie: await signInCookie(h.store, manager) };
 }
 
 export interface LiveCall {
