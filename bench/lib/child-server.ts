@@ -16,7 +16,9 @@ export interface ChildServer {
  */
 export function startChild(script: string, args: readonly string[] = []): Promise<ChildServer> {
   const file = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+  // BENCH_PROFILE_DIR=dir: each server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

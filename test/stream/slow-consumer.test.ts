@@ -8,8 +8,9 @@ import { openTestStore } from '../support/test-store.js';
 
 /**
  * A client's end of a stream that reads `capacity` frames and then stops reading, as a stalled
- * browser tab does: its socket's buffer fills and `send` reports it (sse.ts), as a real response's
- * `writableLength` would past `maxQueuedBytes`.
+ * browser tab does: what is written after stays unread in its socket's buffer, which fills, and
+ * `write` reports it (sse.ts), as a real response's `writableLength` would past `maxQueuedBytes`.
+ * One write may carry several frames (a round of the fan-out).
  */
 function stalledClient(capacity: number) {
   const ids: number[] = [];
@@ -19,11 +20,14 @@ function stalledClient(capacity: number) {
     send() {
       return !closed;
     },
-    write(frame) {
+    write(frames) {
       if (closed) return false;
-      const id = /^id: (\d+)\n/.exec(frame.toString())?.[1];
-      if (id) ids.push(Number(id));
-      return ids.length < capacity;
+      let unread = false;
+      for (const [, id] of frames.bytes.toString().matchAll(/^id: (\d+)$/gm)) {
+        if (ids.length < capacity) ids.push(Number(id));
+        else unread = true;
+      }
+      return !unread;
     },
     end() {
       if (closed) return;
