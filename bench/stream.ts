@@ -9,7 +9,7 @@
 // by the frames the subscribers received: the steadier figure on a shared machine. RSS per
 // subscriber is the growth of the server's RSS when n idle subscribers connect, after a warm-up
 // (50 subscribers and a second of callbacks) so the heap's first growth is not counted.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, request, type IncomingMessage } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +99,12 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
   return subs;
 }
 
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+/** The server's memory after a full GC (bench/servers/stream-server.ts), in KB. */
+async function memoryKb(server: ChildServer): Promise<{ rss: number; heap: number }> {
+  const res = await fetch(`${server.url}/bench/memory`);
+  const m = (await res.json()) as { rss: number; heapUsed: number; external: number };
+  return { rss: m.rss / 1024, heap: (m.heapUsed + m.external) / 1024 };
+}
 const pct = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -137,6 +142,8 @@ interface Result {
   p99: number;
   cpuUsPerFrame: number;
   rssKbPerSubscriber: number;
+  /** JS heap + external memory, after a GC: the part of RSS the server's own objects make. */
+  heapKbPerSubscriber: number;
   delivered: number;
   expected: number;
   ingestPerSecond?: number;
@@ -150,10 +157,11 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   await atRate(server.url, new Map(), 1);
   warm.close();
   await sleep(500);
-  const rssBefore = rssKb(server.pid);
+  const before = await memoryKb(server);
   const subs = await subscribe(streamUrl, n);
-  await sleep(1000);
-  const rssAfter = rssKb(server.pid);
+  // Settled: the joins every connect sends to everyone (n²/2 frames) are read and freed by then.
+  await sleep(3000);
+  const after = await memoryKb(server);
   const cpuBefore = cpuSeconds([server.pid]);
   await atRate(server.url, sent);
   const expected = RATE * SECONDS * n;
@@ -170,7 +178,8 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
     cpuUsPerFrame: (cpu * 1e6) / Math.max(1, delivered),
-    rssKbPerSubscriber: (rssAfter - rssBefore) / n,
+    rssKbPerSubscriber: (after.rss - before.rss) / n,
+    heapKbPerSubscriber: (after.heap - before.heap) / n,
     delivered,
     expected,
     ingestPerSecond,
@@ -183,7 +192,7 @@ try {
   const load = () => `load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
   console.log(`stream: ${RATE} signed callbacks/s for ${SECONDS} s per level, ${ROUNDS} round(s); latency = callback sent → frame parsed by ${SAMPLED} sampled subscribers; ${load()}`);
   const fresh = async () => {
-    const server = await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)]);
+    const server = await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)], ['--expose-gc']);
     const key = /^apikey (.+)$/m.exec(server.output)![1]!;
     return { server, streamUrl: `${server.url}/event-stream?channels=account:${ACCOUNT_ID}&apikey=${key}` };
   };
@@ -195,7 +204,7 @@ try {
   const row = (name: string, r: Result) =>
     console.log(
       `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
-        `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub  delivered ${r.delivered}/${r.expected}` +
+        `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub (heap ${r.heapKbPerSubscriber.toFixed(1)})  delivered ${r.delivered}/${r.expected}` +
         (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${((r.ingestPerSecond / alone) * 100).toFixed(0)}% of alone)` : ''),
     );
   const median = (values: number[]) => pct(values, 50);
@@ -205,6 +214,7 @@ try {
     p99: median(results.map((r) => r.p99)),
     cpuUsPerFrame: median(results.map((r) => r.cpuUsPerFrame)),
     rssKbPerSubscriber: median(results.map((r) => r.rssKbPerSubscriber)),
+    heapKbPerSubscriber: median(results.map((r) => r.heapKbPerSubscriber)),
     delivered: median(results.map((r) => r.delivered)),
     expected: results[0]!.expected,
     ingestPerSecond: results[0]!.ingestPerSecond === undefined ? undefined : median(results.map((r) => r.ingestPerSecond!)),
@@ -216,7 +226,7 @@ try {
       const sb = await fresh();
       ours.push(await measure(sb.server, sb.streamUrl, n, true));
       await sb.server.stop();
-      const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile]);
+      const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile], ['--expose-gc']);
       theirs.push(await measure(baseline, `${baseline.url}/event-stream`, n, false));
       await baseline.stop();
       if (ROUNDS > 1) {
