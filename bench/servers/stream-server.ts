@@ -43,6 +43,8 @@ if (mode === 'baseline') {
       res.end('<Response/>');
     });
   });
+  // Fastify's default: node:http's 5 s drops the bench's idle keep-alive sockets as it reuses them (ECONNRESET).
+  server.keepAliveTimeout = 72_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     ready(typeof address === 'object' && address ? address.port : 0);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../http/operation.js';
 import { sseFrame, SseFrames, type EventStream } from '../http/sse.js';
@@ -56,9 +57,19 @@ const YIELD_AFTER_MS = 5;
  * for t ms the next one waits t·(1/share − 1). A write costs a system call per subscriber whatever it
  * carries (~5 µs on loopback), so rounds that wait gather more changes each: at 1,000 subscribers and
  * 200 changes/s a round per change took the whole loop and ingest starved (bench/stream.ts: 25% of
- * its rate alone, p99 2 s); paced, ingest keeps the other half and a change waits one round at most.
+ * its rate alone, p99 2 s); paced, ingest keeps the rest and a change waits about one round.
  */
 const DELIVERY_SHARE = 0.5;
+
+/**
+ * The share while the loop is saturated between rounds (busier than BUSY: ingest at full speed):
+ * ingest then keeps 90% and delivery falls behind in the log, not in memory, and catches up after.
+ */
+const DELIVERY_SHARE_BUSY = 0.1;
+const BUSY = 0.9;
+
+/** The longest a round waits, whatever the last one cost: the bound on the pacing's latency. */
+const MAX_ROUND_WAIT_MS = 250;
 
 /** A control frame (onJoin, onLeave) for everyone in some channels, sent with the next round. */
 interface Announcement {
@@ -95,6 +106,8 @@ export class ServerEvents {
   private announcements: Announcement[] = [];
   /** When the next round may start (performance.now()), so the fan-out keeps to its share. */
   private nextRoundAt = 0;
+  /** The loop's activity when the last round ended: how busy it was until the next one sets the share. */
+  private sinceRound = performance.eventLoopUtilization();
   private readonly log: ChangeLog;
   private readonly facts: ChangeFactsReader;
   /** The last position the pump has handed to live subscriptions. */
@@ -294,13 +307,14 @@ export class ServerEvents {
   /**
    * Rounds until the log and the announcements are drained: each reads what was committed since the
    * pump's position (up to ROUND changes) and writes it, with the announcements made meanwhile, to
-   * every audience in one write per subscriber; then waits so the fan-out keeps to DELIVERY_SHARE.
+   * every audience in one write per subscriber; then waits so the fan-out keeps to its share.
    */
   private async pump() {
     for (;;) {
       const wait = this.nextRoundAt - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       if (this.closed) return;
+      const busy = performance.eventLoopUtilization(this.sinceRound).utilization > BUSY;
       const page = await this.log.after(this.position, ROUND);
       const facts: ChangeFacts[] = [];
       for (const change of page) facts.push(await this.facts.factsOf(change));
@@ -312,7 +326,8 @@ export class ServerEvents {
       const audiences = this.audiences.snapshot();
       if (page.length) this.position = page.at(-1)!.position;
       const cost = await this.round(page, facts, announcements, audiences);
-      this.nextRoundAt = performance.now() + cost * (1 / DELIVERY_SHARE - 1);
+      this.nextRoundAt = performance.now() + Math.min(MAX_ROUND_WAIT_MS, cost * (1 / (busy ? DELIVERY_SHARE_BUSY : DELIVERY_SHARE) - 1));
+      this.sinceRound = performance.eventLoopUtilization();
       if (page.length < ROUND && !this.announcements.length) return;
     }
   }
