@@ -147,6 +147,8 @@ interface Result {
   delivered: number;
   expected: number;
   ingestPerSecond?: number;
+  /** Ingest with the subscribers over ingest alone just before. */
+  ingestShare?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -196,16 +198,19 @@ try {
     const key = /^apikey (.+)$/m.exec(server.output)![1]!;
     return { server, streamUrl: `${server.url}/event-stream?channels=account:${ACCOUNT_ID}&apikey=${key}` };
   };
-  // Ingest without subscribers, on a fresh database like the runs with them.
-  const bare = await fresh();
-  const alone = await throughput(bare.server.url);
-  await bare.server.stop();
-  console.log(`ingest alone: ${alone.toFixed(0)} callbacks/s (16 in flight)`);
+  // Ingest without subscribers, on a fresh database like the runs with them, right before each
+  // run with them: the machine's load moves within minutes.
+  const ingestAlone = async () => {
+    const bare = await fresh();
+    const alone = await throughput(bare.server.url);
+    await bare.server.stop();
+    return alone;
+  };
   const row = (name: string, r: Result) =>
     console.log(
       `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
         `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub (heap ${r.heapKbPerSubscriber.toFixed(1)})  delivered ${r.delivered}/${r.expected}` +
-        (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${((r.ingestPerSecond / alone) * 100).toFixed(0)}% of alone)` : ''),
+        (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${(r.ingestShare! * 100).toFixed(0)}% of alone)` : ''),
     );
   const median = (values: number[]) => pct(values, 50);
   const medianOf = (results: Result[]): Result => ({
@@ -218,13 +223,16 @@ try {
     delivered: median(results.map((r) => r.delivered)),
     expected: results[0]!.expected,
     ingestPerSecond: results[0]!.ingestPerSecond === undefined ? undefined : median(results.map((r) => r.ingestPerSecond!)),
+    ingestShare: results[0]!.ingestShare === undefined ? undefined : median(results.map((r) => r.ingestShare!)),
   });
   for (const n of LEVELS) {
     const ours: Result[] = [];
     const theirs: Result[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
+      const aloneNow = await ingestAlone();
       const sb = await fresh();
-      ours.push(await measure(sb.server, sb.streamUrl, n, true));
+      const result = await measure(sb.server, sb.streamUrl, n, true);
+      ours.push({ ...result, ingestShare: result.ingestPerSecond! / aloneNow });
       await sb.server.stop();
       const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile], ['--expose-gc']);
       theirs.push(await measure(baseline, `${baseline.url}/event-stream`, n, false));

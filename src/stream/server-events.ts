@@ -73,7 +73,6 @@ const MAX_ROUND_WAIT_MS = 250;
 
 /** A control frame (onJoin, onLeave) for everyone in some channels, sent with the next round. */
 interface Announcement {
-  readonly from: Subscription;
   readonly channels: readonly ReadableChannel[];
   readonly name: 'onJoin' | 'onLeave';
   readonly body: string;
@@ -83,7 +82,6 @@ interface Announcement {
 interface Part {
   readonly frame: Buffer;
   readonly position?: number;
-  readonly from?: Subscription;
 }
 
 /** What a new subscription is given to start from. */
@@ -108,6 +106,8 @@ export class ServerEvents {
   private nextRoundAt = 0;
   /** The loop's activity when the last round ended: how busy it was until the next one sets the share. */
   private sinceRound = performance.eventLoopUtilization();
+  /** Ends the pump's wait between rounds early (close). */
+  private pause?: () => void;
   private readonly log: ChangeLog;
   private readonly facts: ChangeFactsReader;
   /** The last position the pump has handed to live subscriptions. */
@@ -195,9 +195,8 @@ export class ServerEvents {
     this.perPrincipal.set(subscription.principal, this.subscriptionsOf(caller) + 1);
     stream.onClose(() => this.remove(subscription));
     onConnect(subscription);
-    // Its own onJoin now, right after onConnect; the others' with the next round (see announce).
-    const meta = JSON.stringify(subscription.meta());
-    for (const channel of channels) stream.send(`${channel.name}@cmd.onJoin`, meta);
+    // To everyone in its channels, itself included, with the next round: before any change reaches
+    // it live (a resume's history may come first).
     this.announce(subscription, 'onJoin', channels);
     if ('live' in from) subscription.live = true;
     else await this.catchUp(subscription);
@@ -249,6 +248,9 @@ export class ServerEvents {
     this.closed = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     for (const subscription of this.subscriptions.values()) subscription.stream.end();
+    // Nothing reads the store once this resolves (the store may be closed next).
+    this.pause?.();
+    await this.pumping?.catch(() => undefined);
     const stop = await this.stopListening?.catch(() => undefined);
     await stop?.();
   }
@@ -286,7 +288,7 @@ export class ServerEvents {
    * a million writes (each join to everyone); batched, each client gets one write per round.
    */
   private announce(subscription: Subscription, name: 'onJoin' | 'onLeave', channels: readonly ReadableChannel[]) {
-    this.announcements.push({ from: subscription, channels, name, body: JSON.stringify(subscription.meta()) });
+    this.announcements.push({ channels, name, body: JSON.stringify(subscription.meta()) });
     this.wake();
   }
 
@@ -312,7 +314,16 @@ export class ServerEvents {
   private async pump() {
     for (;;) {
       const wait = this.nextRoundAt - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 1) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.pause = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.pause = undefined;
+      }
       if (this.closed) return;
       const busy = performance.eventLoopUtilization(this.sinceRound).utilization > BUSY;
       const page = await this.log.after(this.position, ROUND);
@@ -338,7 +349,6 @@ export class ServerEvents {
     const controls = new Map<Announcement, Map<string, Buffer>>();
     const first = page[0]?.position ?? Infinity;
     const last = page.at(-1)?.position ?? 0;
-    const announcers = new Set(announcements.map((a) => a.from));
     let cost = 0;
     let since = performance.now();
     for (const { channels, members } of audiences) {
@@ -346,7 +356,7 @@ export class ServerEvents {
       for (const a of announcements) {
         let byName = controls.get(a);
         if (!byName) controls.set(a, (byName = new Map()));
-        for (const frame of controlFrames(channels, a.channels, a.name, a.body, byName)) parts.push({ frame, from: a.from });
+        for (const frame of controlFrames(channels, a.channels, a.name, a.body, byName)) parts.push({ frame });
       }
       page.forEach((change, i) => {
         const channel = channels.find((c) => matches(c, facts[i]!));
@@ -363,10 +373,10 @@ export class ServerEvents {
         }
         if (member.stream.closed) continue;
         let bytes: SseFrames | undefined;
-        if (member.live && member.cursor < first && !announcers.has(member)) bytes = whole ??= parts.length ? SseFrames.of(parts.map((p) => p.frame)) : undefined;
+        if (member.live && member.cursor < first) bytes = whole ??= parts.length ? SseFrames.of(parts.map((p) => p.frame)) : undefined;
         else {
-          // Still reading its history, already past some of these changes, or the announcer itself.
-          const own = parts.filter((p) => (p.position === undefined ? p.from !== member : member.live && p.position > member.cursor));
+          // Still reading its history, or already past some of these changes: a slice of its own.
+          const own = parts.filter((p) => p.position === undefined || (member.live && p.position > member.cursor));
           if (own.length) bytes = SseFrames.of(own.map((p) => p.frame));
         }
         if (member.live) member.cursor = Math.max(member.cursor, last);
