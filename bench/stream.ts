@@ -1,11 +1,17 @@
 // The live stream under load: N subscribers on one instance while signed Twilio callbacks are
 // ingested at a fixed rate; beside a bare node:http SSE server pushing the same bytes, in the same
-// run. Run: npx tsx bench/stream.ts  (BENCH_SUBSCRIBERS=100,1000,5000 BENCH_RATE=200 BENCH_SECONDS=5)
+// run, alternating. Run: npx tsx bench/stream.ts
+//   (BENCH_SUBSCRIBERS=100,1000,5000 BENCH_RATE=200 BENCH_SECONDS=5 BENCH_ROUNDS=3: medians of the rounds)
+// Latency is from sending the callback to a sampled subscriber parsing its frame: the commit lies
+// between, so this bounds commit → client from above, and it charges the bare server for its own
+// work as well (timed from its 2xx, a server that writes every frame before answering looks free).
 // CPU per frame is the server's (user + system) over the fixed-rate phase, ingest included, divided
-// by the frames the subscribers received: the steadier figure on a shared machine.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// by the frames the subscribers received: the steadier figure on a shared machine. RSS per
+// subscriber is the growth of the server's RSS when n idle subscribers connect, after a warm-up
+// (50 subscribers and a second of callbacks) so the heap's first growth is not counted.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, request, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/directory-seed.js';
@@ -15,6 +21,7 @@ import { cpuSeconds } from './lib/cpu.js';
 const LEVELS = (process.env.BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 /** Subscribers whose frames are parsed for latency; the rest only count frames (the driver shares 2 cores). */
 const SAMPLED = 20;
 const THROUGHPUT_CALLS = 1500;
@@ -59,6 +66,8 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
       const req = get(url, { agent: false }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
         responses.push(res);
+        // A stream the server cuts (a slow consumer) or resets: counted as what it did not deliver.
+        res.on('error', () => {});
         res.setEncoding('utf8');
         let buffered = '';
         let connected = false;
@@ -90,15 +99,20 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
   return subs;
 }
 
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+/** The server's memory after a full GC (bench/servers/stream-server.ts), in KB. */
+async function memoryKb(server: ChildServer): Promise<{ rss: number; heap: number }> {
+  const res = await fetch(`${server.url}/bench/memory`);
+  const m = (await res.json()) as { rss: number; heapUsed: number; external: number };
+  return { rss: m.rss / 1024, heap: (m.heapUsed + m.external) / 1024 };
+}
 const pct = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** Callbacks at RATE/s for SECONDS; resolves when all are answered. `acked`: when each call's 2xx (its commit) arrived. */
-async function atRate(url: string, acked: Map<string, number>) {
-  const total = RATE * SECONDS;
+/** Callbacks at RATE/s for `seconds`; resolves when all are answered. `sent`: when each call was sent. */
+async function atRate(url: string, sent: Map<string, number>, seconds = SECONDS) {
+  const total = RATE * seconds;
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -106,7 +120,8 @@ async function atRate(url: string, acked: Map<string, number>) {
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const call = signedCall(url);
-    pending.push(post(url, call).then(() => void acked.set(call.sid, performance.now())));
+    sent.set(call.sid, performance.now());
+    pending.push(post(url, call));
   }
   await Promise.all(pending);
 }
@@ -127,19 +142,30 @@ interface Result {
   p99: number;
   cpuUsPerFrame: number;
   rssKbPerSubscriber: number;
+  /** JS heap + external memory, after a GC: the part of RSS the server's own objects make. */
+  heapKbPerSubscriber: number;
   delivered: number;
   expected: number;
   ingestPerSecond?: number;
+  /** Ingest with the subscribers over ingest alone just before. */
+  ingestShare?: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function measure(server: ChildServer, streamUrl: string, n: number, withThroughput: boolean): Promise<Result> {
-  const acked = new Map<string, number>();
-  const rssBefore = rssKb(server.pid);
+  const sent = new Map<string, number>();
+  const warm = await subscribe(streamUrl, 50);
+  await atRate(server.url, new Map(), 1);
+  warm.close();
+  await sleep(500);
+  const before = await memoryKb(server);
   const subs = await subscribe(streamUrl, n);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const rssAfter = rssKb(server.pid);
+  // Settled: the joins every connect sends to everyone (n²/2 frames) are read and freed by then.
+  await sleep(3000);
+  const after = await memoryKb(server);
   const cpuBefore = cpuSeconds([server.pid]);
-  await atRate(server.url, acked);
+  await atRate(server.url, sent);
   const expected = RATE * SECONDS * n;
   const deadline = Date.now() + 10_000;
   while (subs.frames() < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -147,16 +173,15 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   const delivered = subs.frames();
   const ingestPerSecond = withThroughput ? await throughput(server.url) : undefined;
   subs.close();
-  // Commit → client: from the callback's 2xx (sent after its commit) to the frame; a frame may beat
-  // the 2xx to the client, which counts as 0.
-  const latencies = [...subs.received].flatMap(([sid, times]) => times.map((t) => Math.max(0, t - (acked.get(sid) ?? t))));
+  const latencies = [...subs.received].flatMap(([sid, times]) => (sent.has(sid) ? times.map((t) => t - sent.get(sid)!) : []));
   if (subs.firstFrame) writeFileSync(frameFile, subs.firstFrame);
   return {
     subscribers: n,
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
     cpuUsPerFrame: (cpu * 1e6) / Math.max(1, delivered),
-    rssKbPerSubscriber: (rssAfter - rssBefore) / n,
+    rssKbPerSubscriber: (after.rss - before.rss) / n,
+    heapKbPerSubscriber: (after.heap - before.heap) / n,
     delivered,
     expected,
     ingestPerSecond,
@@ -166,33 +191,63 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
 const dir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
 const frameFile = join(dir, 'frame.txt');
 try {
-  console.log(`stream: ${RATE} signed callbacks/s for ${SECONDS} s per level; latency = callback's 2xx (after its commit) → frame parsed by ${SAMPLED} sampled subscribers`);
+  const load = () => `load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  console.log(`stream: ${RATE} signed callbacks/s for ${SECONDS} s per level, ${ROUNDS} round(s); latency = callback sent → frame parsed by ${SAMPLED} sampled subscribers; ${load()}`);
   const fresh = async () => {
-    const server = await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)]);
+    const server = await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)], ['--expose-gc']);
     const key = /^apikey (.+)$/m.exec(server.output)![1]!;
     return { server, streamUrl: `${server.url}/event-stream?channels=account:${ACCOUNT_ID}&apikey=${key}` };
   };
-  // Ingest without subscribers, on a fresh database like the runs with them.
-  const bare = await fresh();
-  const alone = await throughput(bare.server.url);
-  await bare.server.stop();
-  console.log(`ingest alone: ${alone.toFixed(0)} callbacks/s (16 in flight)`);
+  // Ingest without subscribers, on a fresh database like the runs with them, right before each
+  // run with them: the machine's load moves within minutes.
+  const ingestAlone = async () => {
+    const bare = await fresh();
+    const alone = await throughput(bare.server.url);
+    await bare.server.stop();
+    return alone;
+  };
   const row = (name: string, r: Result) =>
     console.log(
       `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
-        `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub  delivered ${r.delivered}/${r.expected}` +
-        (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${((r.ingestPerSecond / alone) * 100).toFixed(0)}% of alone)` : ''),
+        `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub (heap ${r.heapKbPerSubscriber.toFixed(1)})  delivered ${r.delivered}/${r.expected}` +
+        (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${(r.ingestShare! * 100).toFixed(0)}% of alone)` : ''),
     );
+  const median = (values: number[]) => pct(values, 50);
+  const medianOf = (results: Result[]): Result => ({
+    subscribers: results[0]!.subscribers,
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    cpuUsPerFrame: median(results.map((r) => r.cpuUsPerFrame)),
+    rssKbPerSubscriber: median(results.map((r) => r.rssKbPerSubscriber)),
+    heapKbPerSubscriber: median(results.map((r) => r.heapKbPerSubscriber)),
+    delivered: median(results.map((r) => r.delivered)),
+    expected: results[0]!.expected,
+    ingestPerSecond: results[0]!.ingestPerSecond === undefined ? undefined : median(results.map((r) => r.ingestPerSecond!)),
+    ingestShare: results[0]!.ingestShare === undefined ? undefined : median(results.map((r) => r.ingestShare!)),
+  });
   for (const n of LEVELS) {
-    const sb = await fresh();
-    const ours = await measure(sb.server, sb.streamUrl, n, true);
-    await sb.server.stop();
-    const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile]);
-    const theirs = await measure(baseline, `${baseline.url}/event-stream`, n, false);
-    await baseline.stop();
-    row('switchboard', ours);
-    row('bare http', theirs);
-    console.log(`  ratio: p99 ${(ours.p99 / theirs.p99).toFixed(1)}×, CPU/frame ${(ours.cpuUsPerFrame / theirs.cpuUsPerFrame).toFixed(1)}×`);
+    const ours: Result[] = [];
+    const theirs: Result[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const aloneNow = await ingestAlone();
+      const sb = await fresh();
+      const result = await measure(sb.server, sb.streamUrl, n, true);
+      ours.push({ ...result, ingestShare: result.ingestPerSecond! / aloneNow });
+      await sb.server.stop();
+      const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile], ['--expose-gc']);
+      theirs.push(await measure(baseline, `${baseline.url}/event-stream`, n, false));
+      await baseline.stop();
+      if (ROUNDS > 1) {
+        row(`  round ${round}`, ours.at(-1)!);
+        row(`  bare`, theirs.at(-1)!);
+        console.log(`  ${load()}`);
+      }
+    }
+    const a = medianOf(ours);
+    const b = medianOf(theirs);
+    row('switchboard', a);
+    row('bare http', b);
+    console.log(`  ratio: p50 ${(a.p50 / b.p50).toFixed(1)}×, p99 ${(a.p99 / b.p99).toFixed(1)}×, CPU/frame ${(a.cpuUsPerFrame / b.cpuUsPerFrame).toFixed(1)}×; ${load()}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -14,9 +14,11 @@ export interface ChildServer {
  * Runs a server script in its own process (so the load generator and the server do not share an
  * event loop) and waits for its `ready <port>` line.
  */
-export function startChild(script: string, args: readonly string[] = []): Promise<ChildServer> {
+export function startChild(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): Promise<ChildServer> {
   const file = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+  // BENCH_PROFILE_DIR=dir: each server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...nodeFlags, '--import', 'tsx', file, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -10,6 +10,13 @@ import { ApiKeysRepository } from '../../src/auth/api-keys-repository.js';
 
 const [mode, database, frameFile] = process.argv.slice(2);
 const ready = (port: number) => process.stdout.write(`ready ${port}\n`);
+/** GET /bench/memory: the process's memory after a full GC (started with --expose-gc), for memory per subscriber. */
+const MEMORY_PATH = '/bench/memory';
+const memory = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return JSON.stringify({ rss, heapTotal, heapUsed, external, arrayBuffers });
+};
 
 if (mode === 'baseline') {
   const { readFileSync } = await import('node:fs');
@@ -18,6 +25,7 @@ if (mode === 'baseline') {
   const clients = new Set<ServerResponse>();
   let id = 0;
   const server = createServer((req, res) => {
+    if (req.url === MEMORY_PATH) return res.end(memory());
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
       res.write('data: cmd.onConnect {}\n\n');
@@ -35,6 +43,8 @@ if (mode === 'baseline') {
       res.end('<Response/>');
     });
   });
+  // Fastify's default: node:http's 5 s drops the bench's idle keep-alive sockets as it reuses them (ECONNRESET).
+  server.keepAliveTimeout = 72_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     ready(typeof address === 'object' && address ? address.port : 0);
@@ -47,6 +57,7 @@ if (mode === 'baseline') {
   // Heartbeats would only add noise: the bench's subscribers live for one phase, far less than this.
   const stream = { heartbeatIntervalMs: 600_000, idleTimeoutMs: 1_200_000, maxSubscriptions: 100_000 };
   const app = await buildApp({ store, stream });
+  app.get(MEMORY_PATH, (_request, reply) => reply.header('content-type', 'application/json').send(memory()));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   process.stdout.write(`apikey ${key}\n`);

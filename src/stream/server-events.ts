@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../http/operation.js';
-import type { EventStream } from '../http/sse.js';
+import { sseFrame, SseFrames, type EventStream } from '../http/sse.js';
 import { noChangeSignals, type ChangeSignals } from '../store/change-signals.js';
 import type { Database } from '../store/schema.js';
 import { ChangeFactsReader } from './change-facts.js';
 import { ChangeLog } from './change-log.js';
-import type { ReadableChannel } from './channels.js';
+import { Audiences } from './audiences.js';
+import { matches, type ChangeFacts, type ReadableChannel } from './channels.js';
+import type { SessionChange } from './change-log.js';
 import { ChangeFrames, principalOf, Subscription, type SubscriptionMeta } from './subscription.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
 
@@ -37,11 +40,49 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = Object.freeze({
   pollMs: 1_000,
 });
 
-/** Changes read from the log per query, live and during a resume. */
+/** Changes read from the log per query during a resume. */
 const PAGE = 500;
+
+/**
+ * Changes handed out per round at most: ~1.5 KB each, so a round's write to one subscriber stays
+ * near 100 KB, well inside its maxQueuedBytes, however far behind the pump is.
+ */
+const ROUND = 64;
 
 /** The longest the pump writes before letting requests in. */
 const YIELD_AFTER_MS = 5;
+
+/**
+ * The share of the event loop the fan-out takes while changes keep coming: after a round that wrote
+ * for t ms the next one waits t·(1/share − 1). A write costs a system call per subscriber whatever it
+ * carries (~5 µs on loopback), so rounds that wait gather more changes each: at 1,000 subscribers and
+ * 200 changes/s a round per change took the whole loop and ingest starved (bench/stream.ts: 25% of
+ * its rate alone, p99 2 s); paced, ingest keeps the rest and a change waits about one round.
+ */
+const DELIVERY_SHARE = 0.5;
+
+/**
+ * The share while the loop is saturated between rounds (busier than BUSY: ingest at full speed):
+ * ingest then keeps 90% and delivery falls behind in the log, not in memory, and catches up after.
+ */
+const DELIVERY_SHARE_BUSY = 0.1;
+const BUSY = 0.9;
+
+/** The longest a round waits, whatever the last one cost: the bound on the pacing's latency. */
+const MAX_ROUND_WAIT_MS = 250;
+
+/** A control frame (onJoin, onLeave) for everyone in some channels, sent with the next round. */
+interface Announcement {
+  readonly channels: readonly ReadableChannel[];
+  readonly name: 'onJoin' | 'onLeave';
+  readonly body: string;
+}
+
+/** One frame of a round for an audience: a change's (with its position) or an announcement's. */
+interface Part {
+  readonly frame: Buffer;
+  readonly position?: number;
+}
 
 /** What a new subscription is given to start from. */
 export type StartFrom = { readonly live: true } | { readonly after: number };
@@ -57,6 +98,16 @@ export type StartFrom = { readonly live: true } | { readonly after: number };
  */
 export class ServerEvents {
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly audiences = new Audiences();
+  /** Open subscriptions per principal (maxSubscriptions), kept so a connect does not count them all. */
+  private readonly perPrincipal = new Map<string, number>();
+  private announcements: Announcement[] = [];
+  /** When the next round may start (performance.now()), so the fan-out keeps to its share. */
+  private nextRoundAt = 0;
+  /** The loop's activity when the last round ended: how busy it was until the next one sets the share. */
+  private sinceRound = performance.eventLoopUtilization();
+  /** Ends the pump's wait between rounds early (close). */
+  private pause?: () => void;
   private readonly log: ChangeLog;
   private readonly facts: ChangeFactsReader;
   /** The last position the pump has handed to live subscriptions. */
@@ -135,10 +186,7 @@ export class ServerEvents {
   }
 
   subscriptionsOf(caller: Caller): number {
-    const principal = principalOf(caller);
-    let n = 0;
-    for (const s of this.subscriptions.values()) if (s.principal === principal) n++;
-    return n;
+    return this.perPrincipal.get(principalOf(caller)) ?? 0;
   }
 
   /**
@@ -151,8 +199,12 @@ export class ServerEvents {
     const subscription = new Subscription(id, caller, channels, displayName, this.now(), stream, 'live' in from ? this.position : from.after);
     await this.registry.add(subscription);
     this.subscriptions.set(id, subscription);
+    this.audiences.add(subscription);
+    this.perPrincipal.set(subscription.principal, this.subscriptionsOf(caller) + 1);
     stream.onClose(() => this.remove(subscription));
     onConnect(subscription);
+    // To everyone in its channels, itself included, with the next round: before any change reaches
+    // it live (a resume's history may come first).
     this.announce(subscription, 'onJoin', channels);
     if ('live' in from) subscription.live = true;
     else await this.catchUp(subscription);
@@ -209,7 +261,9 @@ export class ServerEvents {
   async update(subscription: Subscription, channels: readonly ReadableChannel[], request?: string): Promise<void> {
     const before = subscription.channels;
     const left = before.filter((c) => !channels.some((n) => n.name === c.name));
+    this.audiences.remove(subscription);
     subscription.channels = channels;
+    this.audiences.add(subscription);
     const all = [...channels, ...left];
     this.sendToChannels(all, 'onUpdate', JSON.stringify(subscription.meta()));
     if (left.length) this.announce(subscription, 'onLeave', left);
@@ -230,12 +284,19 @@ export class ServerEvents {
     this.closed = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     for (const subscription of this.subscriptions.values()) subscription.stream.end();
+    // Nothing reads the store once this resolves (the store may be closed next).
+    this.pause?.();
+    await this.pumping?.catch(() => undefined);
     const stop = await this.stopListening?.catch(() => undefined);
     await stop?.();
   }
 
   private remove(subscription: Subscription) {
     if (!this.subscriptions.delete(subscription.id)) return;
+    this.audiences.remove(subscription);
+    const open = this.subscriptionsOf(subscription.caller) - 1;
+    if (open > 0) this.perPrincipal.set(subscription.principal, open);
+    else this.perPrincipal.delete(subscription.principal);
     void this.registry.remove(subscription.id).catch(() => {});
     this.announce(subscription, 'onLeave', subscription.channels);
   }
@@ -275,46 +336,108 @@ export class ServerEvents {
     }
   }
 
-  /** `{channel}@cmd.{name}` with the subscription's Meta to everyone in each channel (ServiceStack §1.5); no id. */
+  /**
+   * `{channel}@cmd.{name}` with the subscription's Meta to everyone in each channel (ServiceStack
+   * §1.5), no id, with the next round: a thousand clients reconnecting at once would otherwise cost
+   * a million writes (each join to everyone); batched, each client gets one write per round.
+   */
   private announce(subscription: Subscription, name: 'onJoin' | 'onLeave', channels: readonly ReadableChannel[]) {
-    this.sendToChannels(channels, name, JSON.stringify(subscription.meta()));
+    this.announcements.push({ channels, name, body: JSON.stringify(subscription.meta()) });
+    this.wake();
   }
 
   /**
-   * Sends a control frame to the subscriptions in `channels`, as each of them names the channel. `*`
-   * (and an id found in several accounts) means different accounts to different callers: a
+   * Sends a control frame now to the subscriptions in `channels`, as each of them names the channel.
+   * `*` (and an id found in several accounts) means different accounts to different callers: a
    * subscription hears of another only if it may read every account of the other's channel.
    */
   private sendToChannels(channels: readonly ReadableChannel[], name: string, body: string) {
-    for (const other of this.subscriptions.values()) {
-      for (const mine of other.channels) {
-        const theirs = channels.find((c) => c.name === mine.name);
-        if (theirs && covers(mine.accountIds, theirs.accountIds)) other.stream.send(`${mine.name}@cmd.${name}`, body);
-      }
+    for (const audience of this.audiences.values()) {
+      const frames = controlFrames(audience.channels, channels, name, body);
+      if (!frames.length) continue;
+      const bytes = SseFrames.of(frames);
+      for (const member of audience.members) member.stream.write(bytes);
     }
   }
 
+  /**
+   * Rounds until the log and the announcements are drained: each reads what was committed since the
+   * pump's position (up to ROUND changes) and writes it, with the announcements made meanwhile, to
+   * every audience in one write per subscriber; then waits so the fan-out keeps to its share.
+   */
   private async pump() {
-    let since = performance.now();
     for (;;) {
-      const page = await this.log.after(this.position, PAGE);
-      for (const change of page) {
-        // Fan-out is synchronous writes (~10 µs a subscriber): without a pause a page of changes to
-        // 1,000 subscribers held the event loop for seconds and ingest's requests waited behind it.
-        // Safe at any change boundary: everything up to `position` has been handed out.
+      const wait = this.nextRoundAt - performance.now();
+      if (wait > 1) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.pause = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.pause = undefined;
+      }
+      if (this.closed) return;
+      const busy = performance.eventLoopUtilization(this.sinceRound).utilization > BUSY;
+      const page = await this.log.after(this.position, ROUND);
+      const facts: ChangeFacts[] = [];
+      for (const change of page) facts.push(await this.facts.factsOf(change));
+      if (!page.length && !this.announcements.length) return;
+      // From here to the position's move, one turn: a resume that finds itself level with the pump
+      // afterwards has read this round's changes itself (catchUp).
+      const announcements = this.announcements;
+      this.announcements = [];
+      const audiences = this.audiences.snapshot();
+      if (page.length) this.position = page.at(-1)!.position;
+      const cost = await this.round(page, facts, announcements, audiences);
+      this.nextRoundAt = performance.now() + Math.min(MAX_ROUND_WAIT_MS, cost * (1 / (busy ? DELIVERY_SHARE_BUSY : DELIVERY_SHARE) - 1));
+      this.sinceRound = performance.eventLoopUtilization();
+      if (page.length < ROUND && !this.announcements.length) return;
+    }
+  }
+
+  /** Writes one round to each audience's members; returns the milliseconds spent writing (not waiting). */
+  private async round(page: readonly SessionChange[], facts: readonly ChangeFacts[], announcements: readonly Announcement[], audiences: ReturnType<Audiences['snapshot']>): Promise<number> {
+    const changeFrames = page.map((change) => new ChangeFrames(change));
+    const controls = new Map<Announcement, Map<string, Buffer>>();
+    const first = page[0]?.position ?? Infinity;
+    const last = page.at(-1)?.position ?? 0;
+    let cost = 0;
+    let since = performance.now();
+    for (const { channels, members } of audiences) {
+      const parts: Part[] = [];
+      for (const a of announcements) {
+        let byName = controls.get(a);
+        if (!byName) controls.set(a, (byName = new Map()));
+        for (const frame of controlFrames(channels, a.channels, a.name, a.body, byName)) parts.push({ frame });
+      }
+      page.forEach((change, i) => {
+        const channel = channels.find((c) => matches(c, facts[i]!));
+        if (channel) parts.push({ frame: changeFrames[i]!.on(channel.name), position: change.position });
+      });
+      let whole: SseFrames | undefined;
+      for (const member of members) {
+        // Fan-out is synchronous writes (~5 µs a subscriber): let requests in now and then. Safe: the
+        // round's members and frames were fixed at its start.
         if (performance.now() - since > YIELD_AFTER_MS) {
+          cost += performance.now() - since;
           await new Promise((resolve) => setImmediate(resolve));
           since = performance.now();
         }
-        const facts = await this.facts.factsOf(change);
-        const frames = new ChangeFrames(change);
-        for (const subscription of this.subscriptions.values()) {
-          if (subscription.live && !subscription.deliver(change, facts, frames)) this.cutOff(subscription);
+        if (member.stream.closed) continue;
+        let bytes: SseFrames | undefined;
+        if (member.live && member.cursor < first) bytes = whole ??= parts.length ? SseFrames.of(parts.map((p) => p.frame)) : undefined;
+        else {
+          // Still reading its history, or already past some of these changes: a slice of its own.
+          const own = parts.filter((p) => p.position === undefined || (member.live && p.position > member.cursor));
+          if (own.length) bytes = SseFrames.of(own.map((p) => p.frame));
         }
-        this.position = change.position;
+        if (member.live) member.cursor = Math.max(member.cursor, last);
+        if (bytes && !member.stream.write(bytes)) this.cutOff(member);
       }
-      if (page.length < PAGE) return;
     }
+    return cost + (performance.now() - since);
   }
 
   /**
@@ -327,10 +450,11 @@ export class ServerEvents {
     for (;;) {
       const target = this.position;
       const page = await this.log.after(subscription.cursor, PAGE, accounts === 'all' ? undefined : accounts);
-      for (const change of page) {
-        if (subscription.stream.closed) return;
-        if (!subscription.deliver(change, await this.facts.factsOf(change))) return this.cutOff(subscription);
-      }
+      const facts: ChangeFacts[] = [];
+      for (const change of page) facts.push(await this.facts.factsOf(change));
+      if (subscription.stream.closed) return;
+      const frames = subscription.framesOf(page, facts);
+      if (frames.length && !subscription.stream.write(SseFrames.of(frames))) return this.cutOff(subscription);
       if (page.length === PAGE) continue;
       if (this.position === target) {
         subscription.cursor = Math.max(subscription.cursor, target);
@@ -344,6 +468,23 @@ export class ServerEvents {
   private cutOff(subscription: Subscription) {
     subscription.stream.end();
   }
+}
+
+/**
+ * The frames of a control message sent to `channels` that an audience following `mine` gets: one per
+ * channel of the audience named in `channels` whose accounts it may all read. Cached by channel name
+ * in `byName` across audiences.
+ */
+function controlFrames(mine: readonly ReadableChannel[], channels: readonly ReadableChannel[], name: string, body: string, byName = new Map<string, Buffer>()): Buffer[] {
+  const frames: Buffer[] = [];
+  for (const channel of mine) {
+    const theirs = channels.find((c) => c.name === channel.name);
+    if (!theirs || !covers(channel.accountIds, theirs.accountIds)) continue;
+    let frame = byName.get(channel.name);
+    if (!frame) byName.set(channel.name, (frame = sseFrame(`${channel.name}@cmd.${name}`, body)));
+    frames.push(frame);
+  }
+  return frames;
 }
 
 /** Whether a reader of `readable` may see everything of `accounts`. */

@@ -66,15 +66,18 @@ export class Subscription {
   }
 
   /**
-   * Sends a change if it is past the cursor and one of the channels matches (once, prefixed with
-   * the first matching channel); returns false when the client has fallen too far behind.
+   * The frames of the changes past the cursor that one of the channels matches (each once, prefixed
+   * with the first matching channel), for a resume's history; moves the cursor past all of them.
    */
-  deliver(change: SessionChange, facts: ChangeFacts, frames: ChangeFrames = new ChangeFrames(change)): boolean {
-    if (change.position <= this.cursor) return true;
-    this.cursor = change.position;
-    const channel = this.channels.find((c) => matches(c, facts));
-    if (!channel) return true;
-    return this.stream.write(frames.on(channel.name));
+  framesOf(changes: readonly SessionChange[], facts: readonly ChangeFacts[]): Buffer[] {
+    const frames: Buffer[] = [];
+    changes.forEach((change, i) => {
+      if (change.position <= this.cursor) return;
+      this.cursor = change.position;
+      const channel = this.channels.find((c) => matches(c, facts[i]!));
+      if (channel) frames.push(new ChangeFrames(change).on(channel.name));
+    });
+    return frames;
   }
 }
 

@@ -8,8 +8,9 @@ import { openTestStore } from '../support/test-store.js';
 
 /**
  * A client's end of a stream that reads `capacity` frames and then stops reading, as a stalled
- * browser tab does: its socket's buffer fills and `send` reports it (sse.ts), as a real response's
- * `writableLength` would past `maxQueuedBytes`.
+ * browser tab does: what is written after stays unread in its socket's buffer, which fills, and
+ * `write` reports it (sse.ts), as a real response's `writableLength` would past `maxQueuedBytes`.
+ * One write may carry several frames (a round of the fan-out).
  */
 function stalledClient(capacity: number) {
   const ids: number[] = [];
@@ -19,11 +20,14 @@ function stalledClient(capacity: number) {
     send() {
       return !closed;
     },
-    write(frame) {
+    write(frames) {
       if (closed) return false;
-      const id = /^id: (\d+)\n/.exec(frame.toString())?.[1];
-      if (id) ids.push(Number(id));
-      return ids.length < capacity;
+      let unread = false;
+      for (const [, id] of frames.bytes.toString().matchAll(/^id: (\d+)$/gm)) {
+        if (ids.length < capacity) ids.push(Number(id));
+        else unread = true;
+      }
+      return !unread;
     },
     end() {
       if (closed) return;
@@ -55,9 +59,9 @@ describe('a slow consumer', () => {
     await events.add(manager, channels, 'slow', slow.stream, () => {}, { live: true });
     await events.add(manager, channels, 'fast', fast.stream, () => {}, { live: true });
     for (let i = 0; i < 40; i++) await ingest.write([chatEvent({ accountId: 'acct', sessionId: 's', dedupeKey: `e${i}`, second: i })]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     events.wake();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Delivery is paced (server-events.ts): wait for it, not for a fixed time.
+    for (const until = Date.now() + 5_000; fast.ids.length < 40 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20));
 
     expect(slow.stream.closed).toBe(true);
     expect(slow.ids).toHaveLength(5);
