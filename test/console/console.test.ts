@@ -61,10 +61,10 @@ describe('console', () => {
     expect(await page.textContent('#timeline')).toContain('Incoming call');
     await screenshot(page, 'session-detail');
 
-    // A ringing call is in no conference yet, so there is nothing to hold: the server's 409 is shown.
+    // A ringing call is not connected yet, so there is nothing to hold: the server's 409 is shown.
     await page.click('#control-hold');
     await page.waitForSelector('#feedback .error');
-    expect(await page.textContent('#feedback')).toMatch(/^Hold failed: .*not in a live conference/);
+    expect(await page.textContent('#feedback')).toMatch(/^Hold failed: .*is not connected; only a connected call can be held/);
     await screenshot(page, 'session-detail-hold');
 
     await page.click('a[data-route=history]');
