@@ -23,7 +23,7 @@ async function startConsoleServer() {
   /** The account's sessions as the Manager reads them by REST. */
   const sessionsOf = async (accountId: string) =>
     ((await (await fetch(`${server.url}/sessions?accountIds=${accountId}`, { headers: { cookie, accept: 'application/json' } })).json()) as { items: { id: string }[] }).items;
-  return { ...server, sessionsOf };
+  return { ...server, sessionsOf, managerCookie: cookie };
 }
 
 const tile = (name: string) => `#tile-${name} b`;
@@ -108,7 +108,7 @@ describe('console', () => {
     await screenshot(page, 'wallboard-agents-free');
   });
 
-  it('the board catches up after the network under it is cut and restored: calls that came in meanwhile are counted', async () => {
+  it('the board catches up after the network under it is cut and restored: calls that came in meanwhile are counted; deleted sessions leave it', async () => {
     const server = await startConsoleServer();
     const browser = await launchBrowser();
     const proxy = await cuttableProxy(server.url);
@@ -128,6 +128,11 @@ describe('console', () => {
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3', tile('ringing'), { timeout: 15_000 });
     await page.waitForSelector('#stream-status[data-state=live]');
     await screenshot(page, 'wallboard-after-reconnect');
+
+    // A Manager deletes the account's sessions elsewhere: the board drops them without a reload.
+    const deleted = await fetch(`${server.url}/sessions?accountId=${ACCOUNT_ID}&startDateTime=2000-01-01&endDateTime=2100-01-01`, { method: 'DELETE', headers: { cookie: server.managerCookie } });
+    expect(deleted.status).toBe(204);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '0', tile('ringing'), { timeout: 10_000 });
   });
 
   it('a User sees neither the wallboard nor another account\'s sessions; at phone size the page fits its width', async () => {

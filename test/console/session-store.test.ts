@@ -53,3 +53,26 @@ describe('the console\'s session store', () => {
     expect(store.put({ ...sessions[0]!, version: 2, ended: false })).toBe(false);
   });
 });
+
+describe('a deleted session in the console\'s store', () => {
+  it('leaves the store and the board\'s counts, listeners hear it as deleted, and neither a replayed change nor a REST copy read before brings it back', () => {
+    const store = new SessionStore();
+    const live = { id: 'S1', version: 2, ended: false, channel: 'Voice', direction: 'Incoming', dateCreated: at(1), callState: 'Ringing', endpointId: 'ep_main_line', endpointName: 'Main line' } satisfies StreamedSession;
+    store.put(live);
+    expect(wallboardStats(store.all(), NOW, 20).totals.ringing).toBe(1);
+    const heard: StreamedSession[] = [];
+    store.listen((s) => heard.push(s));
+
+    store.remove('S1', 3);
+    expect(store.get('S1')).toBeUndefined();
+    expect(wallboardStats(store.all(), NOW, 20).totals.ringing).toBe(0);
+    expect(heard).toEqual([{ id: 'S1', version: 3, ended: true, deleted: true }]);
+
+    expect(store.put(live)).toBe(false);
+    expect(store.put({ ...live, version: undefined })).toBe(false);
+    expect(store.all()).toEqual([]);
+    // A session the console never held: nothing to forget, nothing remembered.
+    store.remove('S9', 1);
+    expect(heard).toHaveLength(1);
+  });
+});

@@ -1,10 +1,15 @@
 import type { SessionInfo } from '../../model/session-info.js';
 
-/** A session as the stream sends it: GET /sessions/{id}'s document plus its version. */
-export type StreamedSession = SessionInfo & { version?: number };
+/**
+ * A session as the stream sends it: GET /sessions/{id}'s document plus its version; `deleted` when
+ * the stream said `cmd.SessionDeleted` (its id and version only).
+ */
+export type StreamedSession = SessionInfo & { version?: number; deleted?: true };
 
 export interface LiveStreamHandlers {
   session(session: StreamedSession): void;
+  /** A session was deleted (DeleteSessions, retention): `{channel}@cmd.SessionDeleted`. */
+  deleted(gone: { id: string; version: number }): void;
   /** The history window was passed (cmd.onResync): re-read everything shown by REST. */
   resync(): void;
   status(state: 'connecting' | 'live' | 'reconnecting'): void;
@@ -80,6 +85,7 @@ export class LiveStream {
     const selector = space < 0 ? event.data : event.data.slice(0, space);
     const body = space < 0 ? {} : JSON.parse(event.data.slice(space + 1));
     if (selector.endsWith('@cmd.SessionInfo') || selector === 'cmd.SessionInfo') this.handlers.session(body as StreamedSession);
+    else if (selector.endsWith('@cmd.SessionDeleted')) this.handlers.deleted(body as { id: string; version: number });
     else if (selector === 'cmd.onConnect') this.beat(String(body.heartbeatUrl), Number(body.heartbeatIntervalMs) || 10_000);
     else if (selector === 'cmd.onResync') this.handlers.resync();
   }

@@ -63,6 +63,7 @@ async function start(): Promise<void> {
   const context: ConsoleContext = { user, accountId, store, reload: () => loadRecent(store, accountId) };
   const stream = new LiveStream([`account:${accountId}`], {
     session: (s) => store.put(s),
+    deleted: (gone) => store.remove(gone.id, gone.version),
     resync: () => void context.reload(),
     status: (state) => {
       status.textContent = state === 'live' ? '● live' : state === 'connecting' ? 'connecting…' : 'reconnecting…';

@@ -79,6 +79,12 @@ export const sessionDetailView: View = (context, root, id) => {
     .catch((error: unknown) => feedback.fail(error instanceof ApiFailure ? error.message : String(error)));
   return context.store.listen((s) => {
     if (s.id !== id) return;
+    if (s.deleted) {
+      current = undefined;
+      info.replaceChildren();
+      feedback.fail('This session was deleted.');
+      return;
+    }
     current = s;
     render();
     chat?.refresh(s);

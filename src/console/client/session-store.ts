@@ -29,14 +29,32 @@ function compact(s: StreamedSession): StreamedSession {
 export class SessionStore {
   private readonly sessions = new Map<string, StreamedSession>();
   private readonly listeners = new Set<(session: StreamedSession) => void>();
+  /** Deleted sessions' last versions: a REST copy read before the deletion must not bring one back. */
+  private readonly deletedAt = new Map<string, number>();
 
   put(session: StreamedSession): boolean {
     if (!session.id) return false;
+    const deleted = this.deletedAt.get(session.id);
+    if (deleted !== undefined && (session.version === undefined || session.version <= deleted)) return false;
     const known = this.sessions.get(session.id);
     if (known?.version !== undefined && (session.version === undefined || session.version <= known.version)) return false;
     this.sessions.set(session.id, session.ended ? compact(session) : session);
     for (const listener of this.listeners) listener(session);
     return true;
+  }
+
+  /**
+   * Forgets a deleted session; listeners hear it as ended and `deleted`, so every view drops it. A
+   * copy streamed after it (an older change replayed) is refused by the version kept for it.
+   */
+  remove(id: string, version: number): void {
+    const known = this.sessions.get(id);
+    // Not held, not shown: nothing to forget (retention deletes thousands the console never saw).
+    if (!known || (known.version !== undefined && version <= known.version)) return;
+    const gone: StreamedSession = { id, version, ended: true, deleted: true };
+    this.sessions.delete(id);
+    this.deletedAt.set(id, version);
+    for (const listener of this.listeners) listener(gone);
   }
 
   /** The session held; an ended one only as the wallboard counts it (listeners got it whole). */
@@ -51,6 +69,7 @@ export class SessionStore {
   /** Keeps the store bounded: forgets ended sessions created before `before`. */
   prune(before: number): void {
     for (const [id, s] of this.sessions) if (s.ended && Date.parse(s.dateCreated ?? '') < before) this.sessions.delete(id);
+    this.deletedAt.clear();
   }
 
   listen(listener: (session: StreamedSession) => void): () => void {
