@@ -82,7 +82,7 @@ describe('console controls', () => {
     await screenshot(page, 'session-detail-no-telephony');
   });
 
-  it('a chat opened by a signed inbound text: the reply typed on the detail page reaches Twilio from the session\'s number, and its delivery shows on the page', async () => {
+  it('a chat opened by a signed inbound text: the reply typed on the detail page reaches Twilio from the session\'s number, and its delivery shows on the page; End chat ends it', async () => {
     const h = await startHarness();
     const text = await h.fake.receiveText(ACCOUNT_SID, `${PUBLIC_URL}/twilio/messaging`, { from: PARTY, to: MAIN_LINE, body: 'Is my order shipped?' });
     expect(text.status).toBe(200);
@@ -105,5 +105,14 @@ describe('console controls', () => {
     expect(await page.textContent('#timeline')).toContain(`Message ${sent!.sid} delivered`);
     expect(await page.inputValue('#reply-text')).toBe('');
     await screenshot(page, 'chat-reply-delivered');
+
+    // End chat: EndSession on the chat, no Twilio request; the page shows it ended and offers no reply.
+    const requestsBefore = h.fake.writes.length;
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#chat-end');
+    await page.waitForFunction(() => document.querySelector('#timeline')?.textContent?.includes('Ended by'), undefined, { timeout: 5000 });
+    expect(await page.isHidden('#reply-text')).toBe(true);
+    expect(h.fake.writes.length).toBe(requestsBefore);
+    await screenshot(page, 'chat-ended');
   });
 });

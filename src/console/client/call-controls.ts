@@ -17,7 +17,7 @@ const enc = encodeURIComponent;
 export async function control(feedback: Feedback, what: string, method: string, path: string, body?: unknown): Promise<void> {
   try {
     await api(method, path, body);
-    feedback.ok(`${what}: sent; the session updates when the call changes.`);
+    feedback.ok(`${what}: sent; the page updates when the session changes.`);
   } catch (error) {
     feedback.fail(`${what} failed: ${error instanceof ApiFailure ? error.message : String(error)}`);
   }

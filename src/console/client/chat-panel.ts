@@ -2,7 +2,7 @@ import type { ChatTranscriptMessage, MessageInfo } from '../../messaging/message
 import type { SessionInfo } from '../../model/session-info.js';
 import { api, ApiFailure } from './api.js';
 import { h, time } from './dom.js';
-import type { Feedback } from './call-controls.js';
+import { control, type Feedback } from './call-controls.js';
 
 /** A reply sent from this page and where Twilio's status callbacks say it is. */
 interface SentReply {
@@ -61,6 +61,12 @@ export function chatPanel(session: SessionInfo, feedback: Feedback): { element: 
       feedback.fail(`The reply was not sent: ${error instanceof ApiFailure ? error.message : String(error)}`);
     }
   };
+  // Ending a chat is EndSession on it: no Twilio request, the party's next text opens a new chat.
+  const end = h('button', { type: 'button', id: 'chat-end', class: 'secondary', onclick: () => confirm('End this chat?') && control(feedback, 'End chat', 'DELETE', path) }, 'End chat');
+  const reply = h('form', { class: 'inline', onsubmit: send }, text, h('button', { type: 'submit', id: 'reply-send' }, 'Send'), end);
+  // By style: the form's `display: flex` would win over the hidden attribute.
+  const showOpen = () => (reply.style.display = latest.ended ? 'none' : '');
+  showOpen();
   readTranscript();
   const element = h(
     'section',
@@ -69,12 +75,13 @@ export function chatPanel(session: SessionInfo, feedback: Feedback): { element: 
     status,
     list,
     statuses,
-    h('form', { class: 'inline', onsubmit: send }, text, h('button', { type: 'submit', id: 'reply-send' }, 'Send')),
+    reply,
   );
   return {
     element,
     refresh(next) {
       latest = next;
+      showOpen();
       drawStatuses();
       readTranscript();
     },
