@@ -3,6 +3,7 @@ import { ApiError } from '../http/errors.js';
 import type { SessionInfo } from '../model/session-info.js';
 import { sessionRow, type SessionLinks } from '../sessions/session-row.js';
 import { ChangeLog, type ChangeToLog } from '../stream/change-log.js';
+import { KeyedMutex } from '../store/keyed-lock.js';
 import type { Database } from '../store/schema.js';
 import { foldSession, type FoldPolicy } from './fold-session.js';
 import { ledgerRow, recordedEvent } from './ledger-row.js';
@@ -20,8 +21,8 @@ import { snapshotEvent } from './snapshot-event.js';
 export class ReferenceWriter implements SessionWriter {
   private readonly changes: ChangeLog;
   private readonly listeners: ((position: number) => void)[] = [];
-  /** The call running: the next one starts after it, whatever its outcome. */
-  private running: Promise<unknown> = Promise.resolve();
+  /** One call at a time: the next starts after the last, whatever its outcome. */
+  private readonly turns = new KeyedMutex();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -99,9 +100,7 @@ export class ReferenceWriter implements SessionWriter {
   }
 
   private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.running.then(work);
-    this.running = next.catch(() => undefined);
-    return next;
+    return this.turns.run('writer', work);
   }
 }
 
