@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { testDialects } from './test/support/dialects.js';
+import { loadTestsOnly, testDialects } from './test/support/dialects.js';
 
 // The whole suite runs once per store (style habit 6): one vitest project per dialect, each test
 // file unchanged; `test/support/test-store.ts` opens the project's store. `*.postgres.test.ts`
@@ -9,7 +9,7 @@ import { testDialects } from './test/support/dialects.js';
 // inside the parallel suite the other files' PostgreSQL backends took their CPU (a callback
 // overtook 89 lists instead of under 40, 1 full run in 4). `npm test` runs them after the rest,
 // one file at a time (TEST_LOAD=1).
-const load = process.env.TEST_LOAD === '1';
+const load = loadTestsOnly();
 
 export default defineConfig({
   test: {

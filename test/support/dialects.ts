@@ -31,3 +31,12 @@ export function testDialects(env: Readonly<Record<string, string | undefined>> =
   }
   return dialects;
 }
+
+/**
+ * Whether this run is the load tests' own pass (`TEST_LOAD=1`, the second half of `npm test`): the
+ * `*.load.test.ts` files assert what a server does under a flood, so they run after the rest, one
+ * file at a time, with the machine to themselves.
+ */
+export function loadTestsOnly(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return env.TEST_LOAD === '1';
+}
