@@ -84,15 +84,13 @@ interface Part {
   readonly position?: number;
 }
 
-/** What a new subscription is given to start from. */
-export type StartFrom = { readonly live: true } | { readonly after: number };
 
 /**
  * The server's live subscriptions and the pump that feeds them from the change log.
  *
  * One reader follows the log for the whole process (woken by local commits, another instance's
  * NOTIFY, or the poll) and hands each change, with its facts worked out once, to every live
- * subscription. A resuming subscription first reads its own history (only its accounts' changes)
+ * subscription. Every new subscription (resuming or fresh) first reads its own history (only its accounts' changes)
  * and turns live in the same turn of the event loop in which it is found level with the pump, so the
  * hand-over has no gap and no duplicate (subscription.ts `cursor`).
  */
@@ -191,12 +189,14 @@ export class ServerEvents {
 
   /**
    * Registers a subscription on an open stream, after its onConnect frame: announces it to its
-   * channels, then brings it live (from now, or after a resume point through its history).
+   * channels, then brings it live after position `after` through its history. A fresh subscription
+   * starts after the head its onConnect names (streamPosition), not at the pump's position: changes
+   * the pump hands out while it is being registered would otherwise fall between the two.
    */
-  async add(caller: Caller, channels: readonly ReadableChannel[], displayName: string, stream: EventStream, onConnect: (s: Subscription) => void, from: StartFrom): Promise<Subscription> {
+  async add(caller: Caller, channels: readonly ReadableChannel[], displayName: string, stream: EventStream, onConnect: (s: Subscription) => void, after: number): Promise<Subscription> {
     await this.start();
     const id = randomBytes(16).toString('base64url');
-    const subscription = new Subscription(id, caller, channels, displayName, this.now(), stream, 'live' in from ? this.position : from.after);
+    const subscription = new Subscription(id, caller, channels, displayName, this.now(), stream, after);
     await this.registry.add(subscription);
     this.subscriptions.set(id, subscription);
     this.audiences.add(subscription);
@@ -206,8 +206,7 @@ export class ServerEvents {
     // To everyone in its channels, itself included, with the next round: before any change reaches
     // it live (a resume's history may come first).
     this.announce(subscription, 'onJoin', channels);
-    if ('live' in from) subscription.live = true;
-    else await this.catchUp(subscription);
+    await this.catchUp(subscription);
     return subscription;
   }
 

@@ -6,7 +6,7 @@ import type { Caller } from '../http/operation.js';
 import type { AuthenticateRequest } from '../http/register-operations.js';
 import { openEventStream } from '../http/sse.js';
 import { channelNames, type ChannelAuthority } from './channels.js';
-import type { ServerEvents, StartFrom } from './server-events.js';
+import type { ServerEvents } from './server-events.js';
 import type { Subscription } from './subscription.js';
 import { QUERY_CREDENTIALS } from '../http/secrets.js';
 
@@ -43,7 +43,8 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
     // Older than the history kept, or a position this store never gave out (a restored database):
     // nothing can be replayed faithfully, so the client is told to re-read, then gets what follows.
     const resync = resumeFrom !== undefined && (resumeFrom < head.prunedThrough || resumeFrom > head.position);
-    const from: StartFrom = resumeFrom === undefined || resync ? { live: true } : { after: resumeFrom };
+    // Fresh or resynced, the stream goes on from the position onConnect names.
+    const after = resumeFrom === undefined || resync ? head.position : resumeFrom;
     const displayName = await displayNameOf(caller, users);
     const stream = openEventStream(reply, events.limits.maxQueuedBytes);
     const onConnect = (subscription: Subscription) => {
@@ -51,7 +52,7 @@ export function registerStreamRoutes(app: FastifyInstance, events: ServerEvents,
       if (resync) stream.send('cmd.onResync', JSON.stringify({ lastEventId: String(resumeFrom), oldestEventId: String(head.prunedThrough + 1), streamPosition: String(head.position) }));
     };
     // The response is already ours (hijacked): a failure now can only end it; the client resumes.
-    await events.add(caller, channels, displayName, stream, onConnect, from).catch((error: unknown) => {
+    await events.add(caller, channels, displayName, stream, onConnect, after).catch((error: unknown) => {
       request.log.error({ err: error }, 'event stream failed');
       stream.end();
     });

@@ -56,8 +56,8 @@ describe('a slow consumer', () => {
     ingest.onCommitted(() => events.wake());
     const slow = stalledClient(5);
     const fast = stalledClient(Infinity);
-    await events.add(manager, channels, 'slow', slow.stream, () => {}, { live: true });
-    await events.add(manager, channels, 'fast', fast.stream, () => {}, { live: true });
+    await events.add(manager, channels, 'slow', slow.stream, () => {}, (await events.head()).position);
+    await events.add(manager, channels, 'fast', fast.stream, () => {}, (await events.head()).position);
     for (let i = 0; i < 40; i++) await ingest.write([chatEvent({ accountId: 'acct', sessionId: 's', dedupeKey: `e${i}`, second: i })]);
     events.wake();
     // Delivery is paced (server-events.ts): wait for it, not for a fixed time.
@@ -67,7 +67,7 @@ describe('a slow consumer', () => {
     expect(slow.ids).toHaveLength(5);
     expect(fast.ids).toHaveLength(40);
     const resumed = stalledClient(Infinity);
-    await events.add(manager, channels, 'slow', resumed.stream, () => {}, { after: slow.ids.at(-1)! });
+    await events.add(manager, channels, 'slow', resumed.stream, () => {}, slow.ids.at(-1)!);
     expect([...slow.ids, ...resumed.ids]).toEqual(fast.ids);
     await events.close();
   });

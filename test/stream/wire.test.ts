@@ -111,6 +111,29 @@ describe('the event stream on the wire', () => {
     expect((await byQuery.next(isSession)).id).toBe(ids[9]);
   });
 
+  it('gives a fresh stream every change after the streamPosition its onConnect names, even while changes commit as it connects', async () => {
+    const { url, key } = await startStreamServer();
+    let writing = true;
+    const writer = chatChanges(url, key, 'chat-busy', 0, 200).finally(() => (writing = false));
+    const streams: { position: number; stream: Awaited<ReturnType<typeof openRaw>> }[] = [];
+    while (writing && streams.length < 8) {
+      const stream = await openRaw(streamUrl(url, key));
+      const connect = await stream.next((f) => f.selector === 'cmd.onConnect');
+      streams.push({ position: Number((connect.body as { streamPosition: string }).streamPosition), stream });
+    }
+    await writer;
+    expect(streams.length).toBeGreaterThan(3);
+    for (const { position, stream } of streams) {
+      // Every change of this test is the account's: positions after the one named are all this stream's.
+      const ids: number[] = [];
+      for (let frame = await stream.next(isSession); ; frame = await stream.next(isSession)) {
+        ids.push(frame.id!);
+        if ((frame.body as { version: number }).version === 200) break;
+      }
+      expect(ids).toEqual(Array.from({ length: ids.at(-1)! - position }, (_, i) => position + 1 + i));
+    }
+  });
+
   it('tells a client resuming from before the history kept to resync (cmd.onResync), then streams on', async () => {
     const { url, key, store } = await startStreamServer();
     await chatChanges(url, key, 'chat-old', 0, 3);
