@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, request, type IncomingMessage } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/directory-seed.js';
@@ -110,8 +111,11 @@ const pct = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 
-/** Callbacks at RATE/s for `seconds`; resolves when all are answered. `sent`: when each call was sent. */
-async function atRate(url: string, sent: Map<string, number>, seconds = SECONDS) {
+/**
+ * Callbacks at RATE/s for `seconds`; resolves when all are answered. `sent`: when each call was
+ * sent; `answered`: when its 2xx arrived (the commit lies between the two).
+ */
+async function atRate(url: string, sent: Map<string, number>, seconds = SECONDS, answered = new Map<string, number>()) {
   const total = RATE * seconds;
   const started = performance.now();
   const pending: Promise<void>[] = [];
@@ -121,7 +125,7 @@ async function atRate(url: string, sent: Map<string, number>, seconds = SECONDS)
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const call = signedCall(url);
     sent.set(call.sid, performance.now());
-    pending.push(post(url, call));
+    pending.push(post(url, call).then(() => void answered.set(call.sid, performance.now())));
   }
   await Promise.all(pending);
 }
@@ -140,6 +144,12 @@ interface Result {
   subscribers: number;
   p50: number;
   p99: number;
+  /** The callback's own time (sent → answered), p99: the ingest share of the latency. */
+  ingestP99: number;
+  /** Answered → frame parsed, p99: at most what the stream adds after the commit. */
+  afterAnswerP99: number;
+  /** The driver's own event-loop delay, p99: how late it may have read a frame that had arrived. */
+  driverLagP99: number;
   cpuUsPerFrame: number;
   rssKbPerSubscriber: number;
   /** JS heap + external memory, after a GC: the part of RSS the server's own objects make. */
@@ -165,20 +175,29 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   await sleep(3000);
   const after = await memoryKb(server);
   const cpuBefore = cpuSeconds([server.pid]);
-  await atRate(server.url, sent);
+  const answered = new Map<string, number>();
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  await atRate(server.url, sent, SECONDS, answered);
   const expected = RATE * SECONDS * n;
   const deadline = Date.now() + 10_000;
   while (subs.frames() < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  lag.disable();
   const cpu = cpuSeconds([server.pid]) - cpuBefore;
   const delivered = subs.frames();
   const ingestPerSecond = withThroughput ? await throughput(server.url) : undefined;
   subs.close();
   const latencies = [...subs.received].flatMap(([sid, times]) => (sent.has(sid) ? times.map((t) => t - sent.get(sid)!) : []));
+  const afterAnswer = [...subs.received].flatMap(([sid, times]) => (answered.has(sid) ? times.map((t) => t - answered.get(sid)!) : []));
+  const ingest = [...answered].map(([sid, t]) => t - sent.get(sid)!);
   if (subs.firstFrame) writeFileSync(frameFile, subs.firstFrame);
   return {
     subscribers: n,
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
+    ingestP99: pct(ingest, 99),
+    afterAnswerP99: pct(afterAnswer, 99),
+    driverLagP99: lag.percentile(99) / 1e6,
     cpuUsPerFrame: (cpu * 1e6) / Math.max(1, delivered),
     rssKbPerSubscriber: (after.rss - before.rss) / n,
     heapKbPerSubscriber: (after.heap - before.heap) / n,
@@ -208,7 +227,8 @@ try {
   };
   const row = (name: string, r: Result) =>
     console.log(
-      `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
+      `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms ` +
+        `(callback ${r.ingestP99.toFixed(1)}, answer→frame ${r.afterAnswerP99.toFixed(1)}, driver lag ${r.driverLagP99.toFixed(1)})  ` +
         `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub (heap ${r.heapKbPerSubscriber.toFixed(1)})  delivered ${r.delivered}/${r.expected}` +
         (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${(r.ingestShare! * 100).toFixed(0)}% of alone)` : ''),
     );
@@ -217,6 +237,9 @@ try {
     subscribers: results[0]!.subscribers,
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
+    ingestP99: median(results.map((r) => r.ingestP99)),
+    afterAnswerP99: median(results.map((r) => r.afterAnswerP99)),
+    driverLagP99: median(results.map((r) => r.driverLagP99)),
     cpuUsPerFrame: median(results.map((r) => r.cpuUsPerFrame)),
     rssKbPerSubscriber: median(results.map((r) => r.rssKbPerSubscriber)),
     heapKbPerSubscriber: median(results.map((r) => r.heapKbPerSubscriber)),

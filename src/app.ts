@@ -225,7 +225,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = options.authServices ?? authServices(options.store, options.auth);
   // One writer for the API's commands and the webhooks: their events share group commits.
   const writer = writerOf(options.store, options.events);
-  const serverEvents = new ServerEvents(options.store.db, { ...DEFAULT_STREAM_LIMITS, ...options.stream }, options.store.changeSignals);
+  const serverEvents = new ServerEvents(options.store.db, { ...DEFAULT_STREAM_LIMITS, ...options.stream }, options.store.changeSignals, Date.now, () => writer.waiting);
   // Local commits wake this instance's stream at once, other instances' by a signal (or their poll).
   writer.onCommitted((position) => {
     serverEvents.wake();

@@ -52,6 +52,7 @@ export class CachedWriter implements SessionWriter {
   private drains = 0;
   private readonly changes: ChangeLog;
   private readonly committedListeners: ((position: number) => void)[] = [];
+  waiting = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -71,7 +72,8 @@ export class CachedWriter implements SessionWriter {
 
   write(events: readonly RecordedEvent[]): Promise<WriteResult> {
     if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
-    return new Promise((resolve, reject) => {
+    this.waiting++;
+    const answered = new Promise<WriteResult>((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
       if (this.drains < (this.writes.serializesWriters ? 1 : PARALLEL_COMMITS)) {
         this.drains++;
@@ -80,7 +82,11 @@ export class CachedWriter implements SessionWriter {
         setImmediate(() => void this.drain());
       }
     });
+    void answered.then(this.answered, this.answered);
+    return answered;
   }
+
+  private readonly answered = () => void this.waiting--;
 
   async writeWhole(sessions: readonly WholeSession[], { stream = true } = {}): Promise<ReadonlySet<string>> {
     const ingestedAt = this.now().toISOString();

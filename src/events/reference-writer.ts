@@ -23,6 +23,7 @@ export class ReferenceWriter implements SessionWriter {
   private readonly listeners: ((position: number) => void)[] = [];
   /** One call at a time: the next starts after the last, whatever its outcome. */
   private readonly turns = new KeyedMutex();
+  waiting = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -37,6 +38,7 @@ export class ReferenceWriter implements SessionWriter {
   }
 
   write(events: readonly RecordedEvent[]): Promise<WriteResult> {
+    this.waiting++;
     return this.oneAtATime(async () => {
       const at = this.now().toISOString();
       const { result, position } = await this.db.transaction().execute(async (trx) => {
@@ -62,7 +64,7 @@ export class ReferenceWriter implements SessionWriter {
       });
       if (position) for (const listener of this.listeners) listener(position);
       return result;
-    });
+    }).finally(() => void this.waiting--);
   }
 
   writeWhole(sessions: readonly WholeSession[], { stream = true } = {}): Promise<ReadonlySet<string>> {

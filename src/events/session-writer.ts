@@ -56,6 +56,8 @@ export interface SessionWriter {
    * committed (the live stream wakes on it; other instances learn of it from the store).
    */
   onCommitted(listener: (position: number) => void): void;
+  /** `write` calls not yet answered: how much ingest is waiting (the live stream gives way to it). */
+  readonly waiting: number;
 }
 
 export interface SessionWriterOptions {

@@ -6,6 +6,7 @@ import { sseFrame, SseFrames, type EventStream } from '../http/sse.js';
 import { noChangeSignals, type ChangeSignals } from '../store/change-signals.js';
 import type { Database } from '../store/schema.js';
 import { ChangeFactsReader } from './change-facts.js';
+import { DeliveryPacing } from './delivery-pacing.js';
 import { ChangeLog } from './change-log.js';
 import { Audiences } from './audiences.js';
 import { matches, type ChangeFacts, type ReadableChannel } from './channels.js';
@@ -52,25 +53,6 @@ const ROUND = 64;
 /** The longest the pump writes before letting requests in. */
 const YIELD_AFTER_MS = 5;
 
-/**
- * The share of the event loop the fan-out takes while changes keep coming: after a round that wrote
- * for t ms the next one waits t·(1/share − 1). A write costs a system call per subscriber whatever it
- * carries (~5 µs on loopback), so rounds that wait gather more changes each: at 1,000 subscribers and
- * 200 changes/s a round per change took the whole loop and ingest starved (bench/stream.ts: 25% of
- * its rate alone, p99 2 s); paced, ingest keeps the rest and a change waits about one round.
- */
-const DELIVERY_SHARE = 0.5;
-
-/**
- * The share while the loop is saturated between rounds (busier than BUSY: ingest at full speed):
- * ingest then keeps 90% and delivery falls behind in the log, not in memory, and catches up after.
- */
-const DELIVERY_SHARE_BUSY = 0.1;
-const BUSY = 0.9;
-
-/** The longest a round waits, whatever the last one cost: the bound on the pacing's latency. */
-const MAX_ROUND_WAIT_MS = 250;
-
 /** A control frame (onJoin, onLeave) for everyone in some channels, sent with the next round. */
 interface Announcement {
   readonly channels: readonly ReadableChannel[];
@@ -102,8 +84,7 @@ export class ServerEvents {
   private announcements: Announcement[] = [];
   /** When the next round may start (performance.now()), so the fan-out keeps to its share. */
   private nextRoundAt = 0;
-  /** The loop's activity when the last round ended: how busy it was until the next one sets the share. */
-  private sinceRound = performance.eventLoopUtilization();
+  private readonly pacing: DeliveryPacing;
   /** Ends the pump's wait between rounds early (close). */
   private pause?: () => void;
   private readonly log: ChangeLog;
@@ -126,7 +107,10 @@ export class ServerEvents {
     readonly limits: StreamLimits = DEFAULT_STREAM_LIMITS,
     private readonly signals: ChangeSignals = noChangeSignals,
     private readonly now: () => number = Date.now,
+    /** Writes waiting to be committed (SessionWriter.waiting): the fan-out gives way to a backlog. */
+    ingestWaiting: () => number = () => 0,
   ) {
+    this.pacing = new DeliveryPacing(ingestWaiting);
     this.log = new ChangeLog(db);
     this.facts = new ChangeFactsReader(db, now);
     this.registry = new SubscriptionRegistry(db);
@@ -378,7 +362,6 @@ export class ServerEvents {
         this.pause = undefined;
       }
       if (this.closed) return;
-      const busy = performance.eventLoopUtilization(this.sinceRound).utilization > BUSY;
       const page = await this.log.after(this.position, ROUND);
       const facts: ChangeFacts[] = [];
       for (const change of page) facts.push(await this.facts.factsOf(change));
@@ -390,8 +373,7 @@ export class ServerEvents {
       const audiences = this.audiences.snapshot();
       if (page.length) this.position = page.at(-1)!.position;
       const cost = await this.round(page, facts, announcements, audiences);
-      this.nextRoundAt = performance.now() + Math.min(MAX_ROUND_WAIT_MS, cost * (1 / (busy ? DELIVERY_SHARE_BUSY : DELIVERY_SHARE) - 1));
-      this.sinceRound = performance.eventLoopUtilization();
+      this.nextRoundAt = performance.now() + this.pacing.waitAfter(cost);
       if (page.length < ROUND && !this.announcements.length) return;
     }
   }

@@ -81,4 +81,18 @@ describe('the session writer', () => {
     expect(doc).toEqual(await ingest.foldOf('acct', 's1'));
     await store.close();
   });
+  for (const kind of ['cached', 'reference'] as const) {
+    it(`counts the ${kind} writer's calls not yet answered, refused ones too, as waiting (the live stream gives way to them)`, async () => {
+      const store = await freshStore();
+      const ingest = sessionWriter(store, { kind });
+      await ingest.write([event('x', 0, 'other', 'taken')]);
+      expect(ingest.waiting).toBe(0);
+      const calls = [...Array.from({ length: 4 }, (_, i) => ingest.write([event(`w${i}`, i)])), ingest.write([event('y', 1, 'acct', 'taken')])];
+      expect(ingest.waiting).toBe(5);
+      const outcomes = await Promise.allSettled(calls);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect(ingest.waiting).toBe(0);
+      await store.close();
+    });
+  }
 });

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { DeliveryPacing, type LoopMeter } from '../../src/stream/delivery-pacing.js';
+
+/** A loop on a hand-moved clock: `round` spends delivery time, `gap` time between rounds, busy or idle. */
+function scriptedLoop(waiting = () => 0) {
+  let now = 0;
+  let active = 0;
+  const meter: LoopMeter = { now: () => now, activeMs: () => active };
+  const pacing = new DeliveryPacing(waiting, meter);
+  return {
+    /** A round that wrote for `cost` ms; the wait the pacing asks for after it. */
+    round(cost: number) {
+      now += cost;
+      active += cost;
+      return pacing.waitAfter(cost);
+    },
+    gap(ms: number, busyMs = 0) {
+      now += ms;
+      active += busyMs;
+    },
+  };
+}
+
+describe('the pace of the fan-out', () => {
+  it('takes half the loop while changes keep coming: after a round of t ms it waits t ms', () => {
+    const loop = scriptedLoop();
+    for (let i = 0; i < 100; i++) {
+      expect(loop.round(6)).toBe(6);
+      loop.gap(6, 2);
+    }
+  });
+
+  it('does not give way because one gap between rounds was busy (one callback committing): the loop is judged over 200 ms', () => {
+    const loop = scriptedLoop();
+    const waits: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      waits.push(loop.round(6));
+      // Every tenth gap is all work, the rest a third: the process is far from saturated.
+      loop.gap(6, i % 10 === 0 ? 6 : 2);
+    }
+    expect(Math.max(...waits)).toBe(6);
+  });
+
+  it('gives ingest 90% when the rest of the process fills the time between rounds, and takes half again when it stops', () => {
+    const loop = scriptedLoop();
+    const waits: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      waits.push(loop.round(5));
+      loop.gap(waits.at(-1)!, waits.at(-1)!);
+    }
+    expect(waits.at(-1)).toBe(45);
+    for (let i = 0; i < 60; i++) {
+      waits.push(loop.round(5));
+      loop.gap(waits.at(-1)!, 0);
+    }
+    expect(waits.at(-1)).toBe(5);
+  });
+
+  it('gives ingest 90% when writes queue up though the loop looks idle (the clients share the machine and send slowly)', () => {
+    let waiting = 0;
+    const loop = scriptedLoop(() => waiting);
+    const waits: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      waiting = i % 2 ? 6 : 2;
+      waits.push(loop.round(5));
+      loop.gap(waits.at(-1)!, 0);
+    }
+    expect(waits.at(-1)).toBe(45);
+    waiting = 1;
+    for (let i = 0; i < 60; i++) {
+      waits.push(loop.round(5));
+      loop.gap(waits.at(-1)!, 0);
+    }
+    expect(waits.at(-1)).toBe(5);
+  });
+
+  it('never waits more than 250 ms, however long the last round took', () => {
+    const loop = scriptedLoop(() => 10);
+    let wait = 0;
+    for (let i = 0; i < 10; i++) {
+      wait = loop.round(100);
+      loop.gap(wait, 0);
+    }
+    expect(wait).toBe(250);
+  });
+});
