@@ -5,15 +5,20 @@
 // Latency is from sending the callback to a sampled subscriber parsing its frame: the commit lies
 // between, so this bounds commit → client from above, and it charges the bare server for its own
 // work as well (timed from its 2xx, a server that writes every frame before answering looks free).
+// Also printed: the callback's own time (sent → 2xx) and 2xx → frame, which bounds commit → client
+// from below. The 20 sampled subscribers are spread through the connection order and read in the
+// driver; the others only count frames, in a process of their own (bench/lib/stream-sink.ts).
 // CPU per frame is the server's (user + system) over the fixed-rate phase, ingest included, divided
 // by the frames the subscribers received: the steadier figure on a shared machine. RSS per
 // subscriber is the growth of the server's RSS when n idle subscribers connect, after a warm-up
 // (50 subscribers and a second of callbacks) so the heap's first growth is not counted.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import { Agent, get, request, type IncomingMessage } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import twilio from 'twilio';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/directory-seed.js';
 import { startChild, type ChildServer } from './lib/child-server.js';
@@ -49,7 +54,8 @@ function post(url: string, call: { body: string; signature: string }): Promise<v
 }
 
 interface Subscribers {
-  frames(): number;
+  /** SessionInfo frames received by all subscribers so far. */
+  frames(): Promise<number>;
   /** When sampled subscribers received each call's frame, by call SID. */
   received: Map<string, number[]>;
   /** The first SessionInfo frame seen, as sent (for the baseline to push the same bytes). */
@@ -57,30 +63,48 @@ interface Subscribers {
   close(): void;
 }
 
-/** Opens `n` streams on their own sockets. */
+/** The counting subscribers' process (bench/lib/stream-sink.ts), driven over IPC. */
+function startSink() {
+  const child = fork(fileURLToPath(new URL('./lib/stream-sink.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+  const ask = <T>(command: object) =>
+    new Promise<T>((resolve, reject) => {
+      child.once('message', (answer: T & { error?: string }) => (answer.error ? reject(new Error(answer.error)) : resolve(answer)));
+      child.send(command);
+    });
+  return {
+    open: (url: string, count: number) => ask<{ opened: number }>({ open: url, count }),
+    frames: async () => (await ask<{ frames: number }>({ frames: true })).frames,
+    close: () => child.send({ close: true }),
+  };
+}
+
+/**
+ * Opens `n` streams, each on its own socket: SAMPLED of them here, parsed for latency, spread evenly
+ * through the connection order (the server writes a round to its subscribers in that order, so the
+ * first ones would see it first); the rest in the sink process, only counted.
+ */
 async function subscribe(url: string, n: number): Promise<Subscribers> {
-  const responses: IncomingMessage[] = [];
+  const sampled: IncomingMessage[] = [];
+  const sink = startSink();
   let frames = 0;
-  const subs: Subscribers = { frames: () => frames, received: new Map(), close: () => responses.forEach((r) => r.destroy()) };
-  const open = (i: number) =>
+  const subs: Subscribers = {
+    frames: async () => frames + (await sink.frames()),
+    received: new Map(),
+    close: () => {
+      sampled.forEach((r) => r.destroy());
+      sink.close();
+    },
+  };
+  const openSampled = () =>
     new Promise<void>((resolve, reject) => {
       const req = get(url, { agent: false }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-        responses.push(res);
-        // A stream the server cuts (a slow consumer) or resets: counted as what it did not deliver.
+        sampled.push(res);
         res.on('error', () => {});
         res.setEncoding('utf8');
+        res.once('data', () => resolve());
         let buffered = '';
-        let connected = false;
         res.on('data', (chunk: string) => {
-          if (!connected) {
-            connected = true;
-            resolve();
-          }
-          if (i >= SAMPLED) {
-            for (let at = chunk.indexOf('@cmd.SessionInfo'); at >= 0; at = chunk.indexOf('@cmd.SessionInfo', at + 1)) frames++;
-            return;
-          }
           buffered += chunk;
           let end: number;
           while ((end = buffered.indexOf('\n\n')) >= 0) {
@@ -96,7 +120,12 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
       });
       req.on('error', reject);
     });
-  for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, k) => open(i + k)));
+  const samples = Math.min(SAMPLED, n);
+  for (let k = 0; k < samples; k++) {
+    const before = Math.floor(((k + 1) * n) / samples) - Math.floor((k * n) / samples) - 1;
+    if (before) await sink.open(url, before);
+    await openSampled();
+  }
   return subs;
 }
 
@@ -181,10 +210,10 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   await atRate(server.url, sent, SECONDS, answered);
   const expected = RATE * SECONDS * n;
   const deadline = Date.now() + 10_000;
-  while (subs.frames() < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((await subs.frames()) < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   lag.disable();
   const cpu = cpuSeconds([server.pid]) - cpuBefore;
-  const delivered = subs.frames();
+  const delivered = await subs.frames();
   const ingestPerSecond = withThroughput ? await throughput(server.url) : undefined;
   subs.close();
   const latencies = [...subs.received].flatMap(([sid, times]) => (sent.has(sid) ? times.map((t) => t - sent.get(sid)!) : []));
@@ -221,6 +250,8 @@ try {
   // run with them: the machine's load moves within minutes.
   const ingestAlone = async () => {
     const bare = await fresh();
+    // Warmed as the run with subscribers is (a second of callbacks), so neither is charged for JIT.
+    await atRate(bare.server.url, new Map(), 1);
     const alone = await throughput(bare.server.url);
     await bare.server.stop();
     return alone;
