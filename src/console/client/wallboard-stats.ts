@@ -91,6 +91,23 @@ export function agentCounts(sessions: Iterable<SessionInfo>, agents: readonly Ag
   return { total: byId.size, onCall: [...busy].map((a) => a.displayName ?? a.identity ?? a.id ?? '').sort(), free: byId.size - busy.size };
 }
 
+/**
+ * Whether a live voice session has an agent's leg connected or held that is none of `agents`: an
+ * agent added since the list was read (the console reads it again).
+ */
+export function unknownAgentOnCall(sessions: Iterable<SessionInfo>, agents: readonly AgentEndpoint[]): boolean {
+  const ids = new Set(agents.map((a) => a.id));
+  const identities = new Set(agents.map((a) => a.identity));
+  for (const s of sessions) {
+    if (s.ended || s.channel === 'Chat') continue;
+    for (const m of s.members ?? []) {
+      if (!ON_A_CALL.has(m.callState ?? '') || (m.role !== 'Agent' && !m.identity?.startsWith('client:'))) continue;
+      if (!(m.endpointId && ids.has(m.endpointId)) && !(m.identity && identities.has(m.identity))) return true;
+    }
+  }
+  return false;
+}
+
 const startOfDay = (t: number) => {
   const d = new Date(t);
   d.setHours(0, 0, 0, 0);

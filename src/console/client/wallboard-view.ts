@@ -4,9 +4,13 @@ import { callsPerHourChart } from './calls-per-hour-chart.js';
 import { duration, h } from './dom.js';
 import { queueBoard } from './queue-board.js';
 import { throttled, type View } from './view.js';
-import { wallboardStats, type AgentCounts, type AgentEndpoint } from './wallboard-stats.js';
+import { unknownAgentOnCall, wallboardStats, type AgentCounts, type AgentEndpoint } from './wallboard-stats.js';
 
 const LEVEL_KEY = 'switchboard.console.serviceLevelSeconds';
+/** How often the agent list is read again: endpoints are not on the stream. */
+const AGENTS_REFRESH_MS = 60_000;
+/** The soonest it is read again for an agent on a call it does not know. */
+const AGENTS_RETRY_MS = 5_000;
 
 const tile = (id: string, value: string | number, label: string) => h('div', { class: 'tile', id }, h('b', {}, value), h('span', {}, label));
 
@@ -32,18 +36,38 @@ export const wallboardView: View = (context, root) => {
   });
   const body = h('div', {});
   // The agents are the account's User endpoints (docs/console.md, Agents on the wallboard), read when the
-  // board opens; who is on a call follows the sessions the stream brings.
+  // board opens, every minute, and soon after an agent it does not know is on a call; who is on a
+  // call follows the sessions the stream brings.
   let agents: AgentEndpoint[] | undefined;
+  let agentsReadAt = 0;
+  let unknownRetried = false;
   let stopped = false;
-  api<{ items?: EndpointInfo[] }>('GET', `/endpoints?${query({ accountIds: context.accountId, type: 'User', all: true })}`)
-    .then((list) => {
-      agents = list?.items ?? [];
-      if (!stopped) render();
-    })
-    .catch(() => undefined);
+  function readAgents() {
+    agentsReadAt = Date.now();
+    api<{ items?: EndpointInfo[] }>('GET', `/endpoints?${query({ accountIds: context.accountId, type: 'User', all: true })}`)
+      .then((list) => {
+        const known = new Set(agents?.map((a) => a.id));
+        agents = list?.items ?? [];
+        // Someone new came: the next unknown agent may be read for at once too.
+        if (agents.some((a) => !known.has(a.id))) unknownRetried = false;
+        if (!stopped) render();
+      })
+      .catch(() => undefined);
+  }
+  readAgents();
   root.replaceChildren(h('h2', {}, 'Wallboard'), h('form', { class: 'inline', onsubmit: (e: Event) => e.preventDefault() }, h('label', {}, 'Service level (seconds)', levelInput)), body);
   function render() {
-    const s = wallboardStats(context.store.all(), Date.now(), level, agents);
+    const sessions = context.store.all();
+    const since = Date.now() - agentsReadAt;
+    if (agents && since > AGENTS_REFRESH_MS) {
+      unknownRetried = false;
+      readAgents();
+    } else if (agents && since > AGENTS_RETRY_MS && !unknownRetried && unknownAgentOnCall(sessions, agents)) {
+      // Once a minute at most: an agent-role leg of a non-User endpoint would never be found.
+      unknownRetried = true;
+      readAgents();
+    }
+    const s = wallboardStats(sessions, Date.now(), level, agents);
     body.replaceChildren(
       h(
         'div',

@@ -92,14 +92,14 @@ export interface LiveCall {
  * An inbound call answered by Dana in a conference, built the way Twilio would report it: the
  * fake's signed callbacks (incoming-call webhook, call progress, conference joins) open the session.
  */
-export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = ACCOUNT_SID, accountId = ACCOUNT_ID): Promise<LiveCall> {
+export async function liveConferenceCall(h: Pick<Harness, 'fake'>, accountSid = ACCOUNT_SID, accountId = ACCOUNT_ID, agentIdentity = 'client:dana'): Promise<LiveCall> {
   const caller = h.fake.addCall(accountSid, { from: CALLER_NUMBER, to: MAIN_LINE, status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status` });
   const sessionId = sessionIdForKey(SESSION_KEY_SECRET_FOR_TESTS, accountId, 'twilio', caller.sid);
   await h.fake.deliver({ accountSid, url: `${PUBLIC_URL}/twilio/voice`, params: { AccountSid: accountSid, CallSid: caller.sid, From: CALLER_NUMBER, To: MAIN_LINE, Direction: 'inbound', CallStatus: 'ringing' } });
   h.fake.setCallStatus(caller.sid, 'in-progress');
-  const agent = h.fake.addCall(accountSid, { from: MAIN_LINE, to: 'client:dana', direction: 'outbound-api', status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status?sessionId=${sessionId}` });
+  const agent = h.fake.addCall(accountSid, { from: MAIN_LINE, to: agentIdentity, direction: 'outbound-api', status: 'ringing', statusCallback: `${PUBLIC_URL}/twilio/voice/status?sessionId=${sessionId}` });
   h.fake.setCallStatus(agent.sid, 'in-progress');
-  const conference = h.fake.joinConference(accountSid, sessionId, `${PUBLIC_URL}/twilio/conference/status?sessionId=${sessionId}`, [caller.sid, agent.sid], { [agent.sid]: 'client:dana' });
+  const conference = h.fake.joinConference(accountSid, sessionId, `${PUBLIC_URL}/twilio/conference/status?sessionId=${sessionId}`, [caller.sid, agent.sid], { [agent.sid]: agentIdentity });
   await h.fake.settled();
   return { sessionId, callerSid: caller.sid, agentSid: agent.sid, conferenceSid: conference.sid };
 }
