@@ -30,7 +30,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 /** Subscribers whose frames are parsed for latency; the rest only count frames (the driver shares 2 cores). */
 const SAMPLED = 20;
-const THROUGHPUT_CALLS = 1500;
+const THROUGHPUT_CALLS = 4000;
 const PATH = '/twilio/voice';
 
 let callNo = 0;
