@@ -14,7 +14,7 @@
 // (50 subscribers and a second of callbacks) so the heap's first growth is not counted.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
-import { Agent, get, request, type IncomingMessage } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import twilio from 'twilio';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/directory-seed.js';
 import { startChild, type ChildServer } from './lib/child-server.js';
 import { cpuSeconds } from './lib/cpu.js';
+import { openStream } from './lib/open-stream.js';
 
 const LEVELS = (process.env.BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -95,31 +96,23 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
       sink.close();
     },
   };
-  const openSampled = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = get(url, { agent: false }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-        sampled.push(res);
-        res.on('error', () => {});
-        res.setEncoding('utf8');
-        res.once('data', () => resolve());
-        let buffered = '';
-        res.on('data', (chunk: string) => {
-          buffered += chunk;
-          let end: number;
-          while ((end = buffered.indexOf('\n\n')) >= 0) {
-            const frame = buffered.slice(0, end + 2);
-            buffered = buffered.slice(end + 2);
-            if (!frame.includes('@cmd.SessionInfo')) continue;
-            frames++;
-            subs.firstFrame ??= frame.slice(frame.indexOf('data: '));
-            const sid = /"callSid":"(CA[0-9a-f]+)"/.exec(frame)?.[1];
-            if (sid) subs.received.set(sid, [...(subs.received.get(sid) ?? []), performance.now()]);
-          }
-        });
-      });
-      req.on('error', reject);
+  const openSampled = async () => {
+    let buffered = '';
+    const stream = await openStream(url, (chunk) => {
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const frame = buffered.slice(0, end + 2);
+        buffered = buffered.slice(end + 2);
+        if (!frame.includes('@cmd.SessionInfo')) continue;
+        frames++;
+        subs.firstFrame ??= frame.slice(frame.indexOf('data: '));
+        const sid = /"callSid":"(CA[0-9a-f]+)"/.exec(frame)?.[1];
+        if (sid) subs.received.set(sid, [...(subs.received.get(sid) ?? []), performance.now()]);
+      }
     });
+    sampled.push(stream);
+  };
   const samples = Math.min(SAMPLED, n);
   for (let k = 0; k < samples; k++) {
     const before = Math.floor(((k + 1) * n) / samples) - Math.floor((k * n) / samples) - 1;

@@ -4,26 +4,18 @@
 //   { open: url, count } → opens `count` more streams, answers { opened }
 //   { frames: true }     → answers { frames } (SessionInfo frames received so far)
 //   { close: true }      → destroys every stream and exits
-import { get, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { openStream } from './open-stream.js';
 
 const streams: IncomingMessage[] = [];
 let frames = 0;
 
-function open(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-      streams.push(res);
-      // A stream the server cuts (a slow consumer) or resets: counted as what it did not deliver.
-      res.on('error', () => {});
-      res.setEncoding('utf8');
-      res.once('data', () => resolve());
-      res.on('data', (chunk: string) => {
-        for (let at = chunk.indexOf('@cmd.SessionInfo'); at >= 0; at = chunk.indexOf('@cmd.SessionInfo', at + 1)) frames++;
-      });
-    });
-    req.on('error', reject);
-  });
+async function open(url: string): Promise<void> {
+  streams.push(
+    await openStream(url, (chunk) => {
+      for (let at = chunk.indexOf('@cmd.SessionInfo'); at >= 0; at = chunk.indexOf('@cmd.SessionInfo', at + 1)) frames++;
+    }),
+  );
 }
 
 type Command = { open: string; count: number } | { frames: true } | { close: true };
