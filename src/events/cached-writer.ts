@@ -52,7 +52,8 @@ export class CachedWriter implements SessionWriter {
   private drains = 0;
   private readonly changes: ChangeLog;
   private readonly committedListeners: ((position: number) => void)[] = [];
-  waiting = 0;
+  private unanswered = 0;
+  private readonly answered = () => void this.unanswered--;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -72,7 +73,7 @@ export class CachedWriter implements SessionWriter {
 
   write(events: readonly RecordedEvent[]): Promise<WriteResult> {
     if (!events.length) return Promise.resolve({ appended: 0, duplicates: 0, sessionIds: [] });
-    this.waiting++;
+    this.unanswered++;
     const answered = new Promise<WriteResult>((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
       if (this.drains < (this.writes.serializesWriters ? 1 : PARALLEL_COMMITS)) {
@@ -86,7 +87,9 @@ export class CachedWriter implements SessionWriter {
     return answered;
   }
 
-  private readonly answered = () => void this.waiting--;
+  get waiting(): number {
+    return this.unanswered;
+  }
 
   async writeWhole(sessions: readonly WholeSession[], { stream = true } = {}): Promise<ReadonlySet<string>> {
     const ingestedAt = this.now().toISOString();

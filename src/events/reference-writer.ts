@@ -23,7 +23,7 @@ export class ReferenceWriter implements SessionWriter {
   private readonly listeners: ((position: number) => void)[] = [];
   /** One call at a time: the next starts after the last, whatever its outcome. */
   private readonly turns = new KeyedMutex();
-  waiting = 0;
+  private unanswered = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -38,7 +38,7 @@ export class ReferenceWriter implements SessionWriter {
   }
 
   write(events: readonly RecordedEvent[]): Promise<WriteResult> {
-    this.waiting++;
+    this.unanswered++;
     return this.oneAtATime(async () => {
       const at = this.now().toISOString();
       const { result, position } = await this.db.transaction().execute(async (trx) => {
@@ -64,7 +64,11 @@ export class ReferenceWriter implements SessionWriter {
       });
       if (position) for (const listener of this.listeners) listener(position);
       return result;
-    }).finally(() => void this.waiting--);
+    }).finally(() => void this.unanswered--);
+  }
+
+  get waiting(): number {
+    return this.unanswered;
   }
 
   writeWhole(sessions: readonly WholeSession[], { stream = true } = {}): Promise<ReadonlySet<string>> {
