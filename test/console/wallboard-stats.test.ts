@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../src/model/session-info.js';
-import { agentCounts, unknownAgentOnCall, wallboardStats, type AgentEndpoint } from '../../src/console/client/wallboard-stats.js';
+import { agentCounts, wallboardStats, type AgentEndpoint } from '../../src/console/client/wallboard-stats.js';
 
 const NOW = new Date(2026, 11, 3, 15, 0, 0).getTime();
 const at = (hoursAgo: number, seconds = 0) => new Date(NOW - hoursAgo * 3600_000 + seconds * 1000).toISOString();
@@ -53,27 +53,27 @@ describe('wallboard stats', () => {
       incoming({ dateCreated: at(1), ended: true, members: [{ role: 'Agent', endpointId: 'ep_ola', callState: 'Connected' }] }),
       incoming({ dateCreated: at(0), channel: 'Chat', callState: 'Connected', members: [{ role: 'Agent', endpointId: 'ep_ola', callState: 'Connected' }] }),
     ];
-    expect(wallboardStats(sessions, NOW, 20, agents).agents).toEqual({ total: 4, onCall: ['Dana', 'Lee'], free: 2 });
+    expect(wallboardStats(sessions, NOW, 20, agents).agents).toEqual({ total: 4, onCall: ['Dana', 'Lee'], free: 2, unknownOnCall: false });
     // A session without members (imported) counts the agent who answered it while it is connected.
     const answeredOnly = incoming({ dateCreated: at(0), callState: 'Connected', answeredById: 'ep_ola' });
-    expect(agentCounts([...sessions, answeredOnly], agents)).toEqual({ total: 4, onCall: ['Dana', 'Lee', 'Ola'], free: 1 });
+    expect(agentCounts([...sessions, answeredOnly], agents)).toEqual({ total: 4, onCall: ['Dana', 'Lee', 'Ola'], free: 1, unknownOnCall: false });
     // The same agent on two calls (a consult) is one agent on a call.
-    expect(agentCounts([sessions[0]!, sessions[0]!], agents)).toEqual({ total: 4, onCall: ['Dana'], free: 3 });
-    expect(agentCounts([], [])).toEqual({ total: 0, onCall: [], free: 0 });
+    expect(agentCounts([sessions[0]!, sessions[0]!], agents)).toEqual({ total: 4, onCall: ['Dana'], free: 3, unknownOnCall: false });
+    expect(agentCounts([], [])).toEqual({ total: 0, onCall: [], free: 0, unknownOnCall: false });
   });
 
   it('tells when an agent it does not know is on a call (added since the list was read), and only then', () => {
     const agents: AgentEndpoint[] = [{ id: 'ep_dana', identity: 'client:dana', displayName: 'Dana' }];
     const call = (member: NonNullable<SessionInfo['members']>[number], extra: Partial<SessionInfo> = {}) => incoming({ dateCreated: at(0), callState: 'Connected', members: [{ role: 'Caller', identity: '+15035551234', callState: 'Connected' }, member], ...extra });
-    expect(unknownAgentOnCall([call({ role: 'Agent', endpointId: 'ep_dana', callState: 'Connected' })], agents)).toBe(false);
-    expect(unknownAgentOnCall([call({ role: 'Agent', identity: 'client:dana', callState: 'Hold' })], agents)).toBe(false);
-    expect(unknownAgentOnCall([call({ role: 'Agent', identity: 'client:kim', callState: 'Connected' })], agents)).toBe(true);
-    expect(unknownAgentOnCall([call({ role: 'Agent', endpointId: 'ep_kim', callState: 'Hold' })], agents)).toBe(true);
-    expect(unknownAgentOnCall([call({ role: 'Transfer', identity: 'client:kim', callState: 'Connected' })], agents)).toBe(true);
+    expect(agentCounts([call({ role: 'Agent', endpointId: 'ep_dana', callState: 'Connected' })], agents).unknownOnCall).toBe(false);
+    expect(agentCounts([call({ role: 'Agent', identity: 'client:dana', callState: 'Hold' })], agents).unknownOnCall).toBe(false);
+    expect(agentCounts([call({ role: 'Agent', identity: 'client:kim', callState: 'Connected' })], agents).unknownOnCall).toBe(true);
+    expect(agentCounts([call({ role: 'Agent', endpointId: 'ep_kim', callState: 'Hold' })], agents).unknownOnCall).toBe(true);
+    expect(agentCounts([call({ role: 'Transfer', identity: 'client:kim', callState: 'Connected' })], agents).unknownOnCall).toBe(true);
     // Not on a call yet, over, a chat, or not an agent at all: nothing to look up.
-    expect(unknownAgentOnCall([call({ role: 'Agent', identity: 'client:kim', callState: 'Ringing' })], agents)).toBe(false);
-    expect(unknownAgentOnCall([call({ role: 'Agent', identity: 'client:kim', callState: 'Connected' }, { ended: true })], agents)).toBe(false);
-    expect(unknownAgentOnCall([call({ role: 'Agent', identity: 'client:kim', callState: 'Connected' }, { channel: 'Chat' })], agents)).toBe(false);
-    expect(unknownAgentOnCall([call({ role: 'Transfer', identity: '+15035550199', callState: 'Connected' })], agents)).toBe(false);
+    expect(agentCounts([call({ role: 'Agent', identity: 'client:kim', callState: 'Ringing' })], agents).unknownOnCall).toBe(false);
+    expect(agentCounts([call({ role: 'Agent', identity: 'client:kim', callState: 'Connected' }, { ended: true })], agents).unknownOnCall).toBe(false);
+    expect(agentCounts([call({ role: 'Agent', identity: 'client:kim', callState: 'Connected' }, { channel: 'Chat' })], agents).unknownOnCall).toBe(false);
+    expect(agentCounts([call({ role: 'Transfer', identity: '+15035550199', callState: 'Connected' })], agents).unknownOnCall).toBe(false);
   });
 });

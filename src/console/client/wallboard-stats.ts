@@ -11,6 +11,11 @@ export interface AgentCounts {
   readonly onCall: string[];
   /** The agents not on a call. */
   readonly free: number;
+  /**
+   * An agent's leg (role Agent, or a `client:` identity) is connected or held and is none of the
+   * agents: one added since the list was read (the console reads it again).
+   */
+  readonly unknownOnCall: boolean;
 }
 
 export interface QueueCounts {
@@ -77,6 +82,7 @@ export function agentCounts(sessions: Iterable<SessionInfo>, agents: readonly Ag
   const byId = new Map(agents.flatMap((a) => (a.id ? [[a.id, a] as const] : [])));
   const byIdentity = new Map(agents.flatMap((a) => (a.identity ? [[a.identity, a] as const] : [])));
   const busy = new Set<AgentEndpoint>();
+  let unknownOnCall = false;
   for (const s of sessions) {
     if (s.ended || s.channel === 'Chat') continue;
     const members = s.members ?? [];
@@ -84,28 +90,12 @@ export function agentCounts(sessions: Iterable<SessionInfo>, agents: readonly Ag
       if (!ON_A_CALL.has(m.callState ?? '')) continue;
       const agent = (m.endpointId && byId.get(m.endpointId)) || (m.identity && byIdentity.get(m.identity));
       if (agent) busy.add(agent);
+      else if (m.role === 'Agent' || m.identity?.startsWith('client:')) unknownOnCall = true;
     }
     const answered = s.answeredById && byId.get(s.answeredById);
     if (answered && !members.length && ON_A_CALL.has(s.callState ?? '')) busy.add(answered);
   }
-  return { total: byId.size, onCall: [...busy].map((a) => a.displayName ?? a.identity ?? a.id ?? '').sort(), free: byId.size - busy.size };
-}
-
-/**
- * Whether a live voice session has an agent's leg connected or held that is none of `agents`: an
- * agent added since the list was read (the console reads it again).
- */
-export function unknownAgentOnCall(sessions: Iterable<SessionInfo>, agents: readonly AgentEndpoint[]): boolean {
-  const ids = new Set(agents.map((a) => a.id));
-  const identities = new Set(agents.map((a) => a.identity));
-  for (const s of sessions) {
-    if (s.ended || s.channel === 'Chat') continue;
-    for (const m of s.members ?? []) {
-      if (!ON_A_CALL.has(m.callState ?? '') || (m.role !== 'Agent' && !m.identity?.startsWith('client:'))) continue;
-      if (!(m.endpointId && ids.has(m.endpointId)) && !(m.identity && identities.has(m.identity))) return true;
-    }
-  }
-  return false;
+  return { total: byId.size, onCall: [...busy].map((a) => a.displayName ?? a.identity ?? a.id ?? '').sort(), free: byId.size - busy.size, unknownOnCall };
 }
 
 const startOfDay = (t: number) => {

@@ -4,7 +4,7 @@ import { callsPerHourChart } from './calls-per-hour-chart.js';
 import { duration, h } from './dom.js';
 import { queueBoard } from './queue-board.js';
 import { throttled, type View } from './view.js';
-import { unknownAgentOnCall, wallboardStats, type AgentCounts, type AgentEndpoint } from './wallboard-stats.js';
+import { wallboardStats, type AgentCounts, type AgentEndpoint } from './wallboard-stats.js';
 
 const LEVEL_KEY = 'switchboard.console.serviceLevelSeconds';
 /** How often the agent list is read again: endpoints are not on the stream. */
@@ -57,17 +57,16 @@ export const wallboardView: View = (context, root) => {
   readAgents();
   root.replaceChildren(h('h2', {}, 'Wallboard'), h('form', { class: 'inline', onsubmit: (e: Event) => e.preventDefault() }, h('label', {}, 'Service level (seconds)', levelInput)), body);
   function render() {
-    const sessions = context.store.all();
+    const s = wallboardStats(context.store.all(), Date.now(), level, agents);
     const since = Date.now() - agentsReadAt;
-    if (agents && since > AGENTS_REFRESH_MS) {
+    if (s.agents && since > AGENTS_REFRESH_MS) {
       unknownRetried = false;
       readAgents();
-    } else if (agents && since > AGENTS_RETRY_MS && !unknownRetried && unknownAgentOnCall(sessions, agents)) {
+    } else if (s.agents?.unknownOnCall && since > AGENTS_RETRY_MS && !unknownRetried) {
       // Once a minute at most: an agent-role leg of a non-User endpoint would never be found.
       unknownRetried = true;
       readAgents();
     }
-    const s = wallboardStats(sessions, Date.now(), level, agents);
     body.replaceChildren(
       h(
         'div',
