@@ -362,6 +362,16 @@ export class ServerEvents {
         this.pause = undefined;
       }
       if (this.closed) return;
+      if (!this.subscriptions.size && !this.announcements.length) {
+        // Nobody to hand changes to (every subscriber left): move to the head without reading them.
+        // One added meanwhile reads its own history (catchUp) but may have turned live on the old
+        // position, so then this round reads as usual.
+        const head = (await this.log.head()).position;
+        if (!this.subscriptions.size) {
+          this.position = Math.max(this.position, head);
+          return;
+        }
+      }
       const page = await this.log.after(this.position, ROUND);
       const facts: ChangeFacts[] = [];
       for (const change of page) facts.push(await this.facts.factsOf(change));
