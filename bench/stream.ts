@@ -24,6 +24,7 @@ import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/dire
 import { startChild, type ChildServer } from './lib/child-server.js';
 import { cpuSeconds } from './lib/cpu.js';
 import { openStream } from './lib/open-stream.js';
+import { monotonicMs } from './lib/clock.js';
 
 const LEVELS = (process.env.BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -59,6 +60,10 @@ interface Subscribers {
   frames(): Promise<number>;
   /** When sampled subscribers received each call's frame, by call SID. */
   received: Map<string, number[]>;
+  /** When sampled subscribers received each frame (monotonicMs), by its id (the ledger position). */
+  byPosition: Map<number, number[]>;
+  /** CPU seconds the sink process has used so far. */
+  sinkCpu(): number;
   /** The first SessionInfo frame seen, as sent (for the baseline to push the same bytes). */
   firstFrame?: string;
   close(): void;
@@ -73,6 +78,7 @@ function startSink() {
       child.send(command);
     });
   return {
+    pid: child.pid!,
     open: (url: string, count: number) => ask<{ opened: number }>({ open: url, count }),
     frames: async () => (await ask<{ frames: number }>({ frames: true })).frames,
     close: () => child.send({ close: true }),
@@ -91,6 +97,8 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
   const subs: Subscribers = {
     frames: async () => frames + (await sink.frames()),
     received: new Map(),
+    byPosition: new Map(),
+    sinkCpu: () => cpuSeconds([sink.pid]),
     close: () => {
       sampled.forEach((r) => r.destroy());
       sink.close();
@@ -106,6 +114,8 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
         buffered = buffered.slice(end + 2);
         if (!frame.includes('@cmd.SessionInfo')) continue;
         frames++;
+        const position = /^id: (\d+)/.exec(frame)?.[1];
+        if (position) subs.byPosition.set(Number(position), [...(subs.byPosition.get(Number(position)) ?? []), monotonicMs()]);
         subs.firstFrame ??= frame.slice(frame.indexOf('data: '));
         const sid = /"callSid":"(CA[0-9a-f]+)"/.exec(frame)?.[1];
         if (sid) subs.received.set(sid, [...(subs.received.get(sid) ?? []), performance.now()]);
@@ -170,8 +180,14 @@ interface Result {
   ingestP99: number;
   /** Answered → frame parsed, p99: at most what the stream adds after the commit. */
   afterAnswerP99: number;
+  /** Commit → frame parsed, p50 and p99: the commit's time recorded in the server (GET /bench/commits). */
+  commitP50: number;
+  commitP99: number;
   /** The driver's own event-loop delay, p99: how late it may have read a frame that had arrived. */
   driverLagP99: number;
+  /** Cores the clients used during the fixed-rate phase: the sink process's and the driver's. */
+  sinkCores: number;
+  driverCores: number;
   cpuUsPerFrame: number;
   rssKbPerSubscriber: number;
   /** JS heap + external memory, after a GC: the part of RSS the server's own objects make. */
@@ -181,6 +197,21 @@ interface Result {
   ingestPerSecond?: number;
   /** Ingest with the subscribers over ingest alone just before. */
   ingestShare?: number;
+}
+
+/**
+ * When the change at `position` was committed: the first commit recorded at or after it (a group
+ * commit records its last position only). `commits` are in commit order, so positions ascend.
+ */
+function commitTime(commits: readonly [number, number][], position: number): number | undefined {
+  let lo = 0;
+  let hi = commits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (commits[mid]![0] < position) lo = mid + 1;
+    else hi = mid;
+  }
+  return commits[lo]?.[1];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -197,6 +228,9 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   await sleep(3000);
   const after = await memoryKb(server);
   const cpuBefore = cpuSeconds([server.pid]);
+  const sinkBefore = subs.sinkCpu();
+  const driverBefore = process.cpuUsage();
+  const phaseStart = performance.now();
   const answered = new Map<string, number>();
   const lag = monitorEventLoopDelay({ resolution: 5 });
   lag.enable();
@@ -206,12 +240,21 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   while ((await subs.frames()) < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   lag.disable();
   const cpu = cpuSeconds([server.pid]) - cpuBefore;
+  const phaseSeconds = (performance.now() - phaseStart) / 1000;
+  const sinkCores = (subs.sinkCpu() - sinkBefore) / phaseSeconds;
+  const driverUsage = process.cpuUsage(driverBefore);
+  const driverCores = (driverUsage.user + driverUsage.system) / 1e6 / phaseSeconds;
+  const commits = (await (await fetch(`${server.url}/bench/commits`)).json()) as [number, number][];
   const delivered = await subs.frames();
   const ingestPerSecond = withThroughput ? await throughput(server.url) : undefined;
   subs.close();
   const latencies = [...subs.received].flatMap(([sid, times]) => (sent.has(sid) ? times.map((t) => t - sent.get(sid)!) : []));
   const afterAnswer = [...subs.received].flatMap(([sid, times]) => (answered.has(sid) ? times.map((t) => t - answered.get(sid)!) : []));
   const ingest = [...answered].map(([sid, t]) => t - sent.get(sid)!);
+  const afterCommit = [...subs.byPosition].flatMap(([position, times]) => {
+    const committed = commitTime(commits, position);
+    return committed === undefined ? [] : times.map((t) => t - committed);
+  });
   if (subs.firstFrame) writeFileSync(frameFile, subs.firstFrame);
   return {
     subscribers: n,
@@ -219,7 +262,11 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
     p99: pct(latencies, 99),
     ingestP99: pct(ingest, 99),
     afterAnswerP99: pct(afterAnswer, 99),
+    commitP50: pct(afterCommit, 50),
+    commitP99: pct(afterCommit, 99),
     driverLagP99: lag.percentile(99) / 1e6,
+    sinkCores,
+    driverCores,
     cpuUsPerFrame: (cpu * 1e6) / Math.max(1, delivered),
     rssKbPerSubscriber: (after.rss - before.rss) / n,
     heapKbPerSubscriber: (after.heap - before.heap) / n,
@@ -253,6 +300,7 @@ try {
     console.log(
       `${name.padEnd(12)} ${String(r.subscribers).padStart(5)} subs  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms ` +
         `(callback ${r.ingestP99.toFixed(1)}, answer→frame ${r.afterAnswerP99.toFixed(1)}, driver lag ${r.driverLagP99.toFixed(1)})  ` +
+        `commit→frame p50 ${r.commitP50.toFixed(1)} p99 ${r.commitP99.toFixed(1)} ms  clients ${r.sinkCores.toFixed(2)}+${r.driverCores.toFixed(2)} cores  ` +
         `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub (heap ${r.heapKbPerSubscriber.toFixed(1)})  delivered ${r.delivered}/${r.expected}` +
         (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${(r.ingestShare! * 100).toFixed(0)}% of alone)` : ''),
     );
@@ -263,7 +311,11 @@ try {
     p99: median(results.map((r) => r.p99)),
     ingestP99: median(results.map((r) => r.ingestP99)),
     afterAnswerP99: median(results.map((r) => r.afterAnswerP99)),
+    commitP50: median(results.map((r) => r.commitP50)),
+    commitP99: median(results.map((r) => r.commitP99)),
     driverLagP99: median(results.map((r) => r.driverLagP99)),
+    sinkCores: median(results.map((r) => r.sinkCores)),
+    driverCores: median(results.map((r) => r.driverCores)),
     cpuUsPerFrame: median(results.map((r) => r.cpuUsPerFrame)),
     rssKbPerSubscriber: median(results.map((r) => r.rssKbPerSubscriber)),
     heapKbPerSubscriber: median(results.map((r) => r.heapKbPerSubscriber)),
