@@ -50,8 +50,13 @@ const PAGE = 500;
  */
 const ROUND = 64;
 
-/** The longest the pump writes before letting requests in. */
-const YIELD_AFTER_MS = 5;
+/**
+ * The longest the pump writes before letting requests in. At 5 ms a round to 1,000 subscribers
+ * (~11 ms) paused once or twice, and what ran in the pause (callbacks, a scavenge) held back the
+ * rest of the round: p99 commit → frame 40-65 ms; at 12, 28-37 ms (bench/stream.ts). Callbacks wait
+ * a few ms more; a round to 5,000 still lets them in every 12 ms.
+ */
+const YIELD_AFTER_MS = 12;
 
 /** A control frame (onJoin, onLeave) for everyone in some channels, sent with the next round. */
 interface Announcement {
@@ -409,7 +414,7 @@ export class ServerEvents {
       });
       let whole: SseFrames | undefined;
       for (const member of members) {
-        // Fan-out is synchronous writes (~5 µs a subscriber): let requests in now and then. Safe: the
+        // Fan-out is synchronous writes (~10 µs a subscriber): let requests in now and then. Safe: the
         // round's members and frames were fixed at its start.
         if (performance.now() - since > YIELD_AFTER_MS) {
           cost += performance.now() - since;
