@@ -15,14 +15,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { Agent, request, type IncomingMessage } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import twilio from 'twilio';
 import { ACCOUNT_ID, ACCOUNT_SID, AUTH_TOKEN } from '../test/events/support/directory-seed.js';
 import { startChild, type ChildServer } from './lib/child-server.js';
-import { cpuSeconds } from './lib/cpu.js';
+import { cpuSeconds, pin } from './lib/cpu.js';
 import { openStream } from './lib/open-stream.js';
 import { monotonicMs } from './lib/clock.js';
 
@@ -32,7 +32,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 /** Subscribers whose frames are parsed for latency; the rest only count frames (the driver shares 2 cores). */
 const SAMPLED = 20;
-const THROUGHPUT_CALLS = 4000;
+const THROUGHPUT_CALLS = 6000;
 const PATH = '/twilio/voice';
 
 let callNo = 0;
@@ -64,6 +64,10 @@ interface Subscribers {
   byPosition: Map<number, number[]>;
   /** CPU seconds the sink process has used so far. */
   sinkCpu(): number;
+  /** Streams the server has ended so far (cut off as too slow: the bench does not resume them). */
+  ended(): Promise<number>;
+  /** From now on the sampled subscribers only read (ingest's closed loop: latency is not measured). */
+  stopTiming(): void;
   /** The first SessionInfo frame seen, as sent (for the baseline to push the same bytes). */
   firstFrame?: string;
   close(): void;
@@ -81,6 +85,7 @@ function startSink() {
     pid: child.pid!,
     open: (url: string, count: number) => ask<{ opened: number }>({ open: url, count }),
     frames: async () => (await ask<{ frames: number }>({ frames: true })).frames,
+    ended: async () => (await ask<{ ended: number }>({ frames: true })).ended,
     close: () => child.send({ close: true }),
   };
 }
@@ -94,11 +99,14 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
   const sampled: IncomingMessage[] = [];
   const sink = startSink();
   let frames = 0;
+  let timing = true;
   const subs: Subscribers = {
     frames: async () => frames + (await sink.frames()),
     received: new Map(),
     byPosition: new Map(),
     sinkCpu: () => cpuSeconds([sink.pid]),
+    ended: async () => sampled.filter((r) => r.complete).length + (await sink.ended()),
+    stopTiming: () => (timing = false),
     close: () => {
       sampled.forEach((r) => r.destroy());
       sink.close();
@@ -107,6 +115,7 @@ async function subscribe(url: string, n: number): Promise<Subscribers> {
   const openSampled = async () => {
     let buffered = '';
     const stream = await openStream(url, (chunk) => {
+      if (!timing) return;
       buffered += chunk;
       let end: number;
       while ((end = buffered.indexOf('\n\n')) >= 0) {
@@ -162,14 +171,23 @@ async function atRate(url: string, sent: Map<string, number>, seconds = SECONDS,
   await Promise.all(pending);
 }
 
-/** Closed-loop ingest at 16 in flight: callbacks per second. */
-async function throughput(url: string): Promise<number> {
+/** Closed-loop ingest at 16 in flight. */
+interface Ingest {
+  /** Callbacks answered per second. */
+  readonly rate: number;
+  /** The server's cores meanwhile: under 1 when the clients, not the server, held ingest back. */
+  readonly cores: number;
+}
+
+async function throughput(server: ChildServer): Promise<Ingest> {
   const started = performance.now();
+  const cpu = cpuSeconds([server.pid]);
   let next = 0;
   await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next++ < THROUGHPUT_CALLS) await post(url, signedCall(url));
+    while (next++ < THROUGHPUT_CALLS) await post(server.url, signedCall(server.url));
   }));
-  return THROUGHPUT_CALLS / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: THROUGHPUT_CALLS / seconds, cores: (cpuSeconds([server.pid]) - cpu) / seconds };
 }
 
 interface Result {
@@ -194,8 +212,10 @@ interface Result {
   heapKbPerSubscriber: number;
   delivered: number;
   expected: number;
-  ingestPerSecond?: number;
-  /** Ingest with the subscribers over ingest alone just before. */
+  ingest?: Ingest;
+  /** Ingest without subscribers on the same server, alternated with the runs with them. */
+  ingestAlone?: Ingest;
+  /** Ingest with the subscribers over ingest alone. */
   ingestShare?: number;
 }
 
@@ -216,12 +236,23 @@ function commitTime(commits: readonly [number, number][], position: number): num
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const meanIngest = (all: readonly Ingest[]): Ingest => ({ rate: all.reduce((n, i) => n + i.rate, 0) / all.length, cores: all.reduce((n, i) => n + i.cores, 0) / all.length });
+
+/** Waits until the server has been nearly idle (under a tenth of a core) for a quarter second, 10 s at most. */
+async function settle(server: ChildServer) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const cpu = cpuSeconds([server.pid]);
+    await sleep(250);
+    if (cpuSeconds([server.pid]) - cpu < 0.025) return;
+  }
+}
+
 async function measure(server: ChildServer, streamUrl: string, n: number, withThroughput: boolean): Promise<Result> {
   const sent = new Map<string, number>();
   const warm = await subscribe(streamUrl, 50);
   await atRate(server.url, new Map(), 1);
   warm.close();
-  await sleep(500);
+  await settle(server);
   const before = await memoryKb(server);
   const subs = await subscribe(streamUrl, n);
   // Settled: the joins every connect sends to everyone (n²/2 frames) are read and freed by then.
@@ -246,11 +277,31 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
   const driverCores = (driverUsage.user + driverUsage.system) / 1e6 / phaseSeconds;
   const commits = (await (await fetch(`${server.url}/bench/commits`)).json()) as [number, number][];
   const delivered = await subs.frames();
-  const ingestPerSecond = withThroughput ? await throughput(server.url) : undefined;
-  subs.close();
+  subs.stopTiming();
+  // Ingest with the subscribers and alone, alternated on this server: twice with, twice alone (the
+  // subscribers leave and come back), each after the server has settled (the search indexer and the
+  // fan-out catch up after a closed loop, and were charged to the next one). The first closed loop
+  // only warms up: after the fixed rate, the next one was still 20–50% faster.
+  const pairs: [Ingest, Ingest][] = [];
+  if (withThroughput) {
+    await throughput(server);
+    for (let pair = 0; pair < 2; pair++) {
+      const those = pair ? await subscribe(streamUrl, n) : subs;
+      those.stopTiming();
+      await settle(server);
+      const withSubscribers = await throughput(server);
+      const ended = await those.ended();
+      if (ended) console.log(`  ${ended} of ${n} streams were cut off as too slow`);
+      those.close();
+      await settle(server);
+      pairs.push([withSubscribers, await throughput(server)]);
+    }
+  } else subs.close();
+  const ingest = pairs.length ? meanIngest(pairs.map((p) => p[0])) : undefined;
+  const ingestAlone = pairs.length ? meanIngest(pairs.map((p) => p[1])) : undefined;
   const latencies = [...subs.received].flatMap(([sid, times]) => (sent.has(sid) ? times.map((t) => t - sent.get(sid)!) : []));
   const afterAnswer = [...subs.received].flatMap(([sid, times]) => (answered.has(sid) ? times.map((t) => t - answered.get(sid)!) : []));
-  const ingest = [...answered].map(([sid, t]) => t - sent.get(sid)!);
+  const callbackTimes = [...answered].map(([sid, t]) => t - sent.get(sid)!);
   const afterCommit = [...subs.byPosition].flatMap(([position, times]) => {
     const committed = commitTime(commits, position);
     return committed === undefined ? [] : times.map((t) => t - committed);
@@ -260,7 +311,7 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
     subscribers: n,
     p50: pct(latencies, 50),
     p99: pct(latencies, 99),
-    ingestP99: pct(ingest, 99),
+    ingestP99: pct(callbackTimes, 99),
     afterAnswerP99: pct(afterAnswer, 99),
     commitP50: pct(afterCommit, 50),
     commitP99: pct(afterCommit, 99),
@@ -272,29 +323,30 @@ async function measure(server: ChildServer, streamUrl: string, n: number, withTh
     heapKbPerSubscriber: (after.heap - before.heap) / n,
     delivered,
     expected,
-    ingestPerSecond,
+    ingest,
+    ingestAlone,
+    ingestShare: ingest && ingestAlone ? ingest.rate / ingestAlone.rate : undefined,
   };
 }
+
+/**
+ * The server gets CPU 0 and the clients (this driver and its sink) the rest (BENCH_PIN=0: unbound).
+ * Unbound, the clients' reading took cores from the server in bursts, and ingest's "alone" and "with
+ * subscribers" were each measured on whatever the clients left.
+ */
+const cpus = availableParallelism();
+const pinned = process.env.BENCH_PIN !== '0' && cpus >= 2 && pin(process.pid, `1-${cpus - 1}`);
+const onServerCpu = (server: ChildServer) => (pinned && pin(server.pid, '0'), server);
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
 const frameFile = join(dir, 'frame.txt');
 try {
   const load = () => `load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  console.log(`stream: ${RATE} signed callbacks/s for ${SECONDS} s per level, ${ROUNDS} round(s); latency = callback sent → frame parsed by ${SAMPLED} sampled subscribers; ${load()}`);
+  console.log(`stream: ${RATE} signed callbacks/s for ${SECONDS} s per level, ${ROUNDS} round(s); latency = callback sent → frame parsed by ${SAMPLED} sampled subscribers; ${pinned ? 'server on CPU 0, clients on the rest' : 'unbound'}; ${load()}`);
   const fresh = async () => {
-    const server = await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)], ['--expose-gc']);
+    const server = onServerCpu(await startChild('stream-server.ts', ['switchboard', join(dir, `sb-${Date.now()}.db`)], ['--expose-gc']));
     const key = /^apikey (.+)$/m.exec(server.output)![1]!;
     return { server, streamUrl: `${server.url}/event-stream?channels=account:${ACCOUNT_ID}&apikey=${key}` };
-  };
-  // Ingest without subscribers, on a fresh database like the runs with them, right before each
-  // run with them: the machine's load moves within minutes.
-  const ingestAlone = async () => {
-    const bare = await fresh();
-    // Warmed as the run with subscribers is (a second of callbacks), so neither is charged for JIT.
-    await atRate(bare.server.url, new Map(), 1);
-    const alone = await throughput(bare.server.url);
-    await bare.server.stop();
-    return alone;
   };
   const row = (name: string, r: Result) =>
     console.log(
@@ -302,9 +354,13 @@ try {
         `(callback ${r.ingestP99.toFixed(1)}, answer→frame ${r.afterAnswerP99.toFixed(1)}, driver lag ${r.driverLagP99.toFixed(1)})  ` +
         `commit→frame p50 ${r.commitP50.toFixed(1)} p99 ${r.commitP99.toFixed(1)} ms  clients ${r.sinkCores.toFixed(2)}+${r.driverCores.toFixed(2)} cores  ` +
         `CPU ${r.cpuUsPerFrame.toFixed(1)} µs/frame  RSS ${r.rssKbPerSubscriber.toFixed(1)} KB/sub (heap ${r.heapKbPerSubscriber.toFixed(1)})  delivered ${r.delivered}/${r.expected}` +
-        (r.ingestPerSecond ? `  ingest ${r.ingestPerSecond.toFixed(0)}/s (${(r.ingestShare! * 100).toFixed(0)}% of alone)` : ''),
+        (r.ingest && r.ingestAlone
+          ? `  ingest ${ingestText(r.ingest)} = ${(r.ingestShare! * 100).toFixed(0)}% of alone (${ingestText(r.ingestAlone)})`
+          : ''),
     );
   const median = (values: number[]) => pct(values, 50);
+  const medianIngest = (all: Ingest[]): Ingest => ({ rate: median(all.map((i) => i.rate)), cores: median(all.map((i) => i.cores)) });
+  const ingestText = (i: Ingest) => `${i.rate.toFixed(0)}/s on ${i.cores.toFixed(2)} cores`;
   const medianOf = (results: Result[]): Result => ({
     subscribers: results[0]!.subscribers,
     p50: median(results.map((r) => r.p50)),
@@ -321,19 +377,18 @@ try {
     heapKbPerSubscriber: median(results.map((r) => r.heapKbPerSubscriber)),
     delivered: median(results.map((r) => r.delivered)),
     expected: results[0]!.expected,
-    ingestPerSecond: results[0]!.ingestPerSecond === undefined ? undefined : median(results.map((r) => r.ingestPerSecond!)),
+    ingest: results[0]!.ingest && medianIngest(results.map((r) => r.ingest!)),
+    ingestAlone: results[0]!.ingestAlone && medianIngest(results.map((r) => r.ingestAlone!)),
     ingestShare: results[0]!.ingestShare === undefined ? undefined : median(results.map((r) => r.ingestShare!)),
   });
   for (const n of LEVELS) {
     const ours: Result[] = [];
     const theirs: Result[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const aloneNow = await ingestAlone();
       const sb = await fresh();
-      const result = await measure(sb.server, sb.streamUrl, n, true);
-      ours.push({ ...result, ingestShare: result.ingestPerSecond! / aloneNow });
+      ours.push(await measure(sb.server, sb.streamUrl, n, true));
       await sb.server.stop();
-      const baseline = await startChild('stream-server.ts', ['baseline', '', frameFile], ['--expose-gc']);
+      const baseline = onServerCpu(await startChild('stream-server.ts', ['baseline', '', frameFile], ['--expose-gc']));
       theirs.push(await measure(baseline, `${baseline.url}/event-stream`, n, false));
       await baseline.stop();
       if (ROUNDS > 1) {

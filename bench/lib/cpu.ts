@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -23,4 +24,17 @@ export function cpuSeconds(rootPids: readonly number[]): number {
     if (roots.has(Number(entry)) || roots.has(Number(fields[1]))) ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks / TICKS_PER_SECOND;
+}
+
+/**
+ * Binds a process and all its threads (and those it starts later) to `cpus` (taskset's list, e.g.
+ * "0" or "1-3"); false where taskset is missing or refused, and the bench runs unbound.
+ */
+export function pin(pid: number, cpus: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

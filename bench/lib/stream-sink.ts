@@ -5,13 +5,14 @@
 // clients share the server's 2 cores, so what they spend is taken from it (bench/stream.ts prints it).
 // Driven over IPC:
 //   { open: url, count } → opens `count` more streams, answers { opened }
-//   { frames: true }     → answers { frames } (SessionInfo frames received so far)
+//   { frames: true }     → answers { frames, ended } (SessionInfo frames received so far, streams the server ended)
 //   { close: true }      → destroys every stream and exits
 import { connect, type Socket } from 'node:net';
 
 const NEEDLE = Buffer.from('@cmd.SessionInfo');
 const streams: Socket[] = [];
 let frames = 0;
+let ended = 0;
 
 /** Opens one stream; resolves once its answer's first bytes arrive (a 200, or it rejects). */
 function open(url: string): Promise<void> {
@@ -25,6 +26,7 @@ function open(url: string): Promise<void> {
       if (!first.subarray(0, 12).toString('latin1').startsWith('HTTP/1.1 200')) return reject(new Error(`stream answered ${first.subarray(0, 12).toString('latin1')}`));
       socket.removeAllListeners('error');
       socket.on('error', () => {});
+      socket.on('end', () => ended++);
       streams.push(socket);
       resolve();
     });
@@ -45,7 +47,7 @@ process.on('message', (command: Command) => {
       for (let i = 0; i < command.count; i += 50) await Promise.all(Array.from({ length: Math.min(50, command.count - i) }, () => open(command.open)));
       answer({ opened: command.count });
     })().catch((error: unknown) => answer({ error: String(error) }));
-  } else if ('frames' in command) answer({ frames });
+  } else if ('frames' in command) answer({ frames, ended });
   else {
     for (const stream of streams) stream.destroy();
     process.exit(0);
