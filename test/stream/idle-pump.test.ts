@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { KyselyPlugin, RootOperationNode } from 'kysely';
 import { sessionWriter } from '../../src/events/session-writer.js';
 import type { Caller } from '../../src/http/operation.js';
-import type { EventStream } from '../../src/http/sse.js';
 import { DEFAULT_STREAM_LIMITS, ServerEvents } from '../../src/stream/server-events.js';
 import { chatEvent } from '../events/support/chat-events.js';
 import { openTestStore } from '../support/test-store.js';
+import { stalledClient } from './support/stalled-client.js';
 
 /** Counts the queries that read the change log's rows (not its head), on the real store. */
 function changeReads(): { plugin: KyselyPlugin; count: () => number } {
@@ -22,30 +22,6 @@ function changeReads(): { plugin: KyselyPlugin; count: () => number } {
   };
 }
 
-/** A client's end of a stream that keeps the ids it is sent. */
-function client() {
-  const ids: number[] = [];
-  let closed = false;
-  const listeners: (() => void)[] = [];
-  const stream: EventStream = {
-    send: () => !closed,
-    write(frames) {
-      for (const [, id] of frames.bytes.toString().matchAll(/^id: (\d+)$/gm)) ids.push(Number(id));
-      return !closed;
-    },
-    end() {
-      if (closed) return;
-      closed = true;
-      listeners.splice(0).forEach((l) => l());
-    },
-    get closed() {
-      return closed;
-    },
-    onClose: (listener) => (closed ? listener() : void listeners.push(listener)),
-  };
-  return { stream, ids };
-}
-
 const manager: Caller = { userId: 'u1', roles: ['Manager'], accountIds: ['acct'] };
 const channels = [{ name: 'account:acct', kind: 'account' as const, id: 'acct', accountIds: ['acct'] }];
 const until = async (done: () => boolean) => {
@@ -59,7 +35,7 @@ describe('an instance whose subscribers have all left', () => {
     const events = new ServerEvents(store.db.withPlugin(reads.plugin), DEFAULT_STREAM_LIMITS);
     const ingest = sessionWriter(store);
     ingest.onCommitted(() => events.wake());
-    const first = client();
+    const first = stalledClient(Infinity);
     await events.add(manager, channels, 'first', first.stream, () => {}, (await events.head()).position);
     for (let i = 0; i < 5; i++) await ingest.write([chatEvent({ accountId: 'acct', sessionId: 's', dedupeKey: `a${i}`, second: i })]);
     await until(() => first.ids.length === 5);
@@ -71,7 +47,7 @@ describe('an instance whose subscribers have all left', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(reads.count() - before).toBe(0);
 
-    const next = client();
+    const next = stalledClient(Infinity);
     await events.add(manager, channels, 'next', next.stream, () => {}, first.ids.at(-1)!);
     await until(() => next.ids.length === 20);
     expect(next.ids).toEqual(Array.from({ length: 20 }, (_, i) => first.ids.at(-1)! + 1 + i));
