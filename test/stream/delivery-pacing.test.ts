@@ -86,6 +86,17 @@ describe('the pace of the fan-out', () => {
     expect(Math.max(...waits)).toBe(10);
   });
 
+  it('gives way at the first round that ends with a surge of writes waiting (a burst of callbacks), not a window later', () => {
+    let waiting = 1;
+    const loop = scriptedLoop(() => waiting);
+    for (let i = 0; i < 20; i++) {
+      expect(loop.round(10)).toBe(10);
+      loop.gap(10, 2);
+    }
+    waiting = 16;
+    expect(loop.round(10)).toBe(190);
+  });
+
   it('never waits more than 250 ms at its usual share, nor more than 500 ms while ingest runs at full speed, however long the last round took', () => {
     let waiting = 0;
     const loop = scriptedLoop(() => waiting);
