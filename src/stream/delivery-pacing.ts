@@ -12,13 +12,15 @@ const DELIVERY_SHARE = 0.5;
 /**
  * The share while ingest runs at full speed: ingest then keeps up to 95% (large rounds meet
  * MAX_ROUND_WAIT_MS first), and delivery falls behind in the log, not in memory, and catches up
- * after. With 1,000 subscribers ingest kept 93-103% of its pace alone (bench/stream.ts; 80-94%
- * before INGEST_SURGE, when a burst's first 200 ms ran at half speed). Full speed is either sign of it: the rest of the process fills more than BUSY
- * of the time the fan-out leaves it, or writes wait to be committed (on average INGEST_BACKLOG or
- * more when rounds end). The second is the one seen when the clients share the machine: the server
- * then waits on its sockets, looks idle, and its callers queue. At a steady 200 callbacks/s answered
- * in ~15 ms about 3 writes wait at any time (Little's law): a threshold of 3 called that saturated
- * now and then, and such a round waited nineteen times its cost.
+ * after. With 1,000 subscribers ingest kept 95-103% of its pace alone (bench/stream.ts, medians;
+ * 85-91% before INGEST_SURGE, when a burst's first 200 ms ran at half speed).
+ *
+ * Full speed is either sign of it: the rest of the process fills more than BUSY of the time the
+ * fan-out leaves it, or writes wait to be committed (on average INGEST_BACKLOG or more when rounds
+ * end). The second is the one seen when the clients share the machine: the server then waits on its
+ * sockets, looks idle, and its callers queue. At a steady 200 callbacks/s answered in ~15 ms about 3
+ * writes wait at any time (Little's law): a threshold of 3 called that saturated now and then, and
+ * such a round waited many times its cost.
  */
 const DELIVERY_SHARE_BUSY = 0.05;
 const BUSY = 0.9;
