@@ -1,17 +1,20 @@
 // The live stream under load: N subscribers on one instance while signed Twilio callbacks are
 // ingested at a fixed rate; beside a bare node:http SSE server pushing the same bytes, in the same
 // run, alternating. Run: npx tsx bench/stream.ts
-//   (BENCH_SUBSCRIBERS=100,1000,5000 BENCH_RATE=200 BENCH_SECONDS=5 BENCH_ROUNDS=3: medians of the rounds)
-// Latency is from sending the callback to a sampled subscriber parsing its frame: the commit lies
-// between, so this bounds commit → client from above, and it charges the bare server for its own
-// work as well (timed from its 2xx, a server that writes every frame before answering looks free).
-// Also printed: the callback's own time (sent → 2xx) and 2xx → frame, which bounds commit → client
-// from below. The 20 sampled subscribers are spread through the connection order and read in the
-// driver; the others only count frames, in a process of their own (bench/lib/stream-sink.ts).
-// CPU per frame is the server's (user + system) over the fixed-rate phase, ingest included, divided
-// by the frames the subscribers received: the steadier figure on a shared machine. RSS per
-// subscriber is the growth of the server's RSS when n idle subscribers connect, after a warm-up
-// (50 subscribers and a second of callbacks) so the heap's first growth is not counted.
+//   (BENCH_SUBSCRIBERS=100,1000,5000 BENCH_RATE=200 BENCH_SECONDS=5 BENCH_ROUNDS=3: medians of the
+//   rounds; BENCH_PIN=0: the server and the clients unbound, see `pinned`)
+// Commit → frame: the server records when each commit happened (GET /bench/commits, on the
+// monotonic clock every process shares) and a sampled subscriber when it parsed the frame with that
+// id. Also printed, from the driver alone: callback sent → frame (an upper bound: the callback's own
+// time before its commit is in it), the callback's own time (sent → 2xx) and 2xx → frame (a lower
+// bound). The 20 sampled subscribers are spread through the connection order and read in the
+// driver; the others only count frames, on bare sockets in a process of their own
+// (bench/lib/stream-sink.ts). The clients' cores are printed: on this machine they are the server's
+// neighbours. CPU per frame is the server's (user + system) over the fixed-rate phase, ingest
+// included, divided by the frames the subscribers received: the steadier figure on a shared
+// machine. RSS per subscriber is the growth of the server's RSS when n idle subscribers connect,
+// after a warm-up (50 subscribers and a second of callbacks) so the heap's first growth is not
+// counted. Ingest with subscribers and alone: see `measure`.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { Agent, request, type IncomingMessage } from 'node:http';
